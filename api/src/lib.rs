@@ -1,0 +1,31 @@
+//! The TradeApi contract and the rules both sides share.
+//!
+//! * [`pb`]: messages and gRPC stubs generated from `proto/trade_api.proto` (client stubs
+//!   with the `client` feature, server stubs with `server`).
+//! * [`decimal`]: `pb::Decimal` ⇄ [`rust_decimal::Decimal`], exact or an error.
+//! * [`guid`]: image GUIDs: parsing, formatting, making new ones from random bytes.
+//! * [`currency`]: ISO 4217 codes.
+//! * [`validate`]: every request rule, returning [`validate::FieldError`]s that name the
+//!   field (by its proto name) and the rule. The browser shows them next to the field; the
+//!   server answers `INVALID_ARGUMENT` with the same text, so both say the same thing.
+//!
+//! This crate builds for wasm32 (the web app) and native (the server).
+
+pub mod currency;
+pub mod decimal;
+pub mod guid;
+pub mod limits;
+pub mod validate;
+
+/// Generated from `proto/trade_api.proto` (package `CoreSchema.V1`).
+#[allow(clippy::all, missing_docs)]
+pub mod pb {
+    tonic::include_proto!("core_schema.v1");
+}
+
+pub use decimal::DecimalError;
+pub use guid::Guid;
+pub use validate::FieldError;
+
+/// The gRPC path prefix every call uses: `POST {endpoint}/CoreSchema.V1.TradeApi/{Method}`.
+pub const SERVICE_PATH: &str = "/CoreSchema.V1.TradeApi";

@@ -1,0 +1,514 @@
+//! Request rules shared by the browser (errors shown next to the field, before any request)
+//! and the server (`INVALID_ARGUMENT` whose message is the same [`FieldError`] text).
+//!
+//! A field is named by its proto name (`Price`, `UserName`, `Secrets[2].Text`,
+//! `Webhook.Url`), so a server error maps back to the form field that caused it.
+
+use crate::{currency, decimal, guid::Guid, limits, pb};
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// One broken rule: which field, and what the rule is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub rule: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        FieldError { field: field.into(), rule: rule.into() }
+    }
+
+    /// Reads `"Field: rule"` back (an `INVALID_ARGUMENT` message from the service).
+    pub fn parse(message: &str) -> Option<FieldError> {
+        let (field, rule) = message.split_once(": ")?;
+        let plausible = !field.is_empty()
+            && field.len() <= 64
+            && field.bytes().all(|b| b.is_ascii_alphanumeric() || b"[]._".contains(&b));
+        plausible.then(|| FieldError::new(field, rule))
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.rule)
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// Collects every broken rule of one request.
+#[derive(Debug, Default)]
+pub struct Errors(pub Vec<FieldError>);
+
+impl Errors {
+    fn push(&mut self, field: impl Into<String>, rule: impl Into<String>) {
+        self.0.push(FieldError::new(field, rule));
+    }
+
+    /// `Ok` when nothing was broken, else the first broken rule.
+    pub fn first(self) -> Result<(), FieldError> {
+        self.0.into_iter().next().map_or(Ok(()), Err)
+    }
+}
+
+/// A user name: 3–32 characters of `A–Z a–z 0–9 _ . -`.
+pub fn username(value: &str) -> Result<(), String> {
+    let n = value.chars().count();
+    if n == 0 {
+        return Err("is required".into());
+    }
+    if !(limits::USERNAME_MIN..=limits::USERNAME_MAX).contains(&n) {
+        return Err(format!("must be {} to {} characters long", limits::USERNAME_MIN, limits::USERNAME_MAX));
+    }
+    if !value.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) {
+        return Err("may contain only letters A-Z, digits, '_', '.' and '-'".into());
+    }
+    Ok(())
+}
+
+/// Free text: at most `max` characters, no control characters but newline and tab.
+pub fn text(value: &str, max: usize, required: bool) -> Result<(), String> {
+    let n = value.chars().count();
+    if required && value.trim().is_empty() {
+        return Err("is required".into());
+    }
+    if n > max {
+        return Err(format!("must be at most {max} characters (has {n})"));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+        return Err("must not contain control characters".into());
+    }
+    Ok(())
+}
+
+/// A list of image GUIDs: at most [`limits::IMAGES_MAX`], each a GUID, no repeats.
+pub fn images(field: &str, ids: &[String], errors: &mut Errors) {
+    if ids.len() > limits::IMAGES_MAX {
+        errors.push(field, format!("at most {} images are allowed (has {})", limits::IMAGES_MAX, ids.len()));
+        return;
+    }
+    let mut seen = Vec::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        match id.parse::<Guid>() {
+            Ok(g) if seen.contains(&g) => errors.push(format!("{field}[{i}]"), "is listed twice"),
+            Ok(g) => seen.push(g),
+            Err(e) => errors.push(format!("{field}[{i}]"), e.to_string()),
+        }
+    }
+}
+
+/// A price: positive, within the maximum, with no more decimal places than the unit has
+/// (8 for BTC, the currency's minor units for fiat).
+pub fn price(value: Option<&pb::Decimal>, base_crypto: bool, fiat: &str) -> Result<Decimal, String> {
+    let Some(value) = value else { return Err("is required".into()) };
+    let value = decimal::from_pb(value).map_err(|e| e.to_string())?;
+    if value <= Decimal::ZERO {
+        return Err("must be greater than 0".into());
+    }
+    let (max, scale, unit) = if base_crypto {
+        (limits::btc_price_max(), limits::BTC_SCALE, "BTC".to_string())
+    } else {
+        // An unknown currency is reported on FiatCurrency; do not pile a second error here.
+        let scale = currency::find(fiat).map_or(decimal::MAX_SCALE, |c| c.minor_units);
+        (limits::fiat_price_max(), scale, fiat.to_string())
+    };
+    if value > max {
+        return Err(format!("must be at most {max} {unit}"));
+    }
+    if value.scale() > scale {
+        return Err(format!("may have at most {scale} decimal places in {unit}"));
+    }
+    Ok(value)
+}
+
+/// An ISO 4217 code of [`currency::CURRENCIES`].
+pub fn fiat_currency(code: &str) -> Result<(), String> {
+    if code.is_empty() {
+        return Err("is required for a fiat price".into());
+    }
+    if currency::find(code).is_none() {
+        return Err("must be an ISO 4217 currency code such as USD or EUR".into());
+    }
+    Ok(())
+}
+
+/// An absolute http(s) URL (https only when `https_only`), without spaces or control
+/// characters, at most [`limits::URL_MAX`] long.
+pub fn url(value: &str, https_only: bool) -> Result<(), String> {
+    if value.is_empty() {
+        return Err("is required".into());
+    }
+    if value.len() > limits::URL_MAX {
+        return Err(format!("must be at most {} characters", limits::URL_MAX));
+    }
+    let lower = value.to_ascii_lowercase();
+    let rest = if let Some(r) = lower.strip_prefix("https://") {
+        r
+    } else if let Some(r) = lower.strip_prefix("http://").filter(|_| !https_only) {
+        r
+    } else {
+        return Err(if https_only { "must start with https://" } else { "must start with http:// or https://" }.into());
+    };
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("must not contain spaces".into());
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
+        match v6.split_once(']') {
+            Some((h, p)) => (h, p.strip_prefix(':')),
+            None => return Err("has a malformed IPv6 host".into()),
+        }
+    } else {
+        match host_port.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (host_port, None),
+        }
+    };
+    let host_ok = !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:".contains(c))
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with('-');
+    if !host_ok {
+        return Err("must name a host, e.g. https://example.com/path".into());
+    }
+    if let Some(p) = port {
+        if p.parse::<u16>().map_or(true, |p| p == 0) {
+            return Err("has an invalid port".into());
+        }
+    }
+    Ok(())
+}
+
+/// A PEM document with at least one block whose label is one of `labels`, with a
+/// well-formed base64 body. (The server also parses the DER inside.)
+pub fn pem(value: &str, labels: &[&str]) -> Result<(), String> {
+    if value.trim().is_empty() {
+        return Err("is required".into());
+    }
+    if value.len() > limits::PEM_MAX {
+        return Err(format!("must be at most {} KiB", limits::PEM_MAX / 1024));
+    }
+    let want = labels.join(" or ");
+    let mut found = false;
+    let mut rest = value;
+    while let Some(start) = rest.find("-----BEGIN ") {
+        let after = &rest[start + 11..];
+        let Some(end_label) = after.find("-----") else { return Err("has a malformed BEGIN line".into()) };
+        let label = &after[..end_label];
+        let body_start = &after[end_label + 5..];
+        let end_marker = format!("-----END {label}-----");
+        let Some(body_end) = body_start.find(&end_marker) else {
+            return Err(format!("has no END line for {label}"));
+        };
+        let body = &body_start[..body_end];
+        // Encrypted legacy keys carry headers ("Proc-Type: ..."): not supported.
+        if body.contains(':') {
+            return Err("must not be encrypted (remove the passphrase)".into());
+        }
+        let b64: Vec<u8> = body.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+        let well_formed = !b64.is_empty()
+            && b64.len() % 4 == 0
+            && b64.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/' || *b == b'=')
+            && !b64[..b64.len().saturating_sub(2)].contains(&b'=');
+        if !well_formed {
+            return Err(format!("has a damaged {label} block (bad base64)"));
+        }
+        if labels.contains(&label) {
+            found = true;
+        }
+        rest = &body_start[body_end + end_marker.len()..];
+    }
+    if found { Ok(()) } else { Err(format!("must contain a PEM {want} block")) }
+}
+
+pub const CERT_LABELS: &[&str] = &["CERTIFICATE"];
+pub const KEY_LABELS: &[&str] = &["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"];
+
+/// A webhook: https URL, the client's certificate and key, the server's certificate.
+/// `key_kept` is true when updating an invoice whose stored key is kept (empty field).
+pub fn webhook(prefix: &str, w: &pb::Webhook, key_kept: bool, errors: &mut Errors) {
+    if let Err(e) = url(&w.url, true) {
+        errors.push(format!("{prefix}.Url"), e);
+    }
+    if let Err(e) = pem(&w.client_crt, CERT_LABELS) {
+        errors.push(format!("{prefix}.ClientCrt"), e);
+    }
+    if !(key_kept && w.client_key.is_empty()) {
+        if let Err(e) = pem(&w.client_key, KEY_LABELS) {
+            errors.push(format!("{prefix}.ClientKey"), e);
+        }
+    }
+    if let Err(e) = pem(&w.server_crt, CERT_LABELS) {
+        errors.push(format!("{prefix}.ServerCrt"), e);
+    }
+}
+
+/// The shared part of CreateInvoice and UpdatePublicInvoice: price, currency, variable,
+/// comment, pieces, images.
+#[allow(clippy::too_many_arguments)]
+fn invoice_body(
+    errors: &mut Errors,
+    is_private: bool,
+    base_crypto: bool,
+    price_value: Option<&pb::Decimal>,
+    fiat: &str,
+    variable: &str,
+    comment: &str,
+    pieces: (u32, u32),
+    image_ids: &[String],
+) {
+    if !base_crypto {
+        if let Err(e) = fiat_currency(fiat) {
+            errors.push("FiatCurrency", e);
+        }
+        if variable.trim().is_empty() {
+            errors.push("PriceVariable", "is required for a fiat price (e.g. Average)");
+        } else if variable.len() > 64 || !variable.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) {
+            errors.push("PriceVariable", "must be the name of a rate variable");
+        }
+    }
+    if let Err(e) = price(price_value, base_crypto, fiat) {
+        errors.push("Price", e);
+    }
+    if let Err(e) = text(comment, limits::COMMENT_MAX, false) {
+        errors.push("Comment", e);
+    }
+    if !is_private {
+        let (min, max) = pieces;
+        if min < 1 {
+            errors.push("PiecesMin", "must be at least 1");
+        } else if max < min {
+            errors.push("PiecesMax", "must be at least PiecesMin");
+        }
+        if max > limits::PIECES_MAX {
+            errors.push("PiecesMax", format!("must be at most {}", limits::PIECES_MAX));
+        }
+    }
+    images("Images", image_ids, errors);
+}
+
+/// A secret's text, images and (implicit) URL rules.
+pub fn secret(prefix: &str, text_value: &str, image_ids: &[String], errors: &mut Errors) {
+    let field = |name: &str| if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
+    if let Err(e) = text(text_value, limits::SECRET_TEXT_MAX, true) {
+        errors.push(field("Text"), e);
+    }
+    images(&field("Images"), image_ids, errors);
+}
+
+fn integration_create(i: Option<&pb::create_invoice_request::Integration>, errors: &mut Errors) {
+    use pb::create_invoice_request::Integration;
+    match i {
+        None | Some(Integration::NoIntegration(_)) => {}
+        Some(Integration::Redirect(u)) => {
+            if let Err(e) = url(u, false) {
+                errors.push("Redirect", e);
+            }
+        }
+        Some(Integration::Webhook(w)) => webhook("Webhook", w, false, errors),
+    }
+}
+
+/// Every rule of CreateInvoice. Empty when the request is acceptable.
+pub fn create_invoice(req: &pb::CreateInvoiceRequest) -> Errors {
+    let mut errors = Errors::default();
+    if req.is_private {
+        if let Err(e) = username(&req.user_name) {
+            errors.push("UserName", e);
+        }
+    }
+    invoice_body(
+        &mut errors,
+        req.is_private,
+        req.is_base_crypto,
+        req.price.as_ref(),
+        &req.fiat_currency,
+        &req.price_variable,
+        &req.comment,
+        (req.pieces_min, req.pieces_max),
+        &req.images,
+    );
+    if !(limits::TTL_MIN_MINUTES..=limits::TTL_MAX_MINUTES).contains(&req.ttl_minutes) {
+        errors.push(
+            "TtlMinutes",
+            format!("must be from {} to {} minutes (one year)", limits::TTL_MIN_MINUTES, limits::TTL_MAX_MINUTES),
+        );
+    }
+    if req.secrets.len() > limits::INITIAL_SECRETS_MAX {
+        errors.push("Secrets", format!("at most {} secrets can be added at creation", limits::INITIAL_SECRETS_MAX));
+    } else {
+        for (i, s) in req.secrets.iter().enumerate() {
+            secret(&format!("Secrets[{i}]"), &s.text, &s.images, &mut errors);
+        }
+    }
+    integration_create(req.integration.as_ref(), &mut errors);
+    errors
+}
+
+/// Every rule of UpdatePublicInvoice (the invoice itself is checked by the service).
+/// `key_stored`: the invoice already has a webhook key, so an empty ClientKey keeps it.
+pub fn update_public_invoice(req: &pb::UpdatePublicInvoiceRequest, key_stored: bool) -> Errors {
+    use pb::update_public_invoice_request::Integration;
+    let mut errors = Errors::default();
+    if req.invoice_id == 0 {
+        errors.push("InvoiceId", "is required");
+    }
+    invoice_body(
+        &mut errors,
+        false,
+        req.is_base_crypto,
+        req.price.as_ref(),
+        &req.fiat_currency,
+        &req.price_variable,
+        &req.comment,
+        (req.pieces_min, req.pieces_max),
+        &req.images,
+    );
+    match req.integration.as_ref() {
+        None | Some(Integration::NoIntegration(_)) => {}
+        Some(Integration::Redirect(u)) => {
+            if let Err(e) = url(u, false) {
+                errors.push("Redirect", e);
+            }
+        }
+        Some(Integration::Webhook(w)) => webhook("Webhook", w, key_stored, &mut errors),
+    }
+    errors
+}
+
+/// A chat message: text (may be empty only with images) and images.
+pub fn message(text_value: &str, image_ids: &[String]) -> Errors {
+    let mut errors = Errors::default();
+    if let Err(e) = text(text_value, limits::MESSAGE_TEXT_MAX, image_ids.is_empty()) {
+        errors.push("Text", e);
+    }
+    images("ImageIds", image_ids, &mut errors);
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUYWJj\n-----END CERTIFICATE-----\n";
+    const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEG\n-----END PRIVATE KEY-----\n";
+
+    fn public() -> pb::CreateInvoiceRequest {
+        pb::CreateInvoiceRequest {
+            is_base_crypto: true,
+            price: Some(pb::Decimal { units: 0, nanos: 10_000 }),
+            ttl_minutes: 60,
+            pieces_min: 1,
+            pieces_max: 5,
+            comment: "Gift card".into(),
+            ..Default::default()
+        }
+    }
+
+    fn fields(errors: Errors) -> Vec<String> {
+        errors.0.into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn a_good_public_invoice_passes() {
+        assert!(create_invoice(&public()).0.is_empty());
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        let cases: Vec<(Box<dyn Fn(&mut pb::CreateInvoiceRequest)>, &str)> = vec![
+            (Box::new(|r| r.price = None), "Price"),
+            (Box::new(|r| r.price = Some(pb::Decimal { units: 0, nanos: 0 })), "Price"),
+            (Box::new(|r| r.price = Some(pb::Decimal { units: 0, nanos: 1 })), "Price"),
+            (Box::new(|r| r.price = Some(pb::Decimal { units: 1, nanos: -1 })), "Price"),
+            (Box::new(|r| r.price = Some(pb::Decimal { units: 21_000_001, nanos: 0 })), "Price"),
+            (Box::new(|r| r.ttl_minutes = 0), "TtlMinutes"),
+            (Box::new(|r| r.ttl_minutes = 525_601), "TtlMinutes"),
+            (Box::new(|r| r.pieces_min = 0), "PiecesMin"),
+            (Box::new(|r| r.pieces_max = 0), "PiecesMax"),
+            (Box::new(|r| r.pieces_max = 1_000_001), "PiecesMax"),
+            (Box::new(|r| r.comment = "x".repeat(2001)), "Comment"),
+            (Box::new(|r| r.comment = "bell\u{7}".into()), "Comment"),
+            (Box::new(|r| r.images = vec!["nope".into()]), "Images[0]"),
+            (Box::new(|r| r.images = vec!["123e4567-e89b-42d3-a456-426614174000".into(); 2]), "Images[1]"),
+            (Box::new(|r| r.images = vec!["x".into(); 11]), "Images"),
+            (Box::new(|r| { r.is_private = true; r.user_name = String::new() }), "UserName"),
+            (Box::new(|r| { r.is_private = true; r.user_name = "a b".into() }), "UserName"),
+            (Box::new(|r| { r.is_base_crypto = false; r.price = Some(pb::Decimal { units: 10, nanos: 0 }); r.price_variable = "Average".into() }), "FiatCurrency"),
+            (Box::new(|r| { r.is_base_crypto = false; r.price = Some(pb::Decimal { units: 10, nanos: 0 }); r.fiat_currency = "usd".into(); r.price_variable = "Average".into() }), "FiatCurrency"),
+            (Box::new(|r| { r.is_base_crypto = false; r.price = Some(pb::Decimal { units: 10, nanos: 0 }); r.fiat_currency = "USD".into() }), "PriceVariable"),
+            (Box::new(|r| { r.is_base_crypto = false; r.fiat_currency = "USD".into(); r.price_variable = "Average".into(); r.price = Some(pb::Decimal { units: 1, nanos: 1_000_000 }) }), "Price"),
+            (Box::new(|r| r.secrets = vec![pb::CreateInvoiceSecretRequest::default()]), "Secrets[0].Text"),
+            (Box::new(|r| r.integration = Some(pb::create_invoice_request::Integration::Redirect("ftp://x".into()))), "Redirect"),
+            (Box::new(|r| r.integration = Some(pb::create_invoice_request::Integration::Webhook(pb::Webhook { url: "http://example.com".into(), client_crt: CERT.into(), client_key: KEY.into(), server_crt: CERT.into(), required: true }))), "Webhook.Url"),
+            (Box::new(|r| r.integration = Some(pb::create_invoice_request::Integration::Webhook(pb::Webhook { url: "https://example.com".into(), client_crt: KEY.into(), client_key: KEY.into(), server_crt: CERT.into(), required: true }))), "Webhook.ClientCrt"),
+            (Box::new(|r| r.integration = Some(pb::create_invoice_request::Integration::Webhook(pb::Webhook { url: "https://example.com".into(), client_crt: CERT.into(), client_key: String::new(), server_crt: CERT.into(), required: true }))), "Webhook.ClientKey"),
+        ];
+        for (i, (mutate, field)) in cases.into_iter().enumerate() {
+            let mut req = public();
+            mutate(&mut req);
+            assert_eq!(fields(create_invoice(&req)), vec![field.to_string()], "case {i}");
+        }
+    }
+
+    #[test]
+    fn private_invoices_ignore_pieces() {
+        let mut req = public();
+        req.is_private = true;
+        req.user_name = "bob_the.buyer-1".into();
+        req.pieces_min = 0;
+        req.pieces_max = 0;
+        assert!(create_invoice(&req).0.is_empty());
+    }
+
+    #[test]
+    fn fiat_price_follows_the_currency_minor_units() {
+        let mut req = public();
+        req.is_base_crypto = false;
+        req.fiat_currency = "JPY".into();
+        req.price_variable = "Average".into();
+        req.price = Some(pb::Decimal { units: 1500, nanos: 0 });
+        assert!(create_invoice(&req).0.is_empty());
+        req.price = Some(pb::Decimal { units: 1500, nanos: 500_000_000 });
+        assert_eq!(fields(create_invoice(&req)), vec!["Price"]);
+    }
+
+    #[test]
+    fn urls() {
+        for ok in ["https://example.com", "http://a.b/c?d#e", "https://[::1]:8443/hook", "https://user@host.io:1/"] {
+            assert_eq!(url(ok, false), Ok(()), "{ok}");
+        }
+        for bad in ["", "example.com", "https://", "https:// x.com", "https://-x.com", "https://x.com:0", "https://x.com:99999", "javascript:alert(1)"] {
+            assert!(url(bad, false).is_err(), "{bad}");
+        }
+        assert!(url("http://example.com", true).is_err());
+    }
+
+    #[test]
+    fn pem_blocks() {
+        assert_eq!(pem(CERT, CERT_LABELS), Ok(()));
+        assert_eq!(pem(&format!("{KEY}{CERT}"), CERT_LABELS), Ok(()));
+        assert!(pem(KEY, CERT_LABELS).unwrap_err().contains("CERTIFICATE"));
+        assert!(pem("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----", CERT_LABELS).is_err());
+        assert!(pem("-----BEGIN CERTIFICATE-----\nMIIB\n", CERT_LABELS).is_err());
+        assert!(pem("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nMIIB\n-----END RSA PRIVATE KEY-----", KEY_LABELS).is_err());
+    }
+
+    #[test]
+    fn field_error_text_round_trips() {
+        let e = FieldError::new("Secrets[2].Text", "is required");
+        assert_eq!(FieldError::parse(&e.to_string()), Some(e));
+        assert_eq!(FieldError::parse("invoice 5 was not found"), None);
+        assert_eq!(FieldError::parse("no such thing: here"), None);
+    }
+
+    #[test]
+    fn messages_need_text_or_images() {
+        assert_eq!(fields(message("", &[])), vec!["Text"]);
+        assert!(message("", &["123e4567-e89b-42d3-a456-426614174000".into()]).0.is_empty());
+        assert!(message("hi", &[]).0.is_empty());
+    }
+}
