@@ -36,9 +36,7 @@ pub fn from_pb(value: &pb::Decimal) -> Result<Decimal, DecimalError> {
     }
     let scaled = i128::from(units) * NANOS_PER_UNIT + i128::from(nanos);
     // |scaled| < 2^63 * 10^9 < 2^96: always representable.
-    Decimal::try_from_i128_with_scale(scaled, MAX_SCALE)
-        .map(|d| d.normalize())
-        .map_err(|_| DecimalError::TooLarge)
+    Decimal::try_from_i128_with_scale(scaled, MAX_SCALE).map(|d| d.normalize()).map_err(|_| DecimalError::TooLarge)
 }
 
 /// `rust_decimal::Decimal` → `pb::Decimal`, exact or an error (never rounds).
@@ -116,7 +114,15 @@ mod tests {
 
     fn wire() -> impl Strategy<Value = pb::Decimal> {
         (any::<i64>(), 0i32..1_000_000_000).prop_map(|(units, n)| {
-            let nanos = if units < 0 { -n } else if units > 0 { n } else if n % 2 == 0 { n } else { -n };
+            let nanos = if units < 0 {
+                -n
+            } else if units > 0 {
+                n
+            } else if n % 2 == 0 {
+                n
+            } else {
+                -n
+            };
             pb::Decimal { units, nanos }
         })
     }

@@ -435,17 +435,95 @@ mod tests {
             (Box::new(|r| r.images = vec!["nope".into()]), "Images[0]"),
             (Box::new(|r| r.images = vec!["123e4567-e89b-42d3-a456-426614174000".into(); 2]), "Images[1]"),
             (Box::new(|r| r.images = vec!["x".into(); 11]), "Images"),
-            (Box::new(|r| { r.is_private = true; r.user_name = String::new() }), "UserName"),
-            (Box::new(|r| { r.is_private = true; r.user_name = "a b".into() }), "UserName"),
-            (Box::new(|r| { r.is_base_crypto = false; r.price = Some(pb::Decimal { units: 10, nanos: 0 }); r.price_variable = "Average".into() }), "FiatCurrency"),
-            (Box::new(|r| { r.is_base_crypto = false; r.price = Some(pb::Decimal { units: 10, nanos: 0 }); r.fiat_currency = "usd".into(); r.price_variable = "Average".into() }), "FiatCurrency"),
-            (Box::new(|r| { r.is_base_crypto = false; r.price = Some(pb::Decimal { units: 10, nanos: 0 }); r.fiat_currency = "USD".into() }), "PriceVariable"),
-            (Box::new(|r| { r.is_base_crypto = false; r.fiat_currency = "USD".into(); r.price_variable = "Average".into(); r.price = Some(pb::Decimal { units: 1, nanos: 1_000_000 }) }), "Price"),
+            (
+                Box::new(|r| {
+                    r.is_private = true;
+                    r.user_name = String::new()
+                }),
+                "UserName",
+            ),
+            (
+                Box::new(|r| {
+                    r.is_private = true;
+                    r.user_name = "a b".into()
+                }),
+                "UserName",
+            ),
+            (
+                Box::new(|r| {
+                    r.is_base_crypto = false;
+                    r.price = Some(pb::Decimal { units: 10, nanos: 0 });
+                    r.price_variable = "Average".into()
+                }),
+                "FiatCurrency",
+            ),
+            (
+                Box::new(|r| {
+                    r.is_base_crypto = false;
+                    r.price = Some(pb::Decimal { units: 10, nanos: 0 });
+                    r.fiat_currency = "usd".into();
+                    r.price_variable = "Average".into()
+                }),
+                "FiatCurrency",
+            ),
+            (
+                Box::new(|r| {
+                    r.is_base_crypto = false;
+                    r.price = Some(pb::Decimal { units: 10, nanos: 0 });
+                    r.fiat_currency = "USD".into()
+                }),
+                "PriceVariable",
+            ),
+            (
+                Box::new(|r| {
+                    r.is_base_crypto = false;
+                    r.fiat_currency = "USD".into();
+                    r.price_variable = "Average".into();
+                    r.price = Some(pb::Decimal { units: 1, nanos: 1_000_000 })
+                }),
+                "Price",
+            ),
             (Box::new(|r| r.secrets = vec![pb::CreateInvoiceSecretRequest::default()]), "Secrets[0].Text"),
-            (Box::new(|r| r.integration = Some(pb::create_invoice_request::Integration::Redirect("ftp://x".into()))), "Redirect"),
-            (Box::new(|r| r.integration = Some(pb::create_invoice_request::Integration::Webhook(pb::Webhook { url: "http://example.com".into(), client_crt: CERT.into(), client_key: KEY.into(), server_crt: CERT.into(), required: true }))), "Webhook.Url"),
-            (Box::new(|r| r.integration = Some(pb::create_invoice_request::Integration::Webhook(pb::Webhook { url: "https://example.com".into(), client_crt: KEY.into(), client_key: KEY.into(), server_crt: CERT.into(), required: true }))), "Webhook.ClientCrt"),
-            (Box::new(|r| r.integration = Some(pb::create_invoice_request::Integration::Webhook(pb::Webhook { url: "https://example.com".into(), client_crt: CERT.into(), client_key: String::new(), server_crt: CERT.into(), required: true }))), "Webhook.ClientKey"),
+            (
+                Box::new(|r| r.integration = Some(pb::create_invoice_request::Integration::Redirect("ftp://x".into()))),
+                "Redirect",
+            ),
+            (
+                Box::new(|r| {
+                    r.integration = Some(pb::create_invoice_request::Integration::Webhook(pb::Webhook {
+                        url: "http://example.com".into(),
+                        client_crt: CERT.into(),
+                        client_key: KEY.into(),
+                        server_crt: CERT.into(),
+                        required: true,
+                    }))
+                }),
+                "Webhook.Url",
+            ),
+            (
+                Box::new(|r| {
+                    r.integration = Some(pb::create_invoice_request::Integration::Webhook(pb::Webhook {
+                        url: "https://example.com".into(),
+                        client_crt: KEY.into(),
+                        client_key: KEY.into(),
+                        server_crt: CERT.into(),
+                        required: true,
+                    }))
+                }),
+                "Webhook.ClientCrt",
+            ),
+            (
+                Box::new(|r| {
+                    r.integration = Some(pb::create_invoice_request::Integration::Webhook(pb::Webhook {
+                        url: "https://example.com".into(),
+                        client_crt: CERT.into(),
+                        client_key: String::new(),
+                        server_crt: CERT.into(),
+                        required: true,
+                    }))
+                }),
+                "Webhook.ClientKey",
+            ),
         ];
         for (i, (mutate, field)) in cases.into_iter().enumerate() {
             let mut req = public();
@@ -481,7 +559,16 @@ mod tests {
         for ok in ["https://example.com", "http://a.b/c?d#e", "https://[::1]:8443/hook", "https://user@host.io:1/"] {
             assert_eq!(url(ok, false), Ok(()), "{ok}");
         }
-        for bad in ["", "example.com", "https://", "https:// x.com", "https://-x.com", "https://x.com:0", "https://x.com:99999", "javascript:alert(1)"] {
+        for bad in [
+            "",
+            "example.com",
+            "https://",
+            "https:// x.com",
+            "https://-x.com",
+            "https://x.com:0",
+            "https://x.com:99999",
+            "javascript:alert(1)",
+        ] {
             assert!(url(bad, false).is_err(), "{bad}");
         }
         assert!(url("http://example.com", true).is_err());
@@ -494,7 +581,13 @@ mod tests {
         assert!(pem(KEY, CERT_LABELS).unwrap_err().contains("CERTIFICATE"));
         assert!(pem("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----", CERT_LABELS).is_err());
         assert!(pem("-----BEGIN CERTIFICATE-----\nMIIB\n", CERT_LABELS).is_err());
-        assert!(pem("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nMIIB\n-----END RSA PRIVATE KEY-----", KEY_LABELS).is_err());
+        assert!(
+            pem(
+                "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nMIIB\n-----END RSA PRIVATE KEY-----",
+                KEY_LABELS
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -7,11 +7,8 @@ use rust_decimal::Decimal;
 use schet_api::pb::{self, create_invoice_request::Integration};
 
 /// (user name, token, BTC balance)
-pub const DEMO_USERS: &[(&str, &str, &str)] = &[
-    ("alice", "demo-alice", "0.5"),
-    ("bob", "demo-bob", "1.25"),
-    ("carol", "demo-carol", "0.2"),
-];
+pub const DEMO_USERS: &[(&str, &str, &str)] =
+    &[("alice", "demo-alice", "0.5"), ("bob", "demo-bob", "1.25"), ("carol", "demo-carol", "0.2")];
 
 fn d(units: i64, nanos: i32) -> Option<pb::Decimal> {
     Some(pb::Decimal { units, nanos })
@@ -41,7 +38,11 @@ pub async fn seed(service: &Service) -> Result<(), ServiceError> {
     let mut gift = public("Steam gift card, 10 USD. One code per piece.", d(0, 11_500), (1, 5));
     gift.limit_liquidity = true;
     gift.secrets = (1..=5)
-        .map(|n| pb::CreateInvoiceSecretRequest { text: format!("STEAM-DEMO-{n:04}-XXXX"), order: n, ..Default::default() })
+        .map(|n| pb::CreateInvoiceSecretRequest {
+            text: format!("STEAM-DEMO-{n:04}-XXXX"),
+            order: n,
+            ..Default::default()
+        })
         .collect();
     service.create_invoice(alice, gift).await?;
     let mut ebook = public("Rust in Action (e-book, PDF)", None, (1, 1));

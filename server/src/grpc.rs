@@ -91,49 +91,91 @@ impl TradeApi for Api {
         Ok(Response::new(pb::IsUserExistResponse { is_exist }))
     }
 
-    async fn update_public_invoice(&self, _: Request<pb::UpdatePublicInvoiceRequest>) -> Result<Response<pb::Invoice>, Status> {
+    async fn update_public_invoice(
+        &self,
+        _: Request<pb::UpdatePublicInvoiceRequest>,
+    ) -> Result<Response<pb::Invoice>, Status> {
         Err(not_yet("UpdatePublicInvoice"))
     }
-    async fn delete_invoice(&self, _: Request<pb::DeleteInvoiceRequest>) -> Result<Response<pb::DeleteInvoiceResponse>, Status> {
+    async fn delete_invoice(
+        &self,
+        _: Request<pb::DeleteInvoiceRequest>,
+    ) -> Result<Response<pb::DeleteInvoiceResponse>, Status> {
         Err(not_yet("DeleteInvoice"))
     }
-    async fn get_invoices(&self, _: Request<pb::GetInvoicesRequest>) -> Result<Response<pb::GetInvoicesResponse>, Status> {
+    async fn get_invoices(
+        &self,
+        _: Request<pb::GetInvoicesRequest>,
+    ) -> Result<Response<pb::GetInvoicesResponse>, Status> {
         Err(not_yet("GetInvoices"))
     }
-    async fn send_invoice_message(&self, _: Request<pb::SendInvoiceMessageRequest>) -> Result<Response<pb::Conversation>, Status> {
+    async fn send_invoice_message(
+        &self,
+        _: Request<pb::SendInvoiceMessageRequest>,
+    ) -> Result<Response<pb::Conversation>, Status> {
         Err(not_yet("SendInvoiceMessage"))
     }
-    async fn get_invoice_secrets(&self, _: Request<pb::GetInvoiceSecretsRequest>) -> Result<Response<pb::InvoiceSecretsList>, Status> {
+    async fn get_invoice_secrets(
+        &self,
+        _: Request<pb::GetInvoiceSecretsRequest>,
+    ) -> Result<Response<pb::InvoiceSecretsList>, Status> {
         Err(not_yet("GetInvoiceSecrets"))
     }
-    async fn change_invoice_secret(&self, _: Request<pb::ChangeInvoiceSecretRequest>) -> Result<Response<pb::InvoiceSecretsList>, Status> {
+    async fn change_invoice_secret(
+        &self,
+        _: Request<pb::ChangeInvoiceSecretRequest>,
+    ) -> Result<Response<pb::InvoiceSecretsList>, Status> {
         Err(not_yet("ChangeInvoiceSecret"))
     }
-    async fn create_invoice_secret(&self, _: Request<pb::CreateInvoiceSecretRequest>) -> Result<Response<pb::InvoiceSecretsList>, Status> {
+    async fn create_invoice_secret(
+        &self,
+        _: Request<pb::CreateInvoiceSecretRequest>,
+    ) -> Result<Response<pb::InvoiceSecretsList>, Status> {
         Err(not_yet("CreateInvoiceSecret"))
     }
-    async fn update_invoice_secret(&self, _: Request<pb::UpdateInvoiceSecretRequest>) -> Result<Response<pb::InvoiceSecretsList>, Status> {
+    async fn update_invoice_secret(
+        &self,
+        _: Request<pb::UpdateInvoiceSecretRequest>,
+    ) -> Result<Response<pb::InvoiceSecretsList>, Status> {
         Err(not_yet("UpdateInvoiceSecret"))
     }
-    async fn pay_invoice_from_balance(&self, _: Request<pb::PayInvoiceFromBalanceRequest>) -> Result<Response<pb::InvoicePayment>, Status> {
+    async fn pay_invoice_from_balance(
+        &self,
+        _: Request<pb::PayInvoiceFromBalanceRequest>,
+    ) -> Result<Response<pb::InvoicePayment>, Status> {
         Err(not_yet("PayInvoiceFromBalance"))
     }
-    async fn get_invoice_payments(&self, _: Request<pb::GetInvoicePaymentsRequest>) -> Result<Response<pb::GetInvoicePaymentsResponse>, Status> {
+    async fn get_invoice_payments(
+        &self,
+        _: Request<pb::GetInvoicePaymentsRequest>,
+    ) -> Result<Response<pb::GetInvoicePaymentsResponse>, Status> {
         Err(not_yet("GetInvoicePayments"))
     }
-    async fn cancel_invoice_payment(&self, _: Request<pb::CancelInvoicePaymentRequest>) -> Result<Response<pb::InvoicePayment>, Status> {
+    async fn cancel_invoice_payment(
+        &self,
+        _: Request<pb::CancelInvoicePaymentRequest>,
+    ) -> Result<Response<pb::InvoicePayment>, Status> {
         Err(not_yet("CancelInvoicePayment"))
     }
-    async fn create_refund(&self, _: Request<pb::CreateRefundRequest>) -> Result<Response<pb::CreateRefundResponse>, Status> {
+    async fn create_refund(
+        &self,
+        _: Request<pb::CreateRefundRequest>,
+    ) -> Result<Response<pb::CreateRefundResponse>, Status> {
         Err(not_yet("CreateRefund"))
     }
     async fn get_conversations(&self, _: Request<()>) -> Result<Response<pb::GetConversationsResponse>, Status> {
         Err(not_yet("GetConversations"))
     }
-    async fn get_conversations_by_id(&self, _: Request<pb::GetConversationsByIdRequest>) -> Result<Response<pb::GetConversationsResponse>, Status> {
+    async fn get_conversations_by_id(
+        &self,
+        _: Request<pb::GetConversationsByIdRequest>,
+    ) -> Result<Response<pb::GetConversationsResponse>, Status> {
         Err(not_yet("GetConversationsById"))
     }
-    async fn send_invoice_payment_message(&self, _: Request<pb::SendInvoicePaymentMessageRequest>) -> Result<Response<pb::Conversation>, Status> {
+    async fn send_invoice_payment_message(
+        &self,
+        _: Request<pb::SendInvoicePaymentMessageRequest>,
+    ) -> Result<Response<pb::Conversation>, Status> {
         Err(not_yet("SendInvoicePaymentMessage"))
     }
     async fn store_image(&self, _: Request<pb::StoreImageRequest>) -> Result<Response<pb::Image>, Status> {

@@ -50,10 +50,7 @@ pub fn router(service: Arc<Service>, static_dir: Option<&Path>) -> Router {
     if let Some(dir) = static_dir {
         let files = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
         let files = ServiceBuilder::new()
-            .layer(SetResponseHeaderLayer::overriding(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(CSP),
-            ))
+            .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
             .layer(SetResponseHeaderLayer::overriding(
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),

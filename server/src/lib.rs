@@ -29,7 +29,10 @@ pub struct ServeOptions {
 
 /// Opens the database, seeds the demo once if asked, and serves until `shutdown` resolves.
 /// Prints `listening on http://ADDR` on standard output once the socket is bound.
-pub async fn serve(opts: ServeOptions, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), String> {
+pub async fn serve(
+    opts: ServeOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
     let store = store::Store::open(&opts.database)
         .await
         .map_err(|e| format!("cannot open database {}: {e}", opts.database.display()))?;

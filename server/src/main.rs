@@ -74,7 +74,8 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             let flags = Flags::parse(&args[1..], &["--listen", "--database", "--static", "--rates"], &["--demo"])?;
             let _ = rest;
             let listen = flags.required("--listen")?;
-            let listen = listen.parse().map_err(|_| format!("--listen: {listen:?} is not an address like 127.0.0.1:8080"))?;
+            let listen =
+                listen.parse().map_err(|_| format!("--listen: {listen:?} is not an address like 127.0.0.1:8080"))?;
             let rates = match flags.value("--rates") {
                 Some(path) => {
                     let text = std::fs::read_to_string(path).map_err(|e| format!("--rates {path}: {e}"))?;

@@ -24,9 +24,21 @@ impl Default for Rates {
         let d = |s: &str| Decimal::from_str(s).expect("default rate");
         let variables = [("Average", "90000"), ("Bitstamp", "90120.5"), ("Binance", "89985.25")];
         let currencies = [
-            ("USD", "1"), ("EUR", "0.92"), ("GBP", "0.79"), ("RUB", "95"), ("UAH", "41.2"),
-            ("KZT", "480"), ("JPY", "150"), ("CNY", "7.2"), ("CHF", "0.88"), ("CAD", "1.37"),
-            ("AUD", "1.52"), ("TRY", "34.5"), ("INR", "84"), ("BRL", "5.6"), ("PLN", "4"),
+            ("USD", "1"),
+            ("EUR", "0.92"),
+            ("GBP", "0.79"),
+            ("RUB", "95"),
+            ("UAH", "41.2"),
+            ("KZT", "480"),
+            ("JPY", "150"),
+            ("CNY", "7.2"),
+            ("CHF", "0.88"),
+            ("CAD", "1.37"),
+            ("AUD", "1.52"),
+            ("TRY", "34.5"),
+            ("INR", "84"),
+            ("BRL", "5.6"),
+            ("PLN", "4"),
         ];
         Rates {
             variables: variables.iter().map(|(k, v)| (k.to_string(), d(v))).collect(),
@@ -54,7 +66,9 @@ impl Rates {
                 .ok_or_else(|| format!("line {}: the value must be a positive decimal number", n + 1))?;
             match kind {
                 "variable" => rates.variables.insert(name.to_string(), value),
-                "currency" if schet_api::currency::find(name).is_some() => rates.currencies.insert(name.to_string(), value),
+                "currency" if schet_api::currency::find(name).is_some() => {
+                    rates.currencies.insert(name.to_string(), value)
+                }
                 "currency" => return Err(format!("line {}: {name} is not an ISO 4217 currency code", n + 1)),
                 _ => return Err(format!("line {}: unknown entry kind {kind:?}", n + 1)),
             };

@@ -126,7 +126,9 @@ impl Service {
     pub async fn add_user(&self, username: &str, balance: Decimal, token: Option<&str>) -> Result<(String, String)> {
         validate::username(username).map_err(|rule| FieldError::new("UserName", rule))?;
         if balance < Decimal::ZERO || balance.scale() > schet_api::limits::BTC_SCALE {
-            return Err(FieldError::new("Balance", "must be a non-negative BTC amount with at most 8 decimal places").into());
+            return Err(
+                FieldError::new("Balance", "must be a non-negative BTC amount with at most 8 decimal places").into()
+            );
         }
         let id = schet_api::Guid::from_random_bytes(random_bytes()).to_string();
         let token = token.map_or_else(new_token, str::to_string);
@@ -139,15 +141,17 @@ impl Service {
         if taken.is_some() {
             return Err(ServiceError::FailedPrecondition(format!("user name {username} is taken")));
         }
-        sqlx::query("INSERT INTO users (id, username, token_hash, balance, created_at, last_online) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(&id)
-            .bind(username)
-            .bind(hash_token(&token))
-            .bind(balance.normalize().to_string())
-            .bind(now)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO users (id, username, token_hash, balance, created_at, last_online) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(username)
+        .bind(hash_token(&token))
+        .bind(balance.normalize().to_string())
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok((id, token))
     }

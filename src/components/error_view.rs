@@ -1,0 +1,43 @@
+//! An [`ApiError`] shown as a person can act on it: a headline in the user's language,
+//! the service's detail, and the way forward (retry, or log in again).
+
+use crate::api::ApiError;
+use crate::settings::use_texts;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Props:
+/// * `error`: what went wrong.
+/// * `on_retry`: offered as a button when the error is worth retrying.
+#[component]
+pub fn ErrorView(error: ApiError, #[prop(optional, into)] on_retry: Option<Callback<()>>) -> impl IntoView {
+    let t = use_texts();
+    let kind = error.clone();
+    let headline = move || {
+        let t = t.get();
+        match &kind {
+            ApiError::Unauthenticated(_) => t.err_unauthenticated,
+            ApiError::NoToken => t.err_no_token,
+            ApiError::NotFound(_) => t.err_not_found,
+            ApiError::PermissionDenied(_) => t.err_permission,
+            ApiError::Invalid(_) | ApiError::BadRequest(_) => t.err_invalid,
+            ApiError::FailedPrecondition(_) => t.err_precondition,
+            ApiError::Unavailable(_) => t.err_unavailable,
+            ApiError::WrongEndpoint(_) => t.err_wrong_endpoint,
+            ApiError::Other(_) => t.err_other,
+        }
+    };
+    let needs_login = matches!(error, ApiError::Unauthenticated(_) | ApiError::NoToken);
+    let retry = on_retry.filter(|_| error.is_retryable());
+    let detail = error.detail();
+    view! {
+        <div class="error-banner" role="alert">
+            <strong class="error-headline">{headline}</strong>
+            {(!detail.is_empty()).then(|| view! { <p class="error-detail">{detail}</p> })}
+            {needs_login.then(|| view! { <A href="/settings" attr:class="button">{move || t.get().err_log_in_again}</A> })}
+            {retry.map(|cb| view! {
+                <button type="button" class="button" on:click=move |_| cb.run(())>{move || t.get().retry}</button>
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,13 @@
+//! An invoice status as a coloured badge that also says it in words.
+
+use crate::format;
+use crate::settings::use_texts;
+use leptos::prelude::*;
+
+/// Props: `status`, an `Invoice.InvoiceStatus` value.
+#[component]
+pub fn StatusBadge(#[prop(into)] status: Signal<i32>) -> impl IntoView {
+    let t = use_texts();
+    let parts = move || format::status(status.get(), t.get());
+    view! { <span class=move || format!("badge badge-{}", parts().1)>{move || parts().0}</span> }
+}

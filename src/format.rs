@@ -1,0 +1,75 @@
+//! Presenting contract values to a person: money, times, statuses.
+
+use crate::i18n::Texts;
+use rust_decimal::Decimal;
+use schet_api::{decimal, pb};
+
+/// A wire decimal as text; a malformed one is shown as such rather than guessed.
+pub fn amount(value: Option<&pb::Decimal>) -> String {
+    match decimal::from_pb_or_zero(value) {
+        Ok(v) => v.normalize().to_string(),
+        Err(_) => "?".into(),
+    }
+}
+
+/// A BTC amount: `0.000115 BTC`.
+pub fn btc(value: Option<&pb::Decimal>) -> String {
+    match decimal::from_pb_or_zero(value) {
+        Ok(v) => format!("{} BTC", decimal::format_btc(v)),
+        Err(_) => "? BTC".into(),
+    }
+}
+
+/// The price in its own unit: BTC, or the fiat currency.
+pub fn price(invoice: &pb::Invoice) -> String {
+    if invoice.is_base_crypto {
+        btc(invoice.price.as_ref())
+    } else {
+        format!("{} {}", amount(invoice.price.as_ref()), invoice.fiat_currency)
+    }
+}
+
+pub fn is_zero(value: Option<&pb::Decimal>) -> bool {
+    decimal::from_pb_or_zero(value).map_or(false, |v| v == Decimal::ZERO)
+}
+
+fn millis(ts: &prost_types::Timestamp) -> f64 {
+    ts.seconds as f64 * 1000.0 + f64::from(ts.nanos) / 1e6
+}
+
+/// Date and time in the browser's time zone, in the chosen language.
+pub fn datetime(ts: Option<&prost_types::Timestamp>, t: &Texts) -> String {
+    let Some(ts) = ts else { return "—".into() };
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis(ts)));
+    date.to_locale_string(t.lang_code, &wasm_bindgen::JsValue::UNDEFINED).into()
+}
+
+/// Time left until `ts`, e.g. `2 d 3 h`, `15 min`; or "expired".
+pub fn countdown(ts: Option<&prost_types::Timestamp>, now_ms: f64, t: &Texts) -> String {
+    let Some(ts) = ts else { return "—".into() };
+    let left = ((millis(ts) - now_ms) / 60_000.0).floor();
+    if left < 0.0 {
+        return t.expired.into();
+    }
+    let minutes = left as u64;
+    let (d, h, m) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    let (ds, hs) = if t.lang_code == "ru" { ("д", "ч") } else { ("d", "h") };
+    match (d, h) {
+        (0, 0) => format!("{m} {}", t.minutes_short),
+        (0, _) => format!("{h} {hs} {m} {}", t.minutes_short),
+        _ => format!("{d} {ds} {h} {hs}"),
+    }
+}
+
+/// Status text and its CSS modifier.
+pub fn status(code: i32, t: &Texts) -> (&'static str, &'static str) {
+    use pb::invoice::InvoiceStatus as S;
+    match S::try_from(code) {
+        Ok(S::Active) => (t.status_active, "active"),
+        Ok(S::PendingPay) => (t.status_pending_pay, "pending"),
+        Ok(S::NoPieces) => (t.status_no_pieces, "nopieces"),
+        Ok(S::Payed) => (t.status_payed, "payed"),
+        Ok(S::Deleted) => (t.status_deleted, "deleted"),
+        Err(_) => (t.status_unknown, "unknown"),
+    }
+}

@@ -1,0 +1,151 @@
+//! What the user chose: endpoint, token, language, theme. Kept in `localStorage`
+//! (`schet.*` keys) so a reload keeps them; provided to every view as [`AppState`].
+
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Ru,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "en" => Some(Lang::En),
+            "ru" => Some(Lang::Ru),
+            _ => None,
+        }
+    }
+
+    /// The browser's preferred language, if it is one of ours.
+    fn from_browser() -> Lang {
+        let nav = web_sys::window().map(|w| w.navigator());
+        let lang = nav.and_then(|n| n.language()).unwrap_or_default();
+        if lang.to_ascii_lowercase().starts_with("ru") { Lang::Ru } else { Lang::En }
+    }
+}
+
+/// `System` follows `prefers-color-scheme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn code(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Theme> {
+        match code {
+            "system" => Some(Theme::System),
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+
+    pub fn next(self) -> Theme {
+        match self {
+            Theme::System => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::System,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Base URL of the TradeApi service; empty means the origin that served the app.
+    pub endpoint: String,
+    /// Bearer token; empty when logged out.
+    pub token: String,
+    pub lang: Lang,
+    pub theme: Theme,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+const KEY_ENDPOINT: &str = "schet.endpoint";
+const KEY_TOKEN: &str = "schet.token";
+const KEY_LANG: &str = "schet.lang";
+const KEY_THEME: &str = "schet.theme";
+
+impl Settings {
+    /// Reads the saved settings, with defaults for what was never saved.
+    pub fn load() -> Settings {
+        let get = |key: &str| storage().and_then(|s| s.get_item(key).ok().flatten());
+        Settings {
+            endpoint: get(KEY_ENDPOINT).unwrap_or_default(),
+            token: get(KEY_TOKEN).unwrap_or_default(),
+            lang: get(KEY_LANG).as_deref().and_then(Lang::from_code).unwrap_or_else(Lang::from_browser),
+            theme: get(KEY_THEME).as_deref().and_then(Theme::from_code).unwrap_or(Theme::System),
+        }
+    }
+
+    /// Writes every field. Storage errors (private mode, quota) are not fatal: the
+    /// settings stay in memory for this visit.
+    pub fn save(&self) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(KEY_ENDPOINT, &self.endpoint);
+            let _ = s.set_item(KEY_TOKEN, &self.token);
+            let _ = s.set_item(KEY_LANG, self.lang.code());
+            let _ = s.set_item(KEY_THEME, self.theme.code());
+        }
+    }
+
+    /// The endpoint to call: the chosen one without a trailing slash, or this page's origin.
+    pub fn base_url(&self) -> String {
+        let chosen = self.endpoint.trim().trim_end_matches('/');
+        if !chosen.is_empty() {
+            return chosen.to_string();
+        }
+        web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+    }
+}
+
+/// Shared by every view through the context.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub settings: RwSignal<Settings>,
+}
+
+impl AppState {
+    pub fn new(settings: Settings) -> AppState {
+        AppState { settings: RwSignal::new(settings) }
+    }
+
+    /// Changes the settings and saves them.
+    pub fn update(&self, f: impl FnOnce(&mut Settings)) {
+        self.settings.update(|s| {
+            f(s);
+            s.save();
+        });
+    }
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// The strings of the current language, reactively.
+pub fn use_texts() -> Signal<&'static crate::i18n::Texts> {
+    let app = use_app();
+    Signal::derive(move || crate::i18n::texts(app.settings.with(|s| s.lang)))
+}
