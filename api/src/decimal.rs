@@ -59,10 +59,9 @@ pub fn from_pb_or_zero(value: Option<&pb::Decimal>) -> Result<Decimal, DecimalEr
     value.map_or(Ok(Decimal::ZERO), from_pb)
 }
 
-/// Formats a BTC amount with 8 decimal places trimmed of trailing zeros, at least one.
+/// Formats a BTC amount to the satoshi, without trailing zeros (`0`, `1.5`, `0.00012`).
 pub fn format_btc(value: Decimal) -> String {
-    let v = value.round_dp(8).normalize();
-    if v.scale() == 0 { format!("{v}.0") } else { v.to_string() }
+    value.round_dp(8).normalize().to_string()
 }
 
 #[cfg(test)]
@@ -108,7 +107,9 @@ mod tests {
 
     #[test]
     fn btc_format() {
-        assert_eq!(format_btc(d("1")), "1.0");
+        assert_eq!(format_btc(d("1")), "1");
+        assert_eq!(format_btc(d("0.000")), "0");
+        assert_eq!(format_btc(d("0.123456789")), "0.12345679");
         assert_eq!(format_btc(d("0.00012000")), "0.00012");
     }
 
