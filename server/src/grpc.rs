@@ -50,10 +50,6 @@ impl Api {
     }
 }
 
-fn not_yet(call: &str) -> Status {
-    Status::unimplemented(format!("{call} is not available on this service yet"))
-}
-
 type EventStream = Pin<Box<dyn Stream<Item = Result<pb::Event, Status>> + Send + 'static>>;
 
 #[tonic::async_trait]
@@ -93,100 +89,170 @@ impl TradeApi for Api {
 
     async fn update_public_invoice(
         &self,
-        _: Request<pb::UpdatePublicInvoiceRequest>,
+        req: Request<pb::UpdatePublicInvoiceRequest>,
     ) -> Result<Response<pb::Invoice>, Status> {
-        Err(not_yet("UpdatePublicInvoice"))
+        let caller = self.caller(&req).await?;
+        Ok(Response::new(self.service.update_public_invoice(&caller, req.into_inner()).await?))
     }
+
     async fn delete_invoice(
         &self,
-        _: Request<pb::DeleteInvoiceRequest>,
+        req: Request<pb::DeleteInvoiceRequest>,
     ) -> Result<Response<pb::DeleteInvoiceResponse>, Status> {
-        Err(not_yet("DeleteInvoice"))
+        let caller = self.caller(&req).await?;
+        Ok(Response::new(self.service.delete_invoice(&caller, req.get_ref().invoice_id).await?))
     }
+
     async fn get_invoices(
         &self,
-        _: Request<pb::GetInvoicesRequest>,
+        req: Request<pb::GetInvoicesRequest>,
     ) -> Result<Response<pb::GetInvoicesResponse>, Status> {
-        Err(not_yet("GetInvoices"))
+        let caller = self.caller(&req).await?;
+        let invoices = self.service.invoices(&caller, req.get_ref()).await?;
+        Ok(Response::new(pb::GetInvoicesResponse { invoices }))
     }
+
     async fn send_invoice_message(
         &self,
-        _: Request<pb::SendInvoiceMessageRequest>,
+        req: Request<pb::SendInvoiceMessageRequest>,
     ) -> Result<Response<pb::Conversation>, Status> {
-        Err(not_yet("SendInvoiceMessage"))
+        let caller = self.caller(&req).await?;
+        Ok(Response::new(self.service.send_invoice_message(&caller, req.into_inner()).await?))
     }
+
     async fn get_invoice_secrets(
         &self,
-        _: Request<pb::GetInvoiceSecretsRequest>,
+        req: Request<pb::GetInvoiceSecretsRequest>,
     ) -> Result<Response<pb::InvoiceSecretsList>, Status> {
-        Err(not_yet("GetInvoiceSecrets"))
+        let caller = self.caller(&req).await?;
+        Ok(Response::new(self.service.secrets(&caller, req.get_ref()).await?))
     }
+
     async fn change_invoice_secret(
         &self,
-        _: Request<pb::ChangeInvoiceSecretRequest>,
+        req: Request<pb::ChangeInvoiceSecretRequest>,
     ) -> Result<Response<pb::InvoiceSecretsList>, Status> {
-        Err(not_yet("ChangeInvoiceSecret"))
+        let caller = self.caller(&req).await?;
+        Ok(Response::new(self.service.change_secret(&caller, req.get_ref()).await?))
     }
+
     async fn create_invoice_secret(
         &self,
-        _: Request<pb::CreateInvoiceSecretRequest>,
+        req: Request<pb::CreateInvoiceSecretRequest>,
     ) -> Result<Response<pb::InvoiceSecretsList>, Status> {
-        Err(not_yet("CreateInvoiceSecret"))
+        let caller = self.caller(&req).await?;
+        Ok(Response::new(self.service.create_secret(&caller, req.into_inner()).await?))
     }
+
     async fn update_invoice_secret(
         &self,
-        _: Request<pb::UpdateInvoiceSecretRequest>,
+        req: Request<pb::UpdateInvoiceSecretRequest>,
     ) -> Result<Response<pb::InvoiceSecretsList>, Status> {
-        Err(not_yet("UpdateInvoiceSecret"))
+        let caller = self.caller(&req).await?;
+        Ok(Response::new(self.service.update_secret(&caller, req.into_inner()).await?))
     }
+
     async fn pay_invoice_from_balance(
         &self,
-        _: Request<pb::PayInvoiceFromBalanceRequest>,
+        req: Request<pb::PayInvoiceFromBalanceRequest>,
     ) -> Result<Response<pb::InvoicePayment>, Status> {
-        Err(not_yet("PayInvoiceFromBalance"))
+        let caller = self.caller(&req).await?;
+        Ok(Response::new(self.service.pay_from_balance(&caller, req.get_ref()).await?))
     }
+
     async fn get_invoice_payments(
         &self,
-        _: Request<pb::GetInvoicePaymentsRequest>,
+        req: Request<pb::GetInvoicePaymentsRequest>,
     ) -> Result<Response<pb::GetInvoicePaymentsResponse>, Status> {
-        Err(not_yet("GetInvoicePayments"))
+        let caller = self.caller(&req).await?;
+        let payments = self.service.payments(&caller, req.get_ref()).await?;
+        Ok(Response::new(pb::GetInvoicePaymentsResponse { payments }))
     }
+
     async fn cancel_invoice_payment(
         &self,
-        _: Request<pb::CancelInvoicePaymentRequest>,
+        req: Request<pb::CancelInvoicePaymentRequest>,
     ) -> Result<Response<pb::InvoicePayment>, Status> {
-        Err(not_yet("CancelInvoicePayment"))
+        let caller = self.caller(&req).await?;
+        Ok(Response::new(self.service.cancel_payment(&caller, req.get_ref().payment_id).await?))
     }
+
     async fn create_refund(
         &self,
-        _: Request<pb::CreateRefundRequest>,
+        req: Request<pb::CreateRefundRequest>,
     ) -> Result<Response<pb::CreateRefundResponse>, Status> {
-        Err(not_yet("CreateRefund"))
+        let caller = self.caller(&req).await?;
+        Ok(Response::new(self.service.create_refund(&caller, req.get_ref()).await?))
     }
-    async fn get_conversations(&self, _: Request<()>) -> Result<Response<pb::GetConversationsResponse>, Status> {
-        Err(not_yet("GetConversations"))
+
+    async fn get_conversations(&self, req: Request<()>) -> Result<Response<pb::GetConversationsResponse>, Status> {
+        let caller = self.caller(&req).await?;
+        let conversations = self.service.conversations(&caller).await?;
+        Ok(Response::new(pb::GetConversationsResponse { conversations }))
     }
+
     async fn get_conversations_by_id(
         &self,
-        _: Request<pb::GetConversationsByIdRequest>,
+        req: Request<pb::GetConversationsByIdRequest>,
     ) -> Result<Response<pb::GetConversationsResponse>, Status> {
-        Err(not_yet("GetConversationsById"))
+        let caller = self.caller(&req).await?;
+        let conversations = self.service.conversations_by(&caller, req.get_ref()).await?;
+        Ok(Response::new(pb::GetConversationsResponse { conversations }))
     }
+
     async fn send_invoice_payment_message(
         &self,
-        _: Request<pb::SendInvoicePaymentMessageRequest>,
+        req: Request<pb::SendInvoicePaymentMessageRequest>,
     ) -> Result<Response<pb::Conversation>, Status> {
-        Err(not_yet("SendInvoicePaymentMessage"))
+        let caller = self.caller(&req).await?;
+        Ok(Response::new(self.service.send_payment_message(&caller, req.into_inner()).await?))
     }
-    async fn store_image(&self, _: Request<pb::StoreImageRequest>) -> Result<Response<pb::Image>, Status> {
-        Err(not_yet("StoreImage"))
+
+    async fn store_image(&self, req: Request<pb::StoreImageRequest>) -> Result<Response<pb::Image>, Status> {
+        let caller = self.caller(&req).await?;
+        Ok(Response::new(self.service.store_image(&caller, req.into_inner()).await?))
     }
-    async fn get_image(&self, _: Request<pb::GetImageRequest>) -> Result<Response<pb::Image>, Status> {
-        Err(not_yet("GetImage"))
+
+    async fn get_image(&self, req: Request<pb::GetImageRequest>) -> Result<Response<pb::Image>, Status> {
+        let caller = self.caller(&req).await?;
+        Ok(Response::new(self.service.image(&caller, req.get_ref()).await?))
     }
 
     type SubscribeNewEventsStream = EventStream;
-    async fn subscribe_new_events(&self, _: Request<()>) -> Result<Response<Self::SubscribeNewEventsStream>, Status> {
-        Err(not_yet("SubscribeNewEvents"))
+
+    /// The caller's events as they happen, with a KeepAlive every 15 s so that a dead
+    /// connection is noticed on both sides.
+    async fn subscribe_new_events(&self, req: Request<()>) -> Result<Response<Self::SubscribeNewEventsStream>, Status> {
+        let caller = self.caller(&req).await?;
+        let mut events = self.service.events.subscribe();
+        let stopped = self.service.events.stopped();
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<pb::Event, Status>>(64);
+        tokio::spawn(async move {
+            tokio::pin!(stopped);
+            use crate::service::events::event;
+            use pb::event::EventType;
+            use tokio::sync::broadcast::error::RecvError;
+            let mut beat = tokio::time::interval(std::time::Duration::from_secs(15));
+            loop {
+                let next = tokio::select! {
+                    _ = beat.tick() => Some(event(EventType::KeepAlive, None)),
+                    got = events.recv() => match got {
+                        Ok((user, e)) if user == caller.id => Some(e),
+                        Ok(_) => None,
+                        // Fell behind: tell the client to reload what it shows.
+                        Err(RecvError::Lagged(_)) => Some(event(EventType::KeepAlive, None)),
+                        Err(RecvError::Closed) => break,
+                    },
+                    _ = tx.closed() => break,
+                    _ = &mut stopped => break,
+                };
+                if let Some(e) = next {
+                    if tx.send(Ok(e)).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx))))
     }
 }

@@ -9,9 +9,12 @@
 pub mod demo;
 pub mod grpc;
 pub mod http;
+pub mod images;
+pub mod merchant;
 pub mod rates;
 pub mod service;
 pub mod store;
+pub mod webhook;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -33,6 +36,17 @@ pub async fn serve(
     opts: ServeOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
+    let (addr, running) = start(opts, shutdown).await?;
+    println!("listening on http://{addr}");
+    running.await
+}
+
+/// Like [`serve`], in two steps: opens, seeds and binds, then returns the bound address and
+/// the future that serves until `shutdown` (tests bind port 0 and read the address).
+pub async fn start(
+    opts: ServeOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(SocketAddr, impl std::future::Future<Output = Result<(), String>> + Send + 'static), String> {
     let store = store::Store::open(&opts.database)
         .await
         .map_err(|e| format!("cannot open database {}: {e}", opts.database.display()))?;
@@ -44,11 +58,35 @@ pub async fn serve(
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", opts.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // Expired invoices are written down as deleted every half minute (reads already show
+    // them as deleted in between).
+    let sweeper = {
+        let service = service.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+            loop {
+                every.tick().await;
+                match service.sweep_expired().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(invoices = n, "expired invoices deleted"),
+                    Err(e) => tracing::warn!(error = %e, "sweeping expired invoices failed"),
+                }
+            }
+        })
+    };
+    let hub = service.events.clone();
+    let shutdown = async move {
+        shutdown.await;
+        hub.stop();
+    };
     let app = http::router(service, opts.static_dir.as_deref());
-    println!("listening on http://{addr}");
     tracing::info!(%addr, "serving TradeApi (gRPC + gRPC-web)");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|e| e.to_string())?;
-    store.close().await;
-    tracing::info!("stopped");
-    Ok(())
+    let running = async move {
+        axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|e| e.to_string())?;
+        sweeper.abort();
+        store.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    };
+    Ok((addr, running))
 }

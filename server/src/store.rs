@@ -9,7 +9,11 @@ use std::path::Path;
 use std::time::Duration;
 
 /// Schema versions, applied in order; `PRAGMA user_version` records the last one applied.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_trade.sql")),
+    (3, include_str!("../migrations/0003_merchant.sql")),
+];
 
 #[derive(Clone, Debug)]
 pub struct Store {

@@ -1,0 +1,503 @@
+//! Invoices: create, read, list, update, delete, expire.
+
+use super::events::event;
+use super::{
+    Caller, INVOICE_SELECT, PRIVATE_FEE_RATE, Result, Service, ServiceError, WEBHOOK_KEY_STORED, dec, join_ids, pb_dec,
+    split_ids, user_info,
+};
+use crate::store::{now_ms, timestamp};
+use rust_decimal::{Decimal, RoundingStrategy};
+use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus};
+use schet_api::{FieldError, decimal, limits, validate};
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
+use sqlx::{AssertSqlSafe, Row};
+
+const LIVE: [i32; 3] = [InvoiceStatus::Active as i32, InvoiceStatus::PendingPay as i32, InvoiceStatus::NoPieces as i32];
+
+/// The status a person should see: a live invoice past its ValidTo is deleted, even before
+/// the sweeper has written that down.
+pub(crate) fn effective_status(status: i32, valid_to: i64, now: i64) -> i32 {
+    if valid_to <= now && LIVE.contains(&status) { InvoiceStatus::Deleted as i32 } else { status }
+}
+
+/// SQL for the same rule, for filtering.
+const EFFECTIVE_STATUS_SQL: &str = "(CASE WHEN i.valid_to <= ?1 AND i.status IN (0, 1, 2) THEN 4 ELSE i.status END)";
+
+/// The row of invoice `id` with its owner and target, or None.
+pub(crate) async fn load_row(conn: &mut SqliteConnection, id: i64) -> Result<Option<SqliteRow>> {
+    let sql = format!("{INVOICE_SELECT} WHERE i.id = ?");
+    Ok(sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
+}
+
+/// An invoice row the caller may see: public ones, and private ones they own or are the
+/// target of. Others' private invoices are "not found", exactly like missing ones.
+pub(crate) fn may_see(caller: &Caller, row: &SqliteRow) -> Result<bool> {
+    let private: bool = row.try_get("is_private")?;
+    let owner: String = row.try_get("owner_id")?;
+    let target: Option<String> = row.try_get("target_user_id")?;
+    Ok(!private || owner == caller.id || target.as_deref() == Some(caller.id.as_str()))
+}
+
+pub(crate) fn not_found(id: u64) -> ServiceError {
+    ServiceError::NotFound(format!("invoice {id} was not found"))
+}
+
+fn to_i64(id: u64, field: &str) -> Result<i64> {
+    if id == 0 {
+        return Err(FieldError::new(field, "is required").into());
+    }
+    i64::try_from(id).map_err(|_| FieldError::new(field, "is out of range").into())
+}
+
+impl Service {
+    /// CreateInvoice: validates every field, prices it, stores it with its secrets.
+    pub async fn create_invoice(&self, caller: &Caller, req: pb::CreateInvoiceRequest) -> Result<pb::Invoice> {
+        validate::create_invoice(&req).first()?;
+        if let Some(pb::create_invoice_request::Integration::Webhook(w)) = &req.integration {
+            crate::webhook::check(w, false)?;
+        }
+        let price = decimal::from_pb(req.price.as_ref().expect("validated")).expect("validated");
+        let (fiat, variable) = if req.is_base_crypto {
+            (String::new(), String::new())
+        } else {
+            (req.fiat_currency.clone(), req.price_variable.clone())
+        };
+        let crypto_price = self.crypto_price(req.is_base_crypto, price, &fiat, &variable)?;
+
+        let mut tx = self.store.write.begin().await?;
+        let target_id: Option<String> = if req.is_private {
+            let target: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+                .bind(&req.user_name)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let target = target.ok_or_else(|| FieldError::new("UserName", "no user has this name"))?;
+            if target == caller.id {
+                return Err(FieldError::new("UserName", "must be another user, not yourself").into());
+            }
+            Some(target)
+        } else {
+            None
+        };
+        self.check_images_exist(&mut tx, "Images", &req.images).await?;
+        for (i, s) in req.secrets.iter().enumerate() {
+            self.check_images_exist(&mut tx, &format!("Secrets[{i}].Images"), &s.images).await?;
+        }
+        let (pieces_min, pieces_max) = if req.is_private { (1, 1) } else { (req.pieces_min, req.pieces_max) };
+        let fee = if req.is_private {
+            (crypto_price * PRIVATE_FEE_RATE).round_dp_with_strategy(8, RoundingStrategy::AwayFromZero).normalize()
+        } else {
+            Decimal::ZERO
+        };
+        let now = now_ms();
+        let valid_to = now + i64::from(req.ttl_minutes) * 60_000;
+        use pb::create_invoice_request::Integration;
+        let (kind, redirect, webhook) = match &req.integration {
+            None | Some(Integration::NoIntegration(_)) => (0, String::new(), pb::Webhook::default()),
+            Some(Integration::Redirect(url)) => (1, url.clone(), pb::Webhook::default()),
+            Some(Integration::Webhook(w)) => (2, String::new(), w.clone()),
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO invoices (owner_id, target_user_id, is_private, is_base_crypto, price, fiat_currency,
+                price_variable, ttl_minutes, comment, pieces_min, pieces_max, limit_liquidity, status,
+                created_at, valid_to, fee, images, integration, redirect_url, webhook_url,
+                webhook_client_crt, webhook_client_key, webhook_server_crt, webhook_required)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&caller.id)
+        .bind(&target_id)
+        .bind(req.is_private)
+        .bind(req.is_base_crypto)
+        .bind(price.normalize().to_string())
+        .bind(&fiat)
+        .bind(&variable)
+        .bind(i64::from(req.ttl_minutes))
+        .bind(&req.comment)
+        .bind(i64::from(pieces_min))
+        .bind(i64::from(pieces_max))
+        .bind(req.limit_liquidity && !req.is_private)
+        .bind(InvoiceStatus::Active as i32)
+        .bind(now)
+        .bind(valid_to)
+        .bind(fee.to_string())
+        .bind(join_ids(&req.images))
+        .bind(kind)
+        .bind(&redirect)
+        .bind(&webhook.url)
+        .bind(&webhook.client_crt)
+        .bind(&webhook.client_key)
+        .bind(&webhook.server_crt)
+        .bind(webhook.required)
+        .fetch_one(&mut *tx)
+        .await?;
+        // The queue: by the requested Order, ties in the order given; stored densely 1..n.
+        let mut secrets: Vec<&pb::CreateInvoiceSecretRequest> = req.secrets.iter().collect();
+        secrets.sort_by_key(|s| s.order);
+        for (position, s) in secrets.iter().enumerate() {
+            sqlx::query("INSERT INTO invoice_secrets (invoice_id, text, images, position) VALUES (?, ?, ?, ?)")
+                .bind(id)
+                .bind(&s.text)
+                .bind(join_ids(&s.images))
+                .bind(position as i64 + 1)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE users SET invoices_created = invoices_created + 1 WHERE id = ?")
+            .bind(&caller.id)
+            .execute(&mut *tx)
+            .await?;
+        let row = load_row(&mut tx, id).await?.ok_or_else(|| not_found(id as u64))?;
+        let created = self.invoice_from_row(&row, caller)?;
+        let target_view = match &target_id {
+            Some(t) => {
+                Some((t.clone(), self.invoice_from_row(&row, &Caller { id: t.clone(), username: String::new() })?))
+            }
+            None => None,
+        };
+        tx.commit().await?;
+        tracing::info!(invoice = id, owner = %caller.username, private = req.is_private, "invoice created");
+        if let Some((target, view)) = target_view {
+            self.events.publish(&target, event(EventType::InvoiceUpdated, Some(pb::event::Payload::Invoice(view))));
+        }
+        Ok(created)
+    }
+
+    /// Checks that every image GUID names a stored image (the client uploads first).
+    pub(crate) async fn check_images_exist(
+        &self,
+        conn: &mut SqliteConnection,
+        field: &str,
+        ids: &[String],
+    ) -> Result<()> {
+        for (i, id) in ids.iter().enumerate() {
+            let found: Option<String> = sqlx::query_scalar("SELECT id FROM images WHERE id = ?")
+                .bind(id.to_ascii_lowercase())
+                .fetch_optional(&mut *conn)
+                .await?;
+            if found.is_none() {
+                return Err(FieldError::new(
+                    format!("{field}[{i}]"),
+                    "no image with this GUID was uploaded (StoreImage)",
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// BTC amount of a price: itself for BTC prices, converted at the variable's rate for fiat.
+    pub(crate) fn crypto_price(
+        &self,
+        base_crypto: bool,
+        price: Decimal,
+        fiat: &str,
+        variable: &str,
+    ) -> Result<Decimal> {
+        if base_crypto {
+            return Ok(price);
+        }
+        if !self.rates.variables.contains_key(variable) {
+            let known: Vec<&str> = self.rates.variables.keys().map(String::as_str).collect();
+            return Err(FieldError::new("PriceVariable", format!("must be one of: {}", known.join(", "))).into());
+        }
+        self.rates
+            .btc_for_fiat(price, fiat, variable)
+            .ok_or_else(|| FieldError::new("FiatCurrency", "has no exchange rate on this service").into())
+    }
+
+    /// GetInvoiceById.
+    pub async fn invoice_by_id(&self, caller: &Caller, id: u64) -> Result<pb::Invoice> {
+        let key = to_i64(id, "InvoiceId")?;
+        let mut conn = self.store.read.acquire().await?;
+        let row = load_row(&mut conn, key).await?.ok_or_else(|| not_found(id))?;
+        if !may_see(caller, &row)? {
+            return Err(not_found(id));
+        }
+        self.invoice_from_row(&row, caller)
+    }
+
+    /// GetInvoices: every filter with its HasValue flag, newest first, keyset paging.
+    pub async fn invoices(&self, caller: &Caller, req: &pb::GetInvoicesRequest) -> Result<Vec<pb::Invoice>> {
+        let count = match req.count {
+            0 => limits::PAGE_DEFAULT,
+            n if n > limits::PAGE_MAX => {
+                return Err(FieldError::new("count", format!("must be at most {}", limits::PAGE_MAX)).into());
+            }
+            n => n,
+        };
+        let mut statuses = Vec::new();
+        if req.is_status_has_value {
+            for (i, s) in req.statuses.iter().enumerate() {
+                if InvoiceStatus::try_from(*s).is_err() {
+                    return Err(
+                        FieldError::new(format!("Statuses[{i}]"), format!("{s} is not an invoice status")).into()
+                    );
+                }
+                statuses.push(*s);
+            }
+        }
+        if !req.to_user.is_empty() {
+            validate::username(&req.to_user).map_err(|rule| FieldError::new("ToUser", rule))?;
+        }
+        let last_id = i64::try_from(req.last_id).map_err(|_| FieldError::new("lastId", "is out of range"))?;
+        let id = i64::try_from(req.id).map_err(|_| FieldError::new("Id", "is out of range"))?;
+
+        // ?1 now, ?2 caller; then one numbered parameter per filter value. (sqlx numbers
+        // anonymous `?`s on its own, so every parameter here is numbered explicitly.)
+        let mut sql = format!("{INVOICE_SELECT} WHERE (i.is_private = 0 OR i.owner_id = ?2 OR i.target_user_id = ?2)");
+        let mut binds: Vec<Bind> = vec![Bind::Int(now_ms()), Bind::Text(caller.id.clone())];
+        let param = |binds: &mut Vec<Bind>, value: Bind| {
+            binds.push(value);
+            format!("?{}", binds.len())
+        };
+        if req.is_owner_has_value {
+            sql += if req.is_owner { " AND i.owner_id = ?2" } else { " AND i.owner_id <> ?2" };
+        }
+        if req.is_private_has_value {
+            sql += &format!(" AND i.is_private = {}", param(&mut binds, Bind::Int(i64::from(req.is_private))));
+        }
+        if !statuses.is_empty() {
+            let marks: Vec<String> = statuses.iter().map(|s| param(&mut binds, Bind::Int(i64::from(*s)))).collect();
+            sql += &format!(" AND {EFFECTIVE_STATUS_SQL} IN ({})", marks.join(", "));
+        }
+        if id != 0 {
+            sql += &format!(" AND i.id = {}", param(&mut binds, Bind::Int(id)));
+        }
+        if !req.to_user.is_empty() {
+            sql += &format!(" AND t.username = {} COLLATE NOCASE", param(&mut binds, Bind::Text(req.to_user.clone())));
+        }
+        if last_id != 0 {
+            sql += &format!(" AND i.id < {}", param(&mut binds, Bind::Int(last_id)));
+        }
+        sql += &format!(" ORDER BY i.id DESC LIMIT {}", param(&mut binds, Bind::Int(i64::from(count))));
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for b in binds {
+            query = match b {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        let rows = query.fetch_all(&self.store.read).await?;
+        rows.iter().map(|row| self.invoice_from_row(row, caller)).collect()
+    }
+
+    /// UpdatePublicInvoice: the owner changes price, pieces, comment, images, integration.
+    pub async fn update_public_invoice(
+        &self,
+        caller: &Caller,
+        req: pb::UpdatePublicInvoiceRequest,
+    ) -> Result<pb::Invoice> {
+        let key = to_i64(req.invoice_id, "InvoiceId")?;
+        let mut tx = self.store.write.begin().await?;
+        let row = load_row(&mut tx, key).await?.ok_or_else(|| not_found(req.invoice_id))?;
+        if !may_see(caller, &row)? {
+            return Err(not_found(req.invoice_id));
+        }
+        self.check_owner_and_live(caller, &row, "change")?;
+        if row.try_get::<bool, _>("is_private")? {
+            return Err(ServiceError::FailedPrecondition(
+                "a private invoice cannot be edited; delete it and issue a new one".into(),
+            ));
+        }
+        let stored_key: String = row.try_get("webhook_client_key")?;
+        validate::update_public_invoice(&req, !stored_key.is_empty()).first()?;
+        use pb::update_public_invoice_request::Integration;
+        let (kind, redirect, mut webhook) = match &req.integration {
+            None | Some(Integration::NoIntegration(_)) => (0, String::new(), pb::Webhook::default()),
+            Some(Integration::Redirect(url)) => (1, url.clone(), pb::Webhook::default()),
+            Some(Integration::Webhook(w)) => (2, String::new(), w.clone()),
+        };
+        if kind == 2 {
+            if webhook.client_key.is_empty() || webhook.client_key == WEBHOOK_KEY_STORED {
+                webhook.client_key = stored_key; // the write-only key is kept unless replaced
+            }
+            crate::webhook::check(&webhook, false)?;
+        }
+        let price = decimal::from_pb(req.price.as_ref().expect("validated")).expect("validated");
+        let (fiat, variable) = if req.is_base_crypto {
+            (String::new(), String::new())
+        } else {
+            (req.fiat_currency.clone(), req.price_variable.clone())
+        };
+        self.crypto_price(req.is_base_crypto, price, &fiat, &variable)?;
+        self.check_images_exist(&mut tx, "Images", &req.images).await?;
+        let status: i32 = row.try_get("status")?;
+        // Stock was refilled: a sold-out invoice is on sale again.
+        let status = if status == InvoiceStatus::NoPieces as i32 { InvoiceStatus::Active as i32 } else { status };
+        sqlx::query(
+            "UPDATE invoices SET is_base_crypto = ?, price = ?, fiat_currency = ?, price_variable = ?, comment = ?,
+                pieces_min = ?, pieces_max = ?, limit_liquidity = ?, images = ?, integration = ?, redirect_url = ?,
+                webhook_url = ?, webhook_client_crt = ?, webhook_client_key = ?, webhook_server_crt = ?,
+                webhook_required = ?, status = ? WHERE id = ?",
+        )
+        .bind(req.is_base_crypto)
+        .bind(price.normalize().to_string())
+        .bind(&fiat)
+        .bind(&variable)
+        .bind(&req.comment)
+        .bind(i64::from(req.pieces_min))
+        .bind(i64::from(req.pieces_max))
+        .bind(req.limit_liquidity)
+        .bind(join_ids(&req.images))
+        .bind(kind)
+        .bind(&redirect)
+        .bind(&webhook.url)
+        .bind(&webhook.client_crt)
+        .bind(&webhook.client_key)
+        .bind(&webhook.server_crt)
+        .bind(webhook.required)
+        .bind(status)
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
+        let row = load_row(&mut tx, key).await?.ok_or_else(|| not_found(req.invoice_id))?;
+        let updated = self.invoice_from_row(&row, caller)?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// The caller owns the invoice and it is not deleted or expired.
+    pub(crate) fn check_owner_and_live(&self, caller: &Caller, row: &SqliteRow, what: &str) -> Result<()> {
+        let owner: String = row.try_get("owner_id")?;
+        if owner != caller.id {
+            return Err(ServiceError::PermissionDenied(format!("only the invoice's owner may {what} it")));
+        }
+        let status = effective_status(row.try_get("status")?, row.try_get("valid_to")?, now_ms());
+        if status == InvoiceStatus::Deleted as i32 {
+            return Err(ServiceError::FailedPrecondition("the invoice is deleted or expired".into()));
+        }
+        Ok(())
+    }
+
+    /// DeleteInvoice: the owner deletes it. A refund invoice's deletion abandons the refund:
+    /// its payment's pieces in refund are released, and that payment is returned.
+    pub async fn delete_invoice(&self, caller: &Caller, id: u64) -> Result<pb::DeleteInvoiceResponse> {
+        use pb::delete_invoice_response::Refund;
+        let key = to_i64(id, "InvoiceId")?;
+        let mut tx = self.store.write.begin().await?;
+        let row = load_row(&mut tx, key).await?.ok_or_else(|| not_found(id))?;
+        if !may_see(caller, &row)? {
+            return Err(not_found(id));
+        }
+        self.check_owner_and_live(caller, &row, "delete")?;
+        if row.try_get::<i32, _>("status")? == InvoiceStatus::Payed as i32 {
+            return Err(ServiceError::FailedPrecondition("a paid invoice cannot be deleted".into()));
+        }
+        sqlx::query("UPDATE invoices SET status = ? WHERE id = ?")
+            .bind(InvoiceStatus::Deleted as i32)
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        let refund_of: Option<i64> = row.try_get("refund_payment_id")?;
+        let refund = match refund_of {
+            Some(payment_id) => {
+                let pieces: i64 = row.try_get("pieces_max")?;
+                sqlx::query("UPDATE payments SET refunding = MAX(refunding - ?, 0) WHERE id = ?")
+                    .bind(pieces)
+                    .bind(payment_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Refund::PaymentRefund(self.payment_in(&mut tx, caller, payment_id, true).await?)
+            }
+            None => Refund::RefundIsNull(true),
+        };
+        let target: Option<String> = row.try_get("target_user_id")?;
+        let deleted = load_row(&mut tx, key).await?.ok_or_else(|| not_found(id))?;
+        let notices: Vec<(String, pb::Invoice)> = match target {
+            Some(t) => vec![(t.clone(), self.invoice_from_row(&deleted, &Caller { id: t, username: String::new() })?)],
+            None => Vec::new(),
+        };
+        tx.commit().await?;
+        for (user, view) in notices {
+            self.events.publish(&user, event(EventType::InvoiceDeleted, Some(pb::event::Payload::Invoice(view))));
+        }
+        Ok(pb::DeleteInvoiceResponse { refund: Some(refund) })
+    }
+
+    /// Marks live invoices past their ValidTo as deleted. Returns how many.
+    pub async fn sweep_expired(&self) -> Result<u64> {
+        let done = sqlx::query("UPDATE invoices SET status = ? WHERE status IN (0, 1, 2) AND valid_to <= ?")
+            .bind(InvoiceStatus::Deleted as i32)
+            .bind(now_ms())
+            .execute(&self.store.write)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// The contract's Invoice for `caller` from a row of [`INVOICE_SELECT`].
+    pub(crate) fn invoice_from_row(&self, row: &SqliteRow, caller: &Caller) -> Result<pb::Invoice> {
+        use pb::invoice::{Integration, NullableRefund, NullableTargetUser};
+        let owner_id: String = row.try_get("owner_id")?;
+        let is_owner = owner_id == caller.id;
+        let target_id: Option<String> = row.try_get("target_user_id")?;
+        let is_base_crypto: bool = row.try_get("is_base_crypto")?;
+        let price = dec(row, "price")?;
+        let fiat: String = row.try_get("fiat_currency")?;
+        let variable: String = row.try_get("price_variable")?;
+        let valid_to: i64 = row.try_get("valid_to")?;
+        let status = effective_status(row.try_get("status")?, valid_to, now_ms());
+        let current = if is_base_crypto {
+            price
+        } else {
+            self.rates.btc_for_fiat(price, &fiat, &variable).unwrap_or(Decimal::ZERO)
+        };
+        let refund: Option<i64> = row.try_get("refund_payment_id")?;
+        let integration = match row.try_get::<i64, _>("integration")? {
+            1 => Integration::Redirect(row.try_get("redirect_url")?),
+            2 => {
+                let required: bool = row.try_get("webhook_required")?;
+                // Only the owner sees the endpoint and certificates; nobody sees the key.
+                Integration::Webhook(if is_owner {
+                    let key: String = row.try_get("webhook_client_key")?;
+                    pb::Webhook {
+                        url: row.try_get("webhook_url")?,
+                        client_crt: row.try_get("webhook_client_crt")?,
+                        client_key: if key.is_empty() { String::new() } else { WEBHOOK_KEY_STORED.to_string() },
+                        server_crt: row.try_get("webhook_server_crt")?,
+                        required,
+                    }
+                } else {
+                    pb::Webhook { required, ..Default::default() }
+                })
+            }
+            _ => Integration::NoIntegration(true),
+        };
+        Ok(pb::Invoice {
+            id: row.try_get::<i64, _>("id")? as u64,
+            is_private: row.try_get("is_private")?,
+            is_base_crypto,
+            price: pb_dec(price)?,
+            fiat_currency: fiat,
+            price_variable: variable,
+            ttl_minutes: row.try_get::<i64, _>("ttl_minutes")? as u32,
+            comment: row.try_get("comment")?,
+            pieces_min: row.try_get::<i64, _>("pieces_min")? as u32,
+            pieces_max: row.try_get::<i64, _>("pieces_max")? as u32,
+            status,
+            total_payed_crypto: pb_dec(dec(row, "total_payed_crypto")?)?,
+            payments_count: row.try_get::<i64, _>("payments_count")? as u32,
+            owner: Some(user_info(row, "o", owner_id)?),
+            nullable_target_user: Some(match target_id {
+                Some(id) => NullableTargetUser::TargetUser(user_info(row, "t", id)?),
+                None => NullableTargetUser::TargetUserIsNull(true),
+            }),
+            created_at: Some(timestamp(row.try_get("created_at")?)),
+            valid_to: Some(timestamp(valid_to)),
+            fee: pb_dec(dec(row, "fee")?)?,
+            limit_liquidity: row.try_get("limit_liquidity")?,
+            current_crypto_price: pb_dec(current)?,
+            nullable_refund: Some(match refund {
+                Some(p) => NullableRefund::RefundPaymentId(p as u64),
+                None => NullableRefund::RefundIsNull(true),
+            }),
+            service: row.try_get::<i64, _>("service")? as i32,
+            images: split_ids(&row.try_get::<String, _>("images")?),
+            secrets_count: row.try_get::<i64, _>("secrets_unsold")? as u32,
+            integration: Some(integration),
+        })
+    }
+}
+
+enum Bind {
+    Int(i64),
+    Text(String),
+}

@@ -1,0 +1,487 @@
+//! Payments: paying from balance (with secrets delivered and the webhook called),
+//! listing, cancelling, refunds.
+
+use super::events::event;
+use super::invoices::{effective_status, load_row, may_see, not_found};
+use super::secrets::{secret_from_row, write_queue};
+use super::{Caller, Result, Service, ServiceError, dec, pb_dec, random_bytes};
+use crate::store::{now_ms, timestamp};
+use rust_decimal::Decimal;
+use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus, invoice_payment::InvoicePaymentStatus};
+use schet_api::{FieldError, decimal, limits};
+use sqlx::Row;
+use sqlx::sqlite::SqliteConnection;
+use std::str::FromStr;
+
+fn payment_not_found(id: u64) -> ServiceError {
+    ServiceError::NotFound(format!("payment {id} was not found"))
+}
+
+async fn balance(conn: &mut SqliteConnection, user: &str) -> Result<Decimal> {
+    let text: String =
+        sqlx::query_scalar("SELECT balance FROM users WHERE id = ?").bind(user).fetch_one(&mut *conn).await?;
+    Decimal::from_str(&text).map_err(|e| ServiceError::Internal(format!("balance: {e}")))
+}
+
+async fn add_balance(conn: &mut SqliteConnection, user: &str, delta: Decimal) -> Result<()> {
+    let new = balance(conn, user).await? + delta;
+    if new < Decimal::ZERO {
+        return Err(ServiceError::Internal("balance would go negative".into()));
+    }
+    sqlx::query("UPDATE users SET balance = ? WHERE id = ?")
+        .bind(new.normalize().to_string())
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A JSON string literal.
+fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// What the seller's system receives on a purchase.
+fn webhook_body(p: &pb::InvoicePayment) -> Vec<u8> {
+    let buyer = p.owner.clone().unwrap_or_default();
+    let invoice = p.invoice.as_ref().map_or(0, |i| i.id);
+    let amount = decimal::from_pb_or_zero(p.crypto_amount.as_ref()).unwrap_or_default();
+    let created = p.created_at.as_ref().map_or(0, |t| t.seconds);
+    format!(
+        "{{\"event\":\"invoice_payment\",\"payment_id\":{},\"invoice_id\":{invoice},\"pieces\":{},\"amount_btc\":{},\
+         \"buyer\":{{\"id\":{},\"username\":{}}},\"confirmation\":{},\"created_at_unix\":{created}}}",
+        p.id,
+        p.pieces,
+        json_str(&amount.normalize().to_string()),
+        json_str(&buyer.id),
+        json_str(&buyer.username),
+        json_str(&p.confirmation),
+    )
+    .into_bytes()
+}
+
+impl Service {
+    /// PayInvoiceFromBalance: the buyer pays `pieces` of a public invoice (or a private
+    /// invoice addressed to them) from their BTC balance. All or nothing: balances, stock,
+    /// secrets and (with a required webhook) the seller's confirmation.
+    pub async fn pay_from_balance(
+        &self,
+        caller: &Caller,
+        req: &pb::PayInvoiceFromBalanceRequest,
+    ) -> Result<pb::InvoicePayment> {
+        if req.invoice_id == 0 {
+            return Err(FieldError::new("InvoiceId", "is required").into());
+        }
+        let key = i64::try_from(req.invoice_id).map_err(|_| not_found(req.invoice_id))?;
+        let mut tx = self.store.write.begin().await?;
+        let row = load_row(&mut tx, key).await?.ok_or_else(|| not_found(req.invoice_id))?;
+        if !may_see(caller, &row)? {
+            return Err(not_found(req.invoice_id));
+        }
+        let invoice = self.invoice_from_row(&row, caller)?;
+        let owner: String = row.try_get("owner_id")?;
+        if owner == caller.id {
+            return Err(ServiceError::FailedPrecondition("you cannot pay your own invoice".into()));
+        }
+        match InvoiceStatus::try_from(effective_status(row.try_get("status")?, row.try_get("valid_to")?, now_ms())) {
+            Ok(InvoiceStatus::Active) => {}
+            Ok(InvoiceStatus::NoPieces) => {
+                return Err(ServiceError::FailedPrecondition("the invoice is sold out".into()));
+            }
+            Ok(InvoiceStatus::Payed) => {
+                return Err(ServiceError::FailedPrecondition("the invoice is already paid".into()));
+            }
+            Ok(InvoiceStatus::PendingPay) => {
+                return Err(ServiceError::FailedPrecondition("the invoice is awaiting another payment".into()));
+            }
+            _ => return Err(ServiceError::FailedPrecondition("the invoice is deleted or expired".into())),
+        }
+        let unit_price = decimal::from_pb_or_zero(invoice.current_crypto_price.as_ref())
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        if unit_price <= Decimal::ZERO {
+            return Err(ServiceError::FailedPrecondition("the invoice has no BTC price right now (no rate)".into()));
+        }
+        let pieces = if invoice.is_private {
+            if req.pieces > 1 {
+                return Err(FieldError::new("Pieces", "a private invoice is paid whole (0 or 1)").into());
+            }
+            1
+        } else {
+            // With limited stock the last pieces may be fewer than PiecesMin.
+            let low = invoice.pieces_min.min(invoice.pieces_max).max(1);
+            if req.pieces < low || req.pieces > invoice.pieces_max {
+                return Err(FieldError::new("Pieces", format!("must be from {low} to {}", invoice.pieces_max)).into());
+            }
+            req.pieces
+        };
+        let amount = unit_price * Decimal::from(pieces);
+        let have = balance(&mut tx, &caller.id).await?;
+        if have < amount {
+            return Err(ServiceError::FailedPrecondition(format!(
+                "insufficient balance: you have {} BTC, this purchase costs {} BTC",
+                decimal::format_btc(have),
+                decimal::format_btc(amount)
+            )));
+        }
+        // Secrets: one per piece, the front of the queue; if the invoice sells secrets,
+        // there must be enough of them.
+        let total_secrets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invoice_secrets WHERE invoice_id = ?")
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await?;
+        let queue: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM invoice_secrets WHERE invoice_id = ? AND payment_id IS NULL ORDER BY position, id",
+        )
+        .bind(key)
+        .fetch_all(&mut *tx)
+        .await?;
+        if total_secrets > 0 && (queue.len() as u32) < pieces {
+            return Err(ServiceError::FailedPrecondition(format!(
+                "only {} secret(s) are left for {pieces} piece(s)",
+                queue.len()
+            )));
+        }
+        let now = now_ms();
+        let confirmation: String = random_bytes::<8>().iter().map(|b| format!("{b:02x}")).collect();
+        let payment_id: i64 = sqlx::query_scalar(
+            "INSERT INTO payments (invoice_id, buyer_id, pieces, crypto_amount, status, confirmation, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(key)
+        .bind(&caller.id)
+        .bind(i64::from(pieces))
+        .bind(amount.normalize().to_string())
+        .bind(InvoicePaymentStatus::Paid as i32)
+        .bind(&confirmation)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (sold, rest) = queue.split_at(if total_secrets > 0 { pieces as usize } else { 0 });
+        for id in sold {
+            sqlx::query("UPDATE invoice_secrets SET payment_id = ? WHERE id = ?")
+                .bind(payment_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        write_queue(&mut tx, rest).await?;
+        add_balance(&mut tx, &caller.id, -amount).await?;
+        add_balance(&mut tx, &owner, amount).await?;
+        let (new_max, new_status) = if invoice.is_private {
+            (invoice.pieces_max, InvoiceStatus::Payed)
+        } else if invoice.limit_liquidity {
+            let left = invoice.pieces_max - pieces;
+            (left, if left == 0 { InvoiceStatus::NoPieces } else { InvoiceStatus::Active })
+        } else {
+            (invoice.pieces_max, InvoiceStatus::Active)
+        };
+        let total = decimal::from_pb_or_zero(invoice.total_payed_crypto.as_ref()).unwrap_or_default() + amount;
+        sqlx::query("UPDATE invoices SET pieces_max = ?, status = ?, total_payed_crypto = ?, payments_count = payments_count + 1 WHERE id = ?")
+            .bind(i64::from(new_max))
+            .bind(new_status as i32)
+            .bind(total.normalize().to_string())
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE users SET payments_payed = payments_payed + 1 WHERE id = ?")
+            .bind(&caller.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE users SET payments_received = payments_received + 1 WHERE id = ?")
+            .bind(&owner)
+            .execute(&mut *tx)
+            .await?;
+        // Paying a refund invoice settles that many pieces of the refunded payment.
+        if let Some(pb::invoice::NullableRefund::RefundPaymentId(original)) = invoice.nullable_refund {
+            let n = i64::from(invoice.pieces_max);
+            sqlx::query("UPDATE payments SET is_refund = 1 WHERE id = ?").bind(payment_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE payments SET refunded = refunded + ?, refunding = MAX(refunding - ?, 0) WHERE id = ?")
+                .bind(n)
+                .bind(n)
+                .bind(original as i64)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let payment = self.payment_in(&mut tx, caller, payment_id, false).await?;
+
+        // The seller's system hears of the purchase before it is final; a required
+        // webhook that fails undoes everything above.
+        if let Some(pb::invoice::Integration::Webhook(_)) = invoice.integration {
+            let w: (String, String, String, String, bool) = sqlx::query_as(
+                "SELECT webhook_url, webhook_client_crt, webhook_client_key, webhook_server_crt, webhook_required FROM invoices WHERE id = ?",
+            )
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await?;
+            let hook = pb::Webhook { url: w.0, client_crt: w.1, client_key: w.2, server_crt: w.3, required: w.4 };
+            if let Err(e) = crate::webhook::deliver(&hook, webhook_body(&payment)).await {
+                if hook.required {
+                    tracing::warn!(invoice = key, error = %e, "required webhook failed; purchase rolled back");
+                    tx.rollback().await?;
+                    return Err(ServiceError::FailedPrecondition(format!(
+                        "the purchase was not completed: {e}; nothing was charged"
+                    )));
+                }
+                tracing::warn!(invoice = key, error = %e, "optional webhook failed; purchase kept");
+            }
+        }
+        let seller = Caller { id: owner.clone(), username: String::new() };
+        let seller_view = self.payment_in(&mut tx, &seller, payment_id, false).await?;
+        tx.commit().await?;
+        tracing::info!(payment = payment_id, invoice = key, pieces, "invoice paid");
+        let kind = if invoice.is_private { EventType::InvoicePaid } else { EventType::PaymentNew };
+        self.events.publish(&owner, event(kind, Some(pb::event::Payload::Payment(seller_view))));
+        self.events
+            .publish(&caller.id, event(EventType::PaymentNew, Some(pb::event::Payload::Payment(payment.clone()))));
+        Ok(payment)
+    }
+
+    /// A payment as the caller sees it (buyer or seller); `any_party` false means the caller
+    /// must be one of them.
+    pub(crate) async fn payment_in(
+        &self,
+        conn: &mut SqliteConnection,
+        caller: &Caller,
+        id: i64,
+        any_party: bool,
+    ) -> Result<pb::InvoicePayment> {
+        let row = sqlx::query(
+            "SELECT p.*, u.username AS b_name, u.created_at AS b_created, u.last_online AS b_online,
+                u.invoices_created AS b_ic, u.payments_payed AS b_pp, u.payments_received AS b_pr, i.owner_id AS seller_id
+             FROM payments p JOIN users u ON u.id = p.buyer_id JOIN invoices i ON i.id = p.invoice_id WHERE p.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| payment_not_found(id as u64))?;
+        let buyer: String = row.try_get("buyer_id")?;
+        let seller: String = row.try_get("seller_id")?;
+        if !any_party && caller.id != buyer && caller.id != seller {
+            return Err(payment_not_found(id as u64));
+        }
+        let invoice_id: i64 = row.try_get("invoice_id")?;
+        let invoice_row = load_row(conn, invoice_id).await?.ok_or_else(|| not_found(invoice_id as u64))?;
+        let invoice = self.invoice_from_row(&invoice_row, caller)?;
+        let secrets = sqlx::query("SELECT * FROM invoice_secrets WHERE payment_id = ? ORDER BY id")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(secret_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        // The redirect URL travels with the delivered goods.
+        let redirect = match &invoice.integration {
+            Some(pb::invoice::Integration::Redirect(url)) => url.clone(),
+            _ => String::new(),
+        };
+        let secrets = secrets.into_iter().map(|mut s| {
+            if s.url.is_empty() {
+                s.url = redirect.clone();
+            }
+            s
+        });
+        let refund_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{} WHERE i.refund_payment_id = ? ORDER BY i.id",
+            super::INVOICE_SELECT
+        )))
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let refunds = refund_rows.iter().map(|r| self.invoice_from_row(r, caller)).collect::<Result<Vec<_>>>()?;
+        Ok(pb::InvoicePayment {
+            id: id as u64,
+            crypto_amount: pb_dec(dec(&row, "crypto_amount")?)?,
+            created_at: Some(timestamp(row.try_get("created_at")?)),
+            confirmation: row.try_get("confirmation")?,
+            owner: Some(super::user_info(&row, "b", buyer)?),
+            invoice: Some(invoice),
+            status: row.try_get("status")?,
+            pieces: row.try_get::<i64, _>("pieces")? as u32,
+            is_refund: row.try_get("is_refund")?,
+            refunds,
+            refunded: row.try_get::<i64, _>("refunded")? as u32,
+            refunding: row.try_get::<i64, _>("refunding")? as u32,
+            secrets: secrets.collect(),
+        })
+    }
+
+    /// GetInvoicePayments: payments the caller made (IsToMe false), received (true) or both.
+    pub async fn payments(
+        &self,
+        caller: &Caller,
+        req: &pb::GetInvoicePaymentsRequest,
+    ) -> Result<Vec<pb::InvoicePayment>> {
+        let count = match req.count {
+            0 => limits::PAGE_DEFAULT,
+            n if n > limits::PAGE_MAX => {
+                return Err(FieldError::new("Count", format!("must be at most {}", limits::PAGE_MAX)).into());
+            }
+            n => n,
+        };
+        let payment_id = i64::try_from(req.payment_id).map_err(|_| FieldError::new("PaymentId", "is out of range"))?;
+        let last_id = i64::try_from(req.last_id).map_err(|_| FieldError::new("LastId", "is out of range"))?;
+        let side = match (req.is_to_me_has_value, req.is_to_me) {
+            (false, _) => "(p.buyer_id = ?1 OR i.owner_id = ?1)",
+            (true, true) => "i.owner_id = ?1",
+            (true, false) => "p.buyer_id = ?1",
+        };
+        let sql = format!(
+            "SELECT p.id FROM payments p JOIN invoices i ON i.id = p.invoice_id
+             WHERE {side} AND (?2 = 0 OR p.id = ?2) AND (?3 = 0 OR p.id < ?3) ORDER BY p.id DESC LIMIT ?4"
+        );
+        let mut conn = self.store.read.acquire().await?;
+        let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(&caller.id)
+            .bind(payment_id)
+            .bind(last_id)
+            .bind(i64::from(count))
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(self.payment_in(&mut conn, caller, id, false).await?);
+        }
+        Ok(out)
+    }
+
+    /// CancelInvoicePayment: the seller cancels a paid payment and returns the money; the
+    /// pieces go back on sale (limited stock), a private invoice can be paid again. The
+    /// secrets the buyer already saw stay with the cancelled payment.
+    pub async fn cancel_payment(&self, caller: &Caller, payment_id: u64) -> Result<pb::InvoicePayment> {
+        if payment_id == 0 {
+            return Err(FieldError::new("PaymentId", "is required").into());
+        }
+        let key = i64::try_from(payment_id).map_err(|_| payment_not_found(payment_id))?;
+        let mut tx = self.store.write.begin().await?;
+        let payment = self.payment_in(&mut tx, caller, key, false).await?;
+        let invoice = payment.invoice.clone().unwrap_or_default();
+        let seller = invoice.owner.as_ref().map(|o| o.id.clone()).unwrap_or_default();
+        let buyer = payment.owner.as_ref().map(|o| o.id.clone()).unwrap_or_default();
+        if caller.id != seller {
+            return Err(ServiceError::PermissionDenied(
+                "only the seller may cancel a payment (and return the money)".into(),
+            ));
+        }
+        if payment.status != InvoicePaymentStatus::Paid as i32 {
+            return Err(ServiceError::FailedPrecondition("only a paid payment can be cancelled".into()));
+        }
+        if payment.refunded > 0 || payment.refunding > 0 {
+            return Err(ServiceError::FailedPrecondition("the payment has refunds; settle them first".into()));
+        }
+        let amount = decimal::from_pb_or_zero(payment.crypto_amount.as_ref())
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        if balance(&mut tx, &seller).await? < amount {
+            return Err(ServiceError::FailedPrecondition(format!(
+                "your balance is below the {} BTC to return",
+                decimal::format_btc(amount)
+            )));
+        }
+        add_balance(&mut tx, &seller, -amount).await?;
+        add_balance(&mut tx, &buyer, amount).await?;
+        sqlx::query("UPDATE payments SET status = ? WHERE id = ?")
+            .bind(InvoicePaymentStatus::Canceled as i32)
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        let invoice_key = invoice.id as i64;
+        let total = decimal::from_pb_or_zero(invoice.total_payed_crypto.as_ref()).unwrap_or_default() - amount;
+        if invoice.is_private {
+            sqlx::query("UPDATE invoices SET status = ?, total_payed_crypto = ? WHERE id = ? AND status = ?")
+                .bind(InvoiceStatus::Active as i32)
+                .bind(total.max(Decimal::ZERO).normalize().to_string())
+                .bind(invoice_key)
+                .bind(InvoiceStatus::Payed as i32)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            let restore = if invoice.limit_liquidity { i64::from(payment.pieces) } else { 0 };
+            sqlx::query(
+                "UPDATE invoices SET pieces_max = pieces_max + ?, total_payed_crypto = ?,
+                    status = CASE WHEN status = ? THEN ? ELSE status END WHERE id = ?",
+            )
+            .bind(restore)
+            .bind(total.max(Decimal::ZERO).normalize().to_string())
+            .bind(InvoiceStatus::NoPieces as i32)
+            .bind(InvoiceStatus::Active as i32)
+            .bind(invoice_key)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let updated = self.payment_in(&mut tx, caller, key, false).await?;
+        let buyer_view =
+            self.payment_in(&mut tx, &Caller { id: buyer.clone(), username: String::new() }, key, false).await?;
+        tx.commit().await?;
+        self.events.publish(&buyer, event(EventType::PaymentUpdated, Some(pb::event::Payload::Payment(buyer_view))));
+        Ok(updated)
+    }
+
+    /// CreateRefund: a refund invoice for `pieces` of a paid payment: private, from the buyer
+    /// (who receives the money) to the seller (who pays it), priced at what those pieces cost.
+    pub async fn create_refund(
+        &self,
+        caller: &Caller,
+        req: &pb::CreateRefundRequest,
+    ) -> Result<pb::CreateRefundResponse> {
+        if req.payment_id == 0 {
+            return Err(FieldError::new("PaymentId", "is required").into());
+        }
+        let key = i64::try_from(req.payment_id).map_err(|_| payment_not_found(req.payment_id))?;
+        let mut tx = self.store.write.begin().await?;
+        let payment = self.payment_in(&mut tx, caller, key, false).await?;
+        if payment.status != InvoicePaymentStatus::Paid as i32 {
+            return Err(ServiceError::FailedPrecondition("only a paid payment can be refunded".into()));
+        }
+        let left = payment.pieces.saturating_sub(payment.refunded + payment.refunding);
+        if req.pieces == 0 || req.pieces > left {
+            return Err(FieldError::new("Pieces", format!("must be from 1 to {left} (pieces not yet refunded)")).into());
+        }
+        let invoice = payment.invoice.clone().unwrap_or_default();
+        let seller = invoice.owner.as_ref().map(|o| o.id.clone()).unwrap_or_default();
+        let buyer = payment.owner.as_ref().map(|o| o.id.clone()).unwrap_or_default();
+        let amount = decimal::from_pb_or_zero(payment.crypto_amount.as_ref())
+            .map_err(|e| ServiceError::Internal(e.to_string()))?
+            * Decimal::from(req.pieces)
+            / Decimal::from(payment.pieces);
+        let amount = amount.round_dp(8).normalize();
+        let now = now_ms();
+        let refund_id: i64 = sqlx::query_scalar(
+            "INSERT INTO invoices (owner_id, target_user_id, is_private, is_base_crypto, price, fiat_currency,
+                price_variable, ttl_minutes, comment, pieces_min, pieces_max, limit_liquidity, status, created_at,
+                valid_to, fee, refund_payment_id)
+             VALUES (?, ?, 1, 1, ?, '', '', ?, ?, 1, ?, 0, ?, ?, ?, '0', ?) RETURNING id",
+        )
+        .bind(&buyer)
+        .bind(&seller)
+        .bind(amount.to_string())
+        .bind(7 * 24 * 60)
+        .bind(format!("Refund of {} piece(s) of payment #{}", req.pieces, payment.id))
+        .bind(i64::from(req.pieces))
+        .bind(InvoiceStatus::Active as i32)
+        .bind(now)
+        .bind(now + 7 * 24 * 60 * 60_000)
+        .bind(key)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE payments SET refunding = refunding + ? WHERE id = ?")
+            .bind(i64::from(req.pieces))
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        let updated = self.payment_in(&mut tx, caller, key, false).await?;
+        let row = load_row(&mut tx, refund_id).await?.ok_or_else(|| not_found(refund_id as u64))?;
+        let refund = self.invoice_from_row(&row, caller)?;
+        tx.commit().await?;
+        Ok(pb::CreateRefundResponse { payment: Some(updated), refund: Some(refund) })
+    }
+}

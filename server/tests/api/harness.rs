@@ -1,0 +1,200 @@
+//! A live server on 127.0.0.1:0 with its own database and three users.
+
+use rust_decimal::Decimal;
+use schet_api::pb::{self, trade_api_client::TradeApiClient};
+use schet_server::{ServeOptions, rates::Rates, service::Service, store::Store};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use tokio::sync::oneshot;
+use tonic::transport::Channel;
+
+pub const SELLER: &str = "t-seller";
+pub const BUYER: &str = "t-buyer";
+pub const OTHER: &str = "t-other";
+
+pub struct Server {
+    pub addr: SocketAddr,
+    pub db: PathBuf,
+    pub dir: PathBuf,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<Result<(), String>>>,
+    pub ids: Ids,
+}
+
+#[derive(Clone, Debug)]
+pub struct Ids {
+    pub seller: String,
+    pub buyer: String,
+    #[allow(dead_code)]
+    pub other: String,
+}
+
+fn temp_dir() -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "schet-api-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+impl Server {
+    /// A fresh database with seller (1 BTC), buyer (2 BTC) and other (0.5 BTC).
+    pub async fn start() -> Server {
+        // The service's logs (internal errors in particular) show with a failing test.
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("info,sqlx=warn").try_init();
+        let dir = temp_dir();
+        let db = dir.join("test.db");
+        let store = Store::open(&db).await.unwrap();
+        let service = Service::new(store.clone(), Rates::default());
+        let mut ids = Vec::new();
+        for (name, token, balance) in [("seller", SELLER, "1"), ("buyer", BUYER, "2"), ("other", OTHER, "0.5")] {
+            let (id, _) = service.add_user(name, Decimal::from_str(balance).unwrap(), Some(token)).await.unwrap();
+            ids.push(id);
+        }
+        store.close().await;
+        let ids = Ids { seller: ids[0].clone(), buyer: ids[1].clone(), other: ids[2].clone() };
+        Self::start_on(dir, db, ids).await
+    }
+
+    async fn start_on(dir: PathBuf, db: PathBuf, ids: Ids) -> Server {
+        let (tx, rx) = oneshot::channel::<()>();
+        let opts = ServeOptions {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            database: db.clone(),
+            static_dir: None,
+            demo: false,
+            rates: Rates::default(),
+        };
+        let (addr, running) = schet_server::start(opts, async move {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+        let task = tokio::spawn(running);
+        Server { addr, db, dir, stop: Some(tx), task: Some(task), ids }
+    }
+
+    /// Graceful stop (as on SIGTERM), then a new server on the same database.
+    pub async fn restart(mut self) -> Server {
+        self.shutdown().await;
+        let (dir, db, ids) = (self.dir.clone(), self.db.clone(), self.ids.clone());
+        std::mem::forget(self);
+        Self::start_on(dir, db, ids).await
+    }
+
+    pub async fn shutdown(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            tokio::time::timeout(std::time::Duration::from_secs(20), task)
+                .await
+                .expect("the server stops within 20 s of the signal")
+                .unwrap()
+                .unwrap();
+        }
+    }
+
+    pub async fn client(&self) -> TradeApiClient<Channel> {
+        let channel = Channel::from_shared(format!("http://{}", self.addr)).unwrap().connect().await.unwrap();
+        TradeApiClient::new(channel)
+    }
+
+    /// Every row that a call could change, as text: equal before and after means nothing changed.
+    pub async fn fingerprint(&self) -> String {
+        let store = Store::open(&self.db).await.unwrap();
+        let mut out = String::new();
+        for sql in [
+            "SELECT group_concat(id || '|' || status || '|' || pieces_min || '|' || pieces_max || '|' || price || '|' || comment || '|' || images || '|' || integration || '|' || redirect_url || '|' || webhook_url || '|' || webhook_client_key || '|' || total_payed_crypto || '|' || payments_count || '|' || valid_to, ';') FROM invoices",
+            "SELECT group_concat(id || '|' || text || '|' || images || '|' || position || '|' || IFNULL(payment_id, '-'), ';') FROM invoice_secrets",
+            "SELECT group_concat(id || '|' || status || '|' || pieces || '|' || crypto_amount || '|' || refunded || '|' || refunding, ';') FROM payments",
+            "SELECT group_concat(id || '|' || balance || '|' || invoices_created || '|' || payments_payed || '|' || payments_received, ';') FROM users",
+            "SELECT group_concat(id, ';') FROM conversations",
+            "SELECT group_concat(id || '|' || text, ';') FROM messages",
+            "SELECT group_concat(id, ';') FROM images",
+        ] {
+            let v: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&store.read).await.unwrap();
+            out.push_str(&v.unwrap_or_default());
+            out.push('\n');
+        }
+        store.close().await;
+        out
+    }
+
+    pub async fn balance(&self, user_id: &str) -> Decimal {
+        let store = Store::open(&self.db).await.unwrap();
+        let v: String = sqlx::query_scalar("SELECT balance FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_one(&store.read)
+            .await
+            .unwrap();
+        store.close().await;
+        Decimal::from_str(&v).unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A request carrying `authorization: Bearer <token>`.
+pub fn req<T>(message: T, token: &str) -> tonic::Request<T> {
+    let mut r = tonic::Request::new(message);
+    r.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+    r
+}
+
+pub fn btc(units: i64, nanos: i32) -> Option<pb::Decimal> {
+    Some(pb::Decimal { units, nanos })
+}
+
+pub fn public(comment: &str) -> pb::CreateInvoiceRequest {
+    pb::CreateInvoiceRequest {
+        is_base_crypto: true,
+        price: btc(0, 10_000_000), // 0.01 BTC a piece
+        ttl_minutes: 60,
+        comment: comment.into(),
+        pieces_min: 1,
+        pieces_max: 5,
+        ..Default::default()
+    }
+}
+
+pub fn private_to(user: &str) -> pb::CreateInvoiceRequest {
+    pb::CreateInvoiceRequest {
+        is_private: true,
+        user_name: user.into(),
+        is_base_crypto: true,
+        price: btc(0, 20_000_000),
+        ttl_minutes: 60,
+        comment: "private".into(),
+        ..Default::default()
+    }
+}
+
+pub fn secret(text: &str, order: u32) -> pb::CreateInvoiceSecretRequest {
+    pb::CreateInvoiceSecretRequest { text: text.into(), order, ..Default::default() }
+}
+
+/// A real PNG of the given size.
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+pub fn guid(n: u8) -> String {
+    schet_api::Guid::from_random_bytes([n; 16]).to_string()
+}
