@@ -198,10 +198,15 @@ pub fn pem(value: &str, labels: &[&str]) -> Result<(), String> {
         let after = &rest[start + 11..];
         let Some(end_label) = after.find("-----") else { return Err("has a malformed BEGIN line".into()) };
         let label = &after[..end_label];
+        // Name a block only by a label we know: a damaged line may hold key material.
+        let shown = if KNOWN_LABELS.contains(&label) { label } else { "PEM" };
+        if label.len() > 40 || !label.bytes().all(|b| b.is_ascii_uppercase() || b == b' ') {
+            return Err("has a malformed BEGIN line".into());
+        }
         let body_start = &after[end_label + 5..];
         let end_marker = format!("-----END {label}-----");
         let Some(body_end) = body_start.find(&end_marker) else {
-            return Err(format!("has no END line for {label}"));
+            return Err(format!("has no END line for its {shown} block"));
         };
         let body = &body_start[..body_end];
         // Encrypted legacy keys carry headers ("Proc-Type: ..."): not supported.
@@ -214,7 +219,7 @@ pub fn pem(value: &str, labels: &[&str]) -> Result<(), String> {
             && b64.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/' || *b == b'=')
             && !b64[..b64.len().saturating_sub(2)].contains(&b'=');
         if !well_formed {
-            return Err(format!("has a damaged {label} block (bad base64)"));
+            return Err(format!("has a damaged {shown} block (bad base64)"));
         }
         if labels.contains(&label) {
             found = true;
@@ -225,6 +230,8 @@ pub fn pem(value: &str, labels: &[&str]) -> Result<(), String> {
 }
 
 pub const CERT_LABELS: &[&str] = &["CERTIFICATE"];
+const KNOWN_LABELS: &[&str] =
+    &["CERTIFICATE", "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "PUBLIC KEY"];
 pub const KEY_LABELS: &[&str] = &["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"];
 
 /// A webhook: https URL, the client's certificate and key, the server's certificate.

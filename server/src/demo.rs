@@ -16,7 +16,8 @@ fn d(units: i64, nanos: i32) -> Option<pb::Decimal> {
 
 pub async fn seed(service: &Service) -> Result<(), ServiceError> {
     if service.is_user_exist(DEMO_USERS[0].0).await? {
-        return Ok(()); // seeded before
+        // Seeded before (the merchant invoices too, unless the database predates them).
+        return crate::merchant::seed_demo(service).await;
     }
     let mut callers = Vec::new();
     for (name, token, balance) in DEMO_USERS {
@@ -64,6 +65,119 @@ pub async fn seed(service: &Service) -> Result<(), ServiceError> {
         ..Default::default()
     };
     service.create_invoice(alice, private).await?;
+    seed_trade(service, &callers).await?;
+    crate::merchant::seed_demo(service).await?;
     tracing::info!("demo data seeded");
+    Ok(())
+}
+
+/// Purchases, a sold-out and a paid invoice, a deleted and an expired one, a conversation,
+/// and an image: every screen has something real to show.
+async fn seed_trade(service: &Service, callers: &[Caller]) -> Result<(), ServiceError> {
+    use schet_api::pb::{invoice::InvoiceStatus, invoice_payment::InvoicePaymentStatus};
+    let (alice, bob, carol) = (&callers[0], &callers[1], &callers[2]);
+    // An image: a small generated picture.
+    let picture = {
+        let img =
+            image::RgbImage::from_fn(320, 200, |x, y| image::Rgb([(x * 255 / 320) as u8, (y * 255 / 200) as u8, 180]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        out.into_inner()
+    };
+    let image_id = schet_api::Guid::from_random_bytes([7; 16]).to_string();
+    service.store_image(alice, pb::StoreImageRequest { id: image_id.clone(), data: picture }).await?;
+    let stickers = pb::CreateInvoiceRequest {
+        is_base_crypto: true,
+        price: d(0, 50_000),
+        ttl_minutes: 60 * 24 * 30,
+        comment: "Sticker pack (PNG), one pack per piece".into(),
+        pieces_min: 1,
+        pieces_max: 1,
+        limit_liquidity: true,
+        images: vec![image_id],
+        secrets: vec![pb::CreateInvoiceSecretRequest {
+            text: "https://example.com/stickers/pack-1.zip".into(),
+            order: 1,
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let stickers = service.create_invoice(alice, stickers).await?;
+    // Bob buys two gift codes (invoice 1) and the only sticker pack (sold out).
+    service.pay_from_balance(bob, &pb::PayInvoiceFromBalanceRequest { invoice_id: 1, pieces: 2 }).await?;
+    service.pay_from_balance(bob, &pb::PayInvoiceFromBalanceRequest { invoice_id: stickers.id, pieces: 1 }).await?;
+    debug_assert_eq!(service.invoice_by_id(bob, stickers.id).await?.status, InvoiceStatus::NoPieces as i32);
+    // Carol buys the e-book (redirect delivery) and pays a private invoice.
+    service.pay_from_balance(carol, &pb::PayInvoiceFromBalanceRequest { invoice_id: 2, pieces: 1 }).await?;
+    let translation = pb::CreateInvoiceRequest {
+        is_private: true,
+        user_name: carol.username.clone(),
+        is_base_crypto: true,
+        price: d(0, 300_000),
+        ttl_minutes: 60 * 24,
+        comment: "Translation of 2 pages, EN→RU".into(),
+        ..Default::default()
+    };
+    let translation = service.create_invoice(alice, translation).await?;
+    let paid = service
+        .pay_from_balance(carol, &pb::PayInvoiceFromBalanceRequest { invoice_id: translation.id, pieces: 0 })
+        .await?;
+    debug_assert_eq!(paid.status, InvoicePaymentStatus::Paid as i32);
+    // A withdrawn offer and one that ran out of time.
+    let old = service
+        .create_invoice(
+            alice,
+            pb::CreateInvoiceRequest {
+                is_base_crypto: true,
+                price: d(0, 90_000),
+                ttl_minutes: 60,
+                comment: "Old offer (withdrawn)".into(),
+                pieces_min: 1,
+                pieces_max: 1,
+                ..Default::default()
+            },
+        )
+        .await?;
+    service.delete_invoice(alice, old.id).await?;
+    let expired = service
+        .create_invoice(
+            alice,
+            pb::CreateInvoiceRequest {
+                is_base_crypto: true,
+                price: d(0, 70_000),
+                ttl_minutes: 1,
+                comment: "Flash sale (expired)".into(),
+                pieces_min: 1,
+                pieces_max: 1,
+                ..Default::default()
+            },
+        )
+        .await?;
+    sqlx::query("UPDATE invoices SET valid_to = created_at - 1 WHERE id = ?")
+        .bind(expired.id as i64)
+        .execute(&service.store.write)
+        .await?;
+    // Bob asks, Alice answers.
+    service
+        .send_invoice_message(
+            bob,
+            pb::SendInvoiceMessageRequest {
+                invoice_id: 1,
+                text: "Are the codes for the EU region?".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+    service
+        .send_invoice_message(
+            alice,
+            pb::SendInvoiceMessageRequest {
+                invoice_id: 1,
+                to_user_id: bob.id.clone(),
+                text: "Yes, EU and worldwide. Enjoy!".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
     Ok(())
 }

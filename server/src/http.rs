@@ -42,11 +42,14 @@ fn cors() -> CorsLayer {
 }
 
 pub fn router(service: Arc<Service>, static_dir: Option<&Path>) -> Router {
+    let merchant = crate::merchant::routes(service.clone());
     let grpc = TradeApiServer::new(Api { service })
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
     let grpc = ServiceBuilder::new().layer(tonic_web::GrpcWebLayer::new()).service(grpc);
     let mut app = Router::new().route_service(&format!("{}/{{method}}", schet_api::SERVICE_PATH), grpc);
+    // CryptoCloud-compatible merchant calls (`/v2/invoice/…`, `Authorization: Token`).
+    app = app.merge(merchant);
     if let Some(dir) = static_dir {
         let files = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
         let files = ServiceBuilder::new()
@@ -60,5 +63,22 @@ pub fn router(service: Arc<Service>, static_dir: Option<&Path>) -> Router {
             .service(files);
         app = app.fallback_service(files);
     }
-    app.layer(cors())
+    app.layer(axum::middleware::from_fn(log_request)).layer(cors())
+}
+
+/// One log line per request: method, path, HTTP status, gRPC status, time. Never headers
+/// or bodies (tokens, keys and secrets travel there).
+async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let response = next.run(req).await;
+    let grpc = response.headers().get("grpc-status").and_then(|v| v.to_str().ok()).unwrap_or("-").to_string();
+    let micros = started.elapsed().as_micros() as u64;
+    if path.starts_with(schet_api::SERVICE_PATH) || path.starts_with("/v2/") {
+        tracing::info!(%method, %path, status = response.status().as_u16(), grpc_status = %grpc, micros, "request");
+    } else {
+        tracing::debug!(%method, %path, status = response.status().as_u16(), micros, "file");
+    }
+    response
 }

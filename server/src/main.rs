@@ -3,6 +3,8 @@
 //! ```text
 //! schet-server serve --listen ADDR --database PATH [--static DIR] [--demo] [--rates FILE]
 //! schet-server user add NAME --database PATH [--balance BTC]
+//! schet-server merchant set-status INV-XXXXXXXX STATUS --database PATH [--paid AMOUNT]
+//! schet-server merchant demo USER --database PATH
 //! ```
 
 use schet_server::{ServeOptions, rates::Rates, service::Service, store::Store};
@@ -11,7 +13,10 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   schet-server serve --listen ADDR --database PATH [--static DIR] [--demo] [--rates FILE]
-  schet-server user add NAME --database PATH [--balance BTC]";
+  schet-server user add NAME --database PATH [--balance BTC]
+  schet-server merchant set-status INV-XXXXXXXX STATUS --database PATH [--paid AMOUNT]
+      (STATUS: created, paid, partial, overpaid, canceled; AMOUNT in the invoice's coin)
+  schet-server merchant demo USER --database PATH   (the demo merchant invoices, for USER)";
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -112,12 +117,36 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             println!("created user {name} (id {id}), token: {token}");
             Ok(())
         }
+        ["merchant", "set-status", uuid, status, ..] if !uuid.starts_with("--") && !status.starts_with("--") => {
+            let flags = Flags::parse(&args[4..], &["--database", "--paid"], &[])?;
+            let paid = match flags.value("--paid") {
+                Some(p) => Some(p.parse().map_err(|_| format!("--paid: {p:?} is not an amount"))?),
+                None => None,
+            };
+            let store = open_store(&flags).await?;
+            let result = schet_server::merchant::set_status(&store, uuid, status, paid).await;
+            store.close().await;
+            println!("{}", result?);
+            Ok(())
+        }
+        ["merchant", "demo", user, ..] if !user.starts_with("--") => {
+            let flags = Flags::parse(&args[3..], &["--database"], &[])?;
+            let store = open_store(&flags).await?;
+            let result = schet_server::merchant::seed_for_user(&store, &Rates::default(), user).await;
+            store.close().await;
+            println!("{} demo merchant invoices made for {user}", result?);
+            Ok(())
+        }
         ["--help" | "-h" | "help"] => {
             println!("{USAGE}");
             Ok(())
         }
         _ => Err(USAGE.to_string()),
     }
+}
+
+async fn open_store(flags: &Flags) -> Result<Store, String> {
+    Store::open(&PathBuf::from(flags.required("--database")?)).await.map_err(|e| format!("cannot open database: {e}"))
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, finish what is in flight, close the database.

@@ -683,6 +683,13 @@ mod tests {
         assert_request(seen.recv().await.unwrap(), &p.client);
     }
 
+    #[test]
+    fn delivery_can_run_on_any_worker() {
+        fn assert_send<T: Send>(_: &T) {}
+        let w = Webhook::default();
+        assert_send(&deliver(&w, Vec::new()));
+    }
+
     #[tokio::test]
     async fn invalid_settings_are_not_delivered() {
         let p = pki();

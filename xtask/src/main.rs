@@ -5,6 +5,8 @@
 //! * `test`: native tests, then browser tests in headless Chromium against a live
 //!   reference server, then the release build loaded in Chromium (catches blank pages).
 //! * `bench`: wasm size against the budget (and, as they come, the other budgets).
+//! * `screenshots`: the main screens in headless Chromium, light and dark, English and
+//!   Russian, saved under `screenshots/` for a person to look at.
 
 mod bench;
 mod proc;
@@ -15,7 +17,7 @@ use std::process::ExitCode;
 
 pub type Result<T = (), E = String> = std::result::Result<T, E>;
 
-const USAGE: &str = "usage: cargo xtask <run [--port N] [--database PATH] | test | bench>";
+const USAGE: &str = "usage: cargo xtask <run [--port N] [--database PATH] | test | bench | screenshots>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench::bench(),
+        Some("screenshots") => screenshots(),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -119,4 +122,62 @@ fn test() -> Result {
 
     println!("\nAll test suites:");
     summary.print()
+}
+
+/// Screens worth looking at: (file stem, path). The demo user alice is logged in.
+const SCREENS: &[(&str, &str)] = &[
+    ("list", "/invoices"),
+    ("detail", "/invoice/1"),
+    ("create", "/invoices/new"),
+    ("payments", "/payments"),
+    ("merchant", "/merchant"),
+    ("inbox", "/inbox"),
+    ("secrets", "/invoice/1/secrets"),
+];
+
+fn screenshots() -> Result {
+    let env = tools::ensure_build_tools()?;
+    let chrome = tools::ensure_chromium()?;
+    let dist = tools::build_app_release(&env)?;
+    step("building the reference server");
+    proc::cargo(&env, &["build", "-p", "schet-server"])?;
+    let live = proc::LiveServer::start_demo(&root().join("target/debug/schet-server"), &dist)?;
+    let out = root().join("screenshots");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let mut made = 0;
+    for lang in ["en", "ru"] {
+        for theme in ["light", "dark"] {
+            let profile = proc::TempDir::new(&format!("shots-{lang}-{theme}"))?;
+            let chromium = |args: &[String]| {
+                std::process::Command::new(&chrome.browser)
+                    .args(tools::CHROMIUM_FLAGS)
+                    .arg("--headless")
+                    .arg(format!("--user-data-dir={}", profile.0.display()))
+                    .arg("--virtual-time-budget=10000")
+                    .args(args)
+                    .output()
+                    .map_err(|e| format!("chromium: {e}"))
+            };
+            chromium(&[
+                "--dump-dom".into(),
+                format!("{}/settings?token=demo-alice&lang={lang}&theme={theme}", live.url),
+            ])?;
+            for (stem, path) in SCREENS {
+                for (width, tag) in [(1200, "wide"), (360, "narrow")] {
+                    let file = out.join(format!("{stem}-{lang}-{theme}-{tag}.png"));
+                    chromium(&[
+                        format!("--window-size={width},1000"),
+                        format!("--screenshot={}", file.display()),
+                        format!("{}{path}", live.url),
+                    ])?;
+                    if file.is_file() {
+                        made += 1;
+                    }
+                }
+            }
+        }
+    }
+    drop(live);
+    println!("{made} screenshots in {}", out.display());
+    if made == 0 { Err("no screenshot was made".into()) } else { Ok(()) }
 }

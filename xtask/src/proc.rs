@@ -142,6 +142,9 @@ impl LiveServer {
             let token = text.split_whitespace().last().ok_or("`user add` printed no token")?;
             tokens.push((name.to_string(), token.to_string()));
         }
+        // The seller's merchant invoices in every status (tests/merchant.rs).
+        let db_arg = db.display().to_string();
+        run(&Vec::new(), &bin.display().to_string(), &["merchant", "demo", "seller", "--database", &db_arg])?;
         let mut args = vec!["serve".to_string(), "--listen".into(), "127.0.0.1:0".into(), "--database".into()];
         args.push(db.display().to_string());
         if let Some(s) = static_dir {

@@ -13,7 +13,13 @@ impl Service {
     pub async fn store_image(&self, caller: &Caller, req: pb::StoreImageRequest) -> Result<pb::Image> {
         let id: Guid = req.id.parse().map_err(|e: schet_api::guid::GuidError| FieldError::new("Id", e.to_string()))?;
         let id = id.to_string();
-        let processed = crate::images::process(&req.data)?;
+        // Decoding is CPU work (up to ~0.3 s and ~180 MB for the largest allowed image): off the
+        // async workers, and at most two at a time.
+        let _permit = self.image_slots.acquire().await.map_err(|_| ServiceError::Internal("shutting down".into()))?;
+        let data = req.data.clone();
+        let processed = tokio::task::spawn_blocking(move || crate::images::process(&data))
+            .await
+            .map_err(|e| ServiceError::Internal(format!("image worker: {e}")))??;
         let mut tx = self.store.write.begin().await?;
         let existing = sqlx::query("SELECT owner_id, original, created_at FROM images WHERE id = ?")
             .bind(&id)

@@ -64,6 +64,8 @@ pub struct Service {
     pub store: Store,
     pub rates: Rates,
     pub events: events::Hub,
+    /// Image decodes running at once.
+    pub image_slots: tokio::sync::Semaphore,
 }
 
 pub(crate) fn hash_token(token: &str) -> Vec<u8> {
@@ -125,7 +127,7 @@ pub const WEBHOOK_KEY_STORED: &str = "(stored)";
 
 impl Service {
     pub fn new(store: Store, rates: Rates) -> Self {
-        Service { store, rates, events: events::Hub::default() }
+        Service { store, rates, events: events::Hub::default(), image_slots: tokio::sync::Semaphore::new(2) }
     }
 
     // ------------------------------------------------------------------ users
