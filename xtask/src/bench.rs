@@ -46,5 +46,13 @@ pub fn bench() -> Result {
         gz <= budget
     };
     let ok = line("wasm", wasm, WASM_GZIP_BUDGET) & line("js", js, JS_GZIP_BUDGET);
+
+    step("service lookup latency (release, loopback)");
+    crate::proc::run(
+        &env,
+        "cargo",
+        &["run", "--release", "--quiet", "-p", "schet-server", "--example", "bench_lookup"],
+    )?;
+
     if ok { Ok(()) } else { Err("the release app is over its size budget".into()) }
 }
