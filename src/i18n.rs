@@ -3,7 +3,17 @@
 
 use crate::settings::Lang;
 
+pub mod chat;
+pub mod invoices;
+pub mod merchant;
+
 pub struct Texts {
+    /// The invoice screens.
+    pub inv: &'static invoices::InvoiceTexts,
+    /// Secrets manager and chat.
+    pub chat: &'static chat::ChatTexts,
+    /// The merchant screen.
+    pub merchant: &'static merchant::MerchantTexts,
     pub lang_code: &'static str,
     pub app_tagline: &'static str,
     pub nav_home: &'static str,
@@ -91,6 +101,9 @@ pub struct Texts {
 }
 
 pub const EN: Texts = Texts {
+    inv: &invoices::EN,
+    chat: &chat::EN,
+    merchant: &merchant::EN,
     lang_code: "en",
     app_tagline: "Invoices for a P2P bitcoin marketplace",
     nav_home: "Home",
@@ -174,6 +187,9 @@ pub const EN: Texts = Texts {
 };
 
 pub const RU: Texts = Texts {
+    inv: &invoices::RU,
+    chat: &chat::RU,
+    merchant: &merchant::RU,
     lang_code: "ru",
     app_tagline: "Счета для P2P-биржи биткоина",
     nav_home: "Главная",

@@ -120,15 +120,76 @@ impl Settings {
     }
 }
 
+/// The merchant API (CryptoCloud-compatible, `views/merchant.rs`): its base URL and key.
+/// The URL is kept in `localStorage`; the key there too only when `remember` is chosen,
+/// otherwise in `sessionStorage` (gone with the tab). The key is never shown back in full.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MerchantSettings {
+    /// Base URL of the merchant API; empty means the origin that served the app.
+    pub url: String,
+    pub key: String,
+    pub remember: bool,
+}
+
+const KEY_MERCHANT_URL: &str = "schet.merchant.url";
+const KEY_MERCHANT_KEY: &str = "schet.merchant.key";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+impl MerchantSettings {
+    pub fn load() -> MerchantSettings {
+        let get = |s: Option<web_sys::Storage>, key: &str| s.and_then(|s| s.get_item(key).ok().flatten());
+        let remembered = get(storage(), KEY_MERCHANT_KEY);
+        MerchantSettings {
+            url: get(storage(), KEY_MERCHANT_URL).unwrap_or_default(),
+            remember: remembered.is_some(),
+            key: remembered.or_else(|| get(session_storage(), KEY_MERCHANT_KEY)).unwrap_or_default(),
+        }
+    }
+
+    /// Writes the URL, and the key where the user chose (removing it from the other place).
+    pub fn save(&self) {
+        let (keep, drop) = if self.remember { (storage(), session_storage()) } else { (session_storage(), storage()) };
+        if let Some(s) = storage() {
+            let _ = s.set_item(KEY_MERCHANT_URL, &self.url);
+        }
+        if let Some(s) = drop {
+            let _ = s.remove_item(KEY_MERCHANT_KEY);
+        }
+        if let Some(s) = keep {
+            let _ = if self.key.is_empty() {
+                s.remove_item(KEY_MERCHANT_KEY)
+            } else {
+                s.set_item(KEY_MERCHANT_KEY, &self.key)
+            };
+        }
+    }
+
+    /// The API base: the chosen URL without a trailing slash, or this page's origin.
+    pub fn base_url(&self) -> String {
+        Settings { endpoint: self.url.clone(), token: String::new(), lang: Lang::En, theme: Theme::System }.base_url()
+    }
+
+    /// The key as it may be shown: its last 4 characters (all hidden if it is short).
+    pub fn key_hint(&self) -> String {
+        let chars: Vec<char> = self.key.chars().collect();
+        let shown = if chars.len() >= 8 { chars[chars.len() - 4..].iter().collect() } else { String::new() };
+        format!("…{shown}")
+    }
+}
+
 /// Shared by every view through the context.
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub settings: RwSignal<Settings>,
+    pub merchant: RwSignal<MerchantSettings>,
 }
 
 impl AppState {
     pub fn new(settings: Settings) -> AppState {
-        AppState { settings: RwSignal::new(settings) }
+        AppState { settings: RwSignal::new(settings), merchant: RwSignal::new(MerchantSettings::load()) }
     }
 
     /// Changes the settings and saves them.
@@ -142,6 +203,13 @@ impl AppState {
 
 pub fn use_app() -> AppState {
     expect_context::<AppState>()
+}
+
+/// One translated string as reactive text. Every call has the same concrete type, so the
+/// hundreds of labels in the app cost one copy of the rendering code, not one each.
+pub fn tr(pick: fn(&'static crate::i18n::Texts) -> &'static str) -> Signal<&'static str> {
+    let app = use_app();
+    Signal::derive(move || pick(crate::i18n::texts(app.settings.with(|s| s.lang))))
 }
 
 /// The strings of the current language, reactively.

@@ -3,8 +3,14 @@
 //!
 //! Status codes become [`ApiError`] here, in one place.
 
+pub mod chat;
+pub mod events;
+pub mod images;
 pub mod invoices;
+pub mod merchant;
+pub mod payments;
 pub mod profile;
+pub mod secrets;
 
 use crate::settings::Settings;
 use schet_api::FieldError;

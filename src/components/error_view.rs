@@ -2,7 +2,7 @@
 //! the service's detail, and the way forward (retry, or log in again).
 
 use crate::api::ApiError;
-use crate::settings::use_texts;
+use crate::settings::{tr, use_texts};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -34,9 +34,9 @@ pub fn ErrorView(error: ApiError, #[prop(optional, into)] on_retry: Option<Callb
         <div class="error-banner" role="alert">
             <strong class="error-headline">{headline}</strong>
             {(!detail.is_empty()).then(|| view! { <p class="error-detail">{detail}</p> })}
-            {needs_login.then(|| view! { <A href="/settings" attr:class="button">{move || t.get().err_log_in_again}</A> })}
+            {needs_login.then(|| view! { <A href="/settings" attr:class="button">{tr(|t| t.err_log_in_again)}</A> })}
             {retry.map(|cb| view! {
-                <button type="button" class="button" on:click=move |_| cb.run(())>{move || t.get().retry}</button>
+                <button type="button" class="button" on:click=move |_| cb.run(())>{tr(|t| t.retry)}</button>
             })}
         </div>
     }

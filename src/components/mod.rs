@@ -1,9 +1,19 @@
 //! Reusable pieces of the UI.
 
+pub mod composer;
 pub mod error_view;
+pub mod files;
+pub mod image_picker;
+pub mod inbox_link;
+pub mod payment_card;
+pub mod qr;
 pub mod status_badge;
+pub mod thumbs;
 pub mod top_bar;
 
 pub use error_view::ErrorView;
+pub use image_picker::ImagePicker;
+pub use payment_card::PaymentCard;
+pub use qr::QrCode;
 pub use status_badge::StatusBadge;
 pub use top_bar::TopBar;

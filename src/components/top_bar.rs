@@ -1,7 +1,7 @@
 //! The bar on every page: home, who is logged in, language and theme switches, settings.
 
-use crate::api;
-use crate::settings::{Lang, Theme, use_app, use_texts};
+use crate::components::inbox_link::InboxLink;
+use crate::settings::{Lang, Theme, tr, use_app, use_texts};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -9,17 +9,11 @@ use leptos_router::components::A;
 pub fn TopBar() -> impl IntoView {
     let app = use_app();
     let t = use_texts();
-    // Who am I, refetched whenever the endpoint or token changes.
-    let profile = LocalResource::new(move || {
-        let settings = app.settings.get();
-        async move { if settings.token.is_empty() { None } else { Some(api::profile::my_profile(&settings).await) } }
-    });
+    let profile = crate::app::use_profile().0;
     let who = move || match profile.get() {
-        Some(Some(Ok(p))) => {
-            view! { <span class="who" title=move || t.get().logged_in_as>{p.username}</span> }.into_any()
-        }
+        Some(Some(Ok(p))) => view! { <span class="who" title=tr(|t| t.logged_in_as)>{p.username}</span> }.into_any(),
         Some(Some(Err(_))) | Some(None) => {
-            view! { <span class="who muted">{move || t.get().not_logged_in}</span> }.into_any()
+            view! { <span class="who muted">{tr(|t| t.not_logged_in)}</span> }.into_any()
         }
         None => view! { <span class="who muted">"…"</span> }.into_any(),
     };
@@ -37,10 +31,14 @@ pub fn TopBar() -> impl IntoView {
         <header class="top-bar">
             <A href="/" attr:class="brand">"Schet"</A>
             <nav class="top-actions">
+                <A href="/invoices" attr:class="link-button">{tr(|t| t.inv.nav_invoices)}</A>
+                <A href="/merchant" attr:class="link-button">{tr(|t| t.merchant.nav)}</A>
+                <InboxLink />
+                <A href="/payments" attr:class="link-button">{tr(|t| t.inv.nav_payments)}</A>
                 {who}
-                <button type="button" class="link-button" on:click=toggle_lang>{move || t.get().switch_language}</button>
-                <button type="button" class="link-button" on:click=cycle_theme aria-label=move || t.get().theme_label>{theme_text}</button>
-                <A href="/settings" attr:class="link-button">{move || t.get().nav_settings}</A>
+                <button type="button" class="link-button" on:click=toggle_lang>{tr(|t| t.switch_language)}</button>
+                <button type="button" class="link-button" on:click=cycle_theme aria-label=tr(|t| t.theme_label)>{theme_text}</button>
+                <A href="/settings" attr:class="link-button">{tr(|t| t.nav_settings)}</A>
             </nav>
         </header>
     }

@@ -1,10 +1,10 @@
 //! One invoice, every field presented for a person (GetInvoiceById).
 
 use crate::api::{self, ApiError};
-use crate::components::{ErrorView, StatusBadge};
+use crate::components::{ErrorView, PaymentCard, QrCode, StatusBadge};
 use crate::format;
 use crate::i18n::Texts;
-use crate::settings::{use_app, use_texts};
+use crate::settings::{tr, use_app, use_texts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use schet_api::pb::{self, invoice};
@@ -13,38 +13,236 @@ use schet_api::pb::{self, invoice};
 #[component]
 pub fn InvoicePage() -> impl IntoView {
     let params = use_params_map();
-    let t = use_texts();
     move || match params.with(|p| p.get("id")).and_then(|s| s.parse::<u64>().ok()).filter(|n| *n > 0) {
         Some(id) => view! { <InvoiceView id=id /> }.into_any(),
-        None => view! { <p class="page">{move || t.get().invoice_id_rule}</p> }.into_any(),
+        None => view! { <p class="page">{tr(|t| t.invoice_id_rule)}</p> }.into_any(),
     }
 }
 
-/// Loads invoice `id` with the current settings and shows it, with loading and error states.
+/// Loads invoice `id` with the current settings and shows it, with loading and error
+/// states; refreshes itself every 20 s while open, keeping the last good view meanwhile.
 ///
 /// Props: `id`, the invoice number.
 #[component]
 pub fn InvoiceView(id: u64) -> impl IntoView {
     let app = use_app();
-    let t = use_texts();
     let invoice = LocalResource::new(move || {
         let settings = app.settings.get();
         async move { api::invoices::get_by_id(&settings, id).await }
     });
     let retry = Callback::new(move |()| invoice.refetch());
+    let refresh = set_interval_with_handle(move || invoice.refetch(), std::time::Duration::from_secs(20));
+    on_cleanup(move || {
+        if let Ok(h) = refresh {
+            h.clear();
+        }
+    });
     view! {
         <section class="page invoice" aria-busy=move || invoice.get().is_none().to_string()>
             <div class="row spread">
-                <h1>{move || t.get().invoice}" #"{id}</h1>
-                <button type="button" class="button" on:click=move |_| invoice.refetch()>{move || t.get().refresh}</button>
+                <h1>{tr(|t| t.invoice)}" #"{id}</h1>
+                <button type="button" class="button" on:click=move |_| invoice.refetch()>{tr(|t| t.refresh)}</button>
             </div>
-            <Transition fallback=move || view! { <div class="skeleton" aria-label=move || t.get().loading></div> }>
+            <Transition fallback=move || view! { <div class="skeleton" aria-label=tr(|t| t.loading)></div> }>
                 {move || invoice.get().map(|result: Result<pb::Invoice, ApiError>| match result {
-                    Ok(inv) => view! { <InvoiceFields invoice=inv /> }.into_any(),
+                    Ok(inv) => view! {
+                        <InvoiceFields invoice=inv.clone() />
+                        <Gallery images=inv.images.clone() />
+                        <ShareLink id=id />
+                        <InvoiceActions invoice=inv on_change=retry />
+                    }.into_any(),
                     Err(e) => view! { <ErrorView error=e on_retry=retry /> }.into_any(),
                 })}
             </Transition>
+            <crate::views::chat::InvoiceExtras id=id />
         </section>
+    }
+}
+
+/// The invoice's images, as previews fetched from the service.
+#[component]
+fn Gallery(images: Vec<String>) -> impl IntoView {
+    let app = use_app();
+    let urls = RwSignal::new(Vec::<(String, String)>::new());
+    for id in images {
+        let settings = app.settings.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Ok(bytes) = api::images::get(&settings, &id, true).await {
+                if let Some(url) = crate::components::files::image_url(&bytes) {
+                    urls.update(|u| u.push((id, url)));
+                }
+            }
+        });
+    }
+    on_cleanup(move || urls.with_untracked(|u| u.iter().for_each(|(_, url)| crate::components::files::revoke(url))));
+    view! {
+        <div class="gallery">
+            {move || urls.get().into_iter().map(|(id, url)| view! { <img src=url alt=id /> }).collect_view()}
+        </div>
+    }
+}
+
+/// Copy-link button and a QR code of the invoice's address.
+#[component]
+fn ShareLink(id: u64) -> impl IntoView {
+    let t = use_texts();
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    let link = format!("{origin}/invoice/{id}");
+    let copied = RwSignal::new(false);
+    let show_qr = RwSignal::new(false);
+    let link2 = link.clone();
+    let copy = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&link2);
+            copied.set(true);
+        }
+    };
+    view! {
+        <div class="row share">
+            <button type="button" class="button" on:click=copy>{move || if copied.get() { t.get().inv.copied } else { t.get().inv.copy_link }}</button>
+            <button type="button" class="button" aria-expanded=move || show_qr.get().to_string() on:click=move |_| show_qr.update(|v| *v = !*v)>"QR"</button>
+            <span class="mono muted">{link.clone()}</span>
+        </div>
+        {move || show_qr.get().then(|| view! { <QrCode text=link.clone() label=Signal::derive(move || t.get().inv.qr_label) /> })}
+    }
+}
+
+/// What the viewer can do: the owner edits or deletes; a buyer buys or pays.
+#[component]
+fn InvoiceActions(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView {
+    let profile = crate::app::use_profile();
+    let me = profile.user_id().unwrap_or_default();
+    let owner = invoice.owner.as_ref().map(|o| o.id.clone()).unwrap_or_default();
+    let live = invoice.status == invoice::InvoiceStatus::Active as i32;
+    if me.is_empty() {
+        return ().into_any();
+    }
+    if owner == me {
+        view! { <OwnerActions invoice=invoice on_change=on_change /> }.into_any()
+    } else if live {
+        view! { <BuyBox invoice=invoice on_change=on_change /> }.into_any()
+    } else {
+        ().into_any()
+    }
+}
+
+#[component]
+fn OwnerActions(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView {
+    let app = use_app();
+    let id = invoice.id;
+    let confirming = RwSignal::new(false);
+    let failure = RwSignal::new(None::<ApiError>);
+    let refund = RwSignal::new(None::<pb::InvoicePayment>);
+    let busy = RwSignal::new(false);
+    let deletable = invoice.status != invoice::InvoiceStatus::Deleted as i32
+        && invoice.status != invoice::InvoiceStatus::Payed as i32;
+    let delete = move |_| {
+        let settings = app.settings.get_untracked();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = api::invoices::delete(&settings, id).await;
+            busy.set(false);
+            confirming.set(false);
+            match result {
+                Ok(p) => {
+                    refund.set(p);
+                    on_change.run(());
+                }
+                Err(e) => failure.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <div class="actions">
+            {if invoice.is_private {
+                view! { <p class="hint">{tr(|t| t.inv.not_editable_private)}</p> }.into_any()
+            } else {
+                view! { <a class="button" href=format!("/invoice/{id}/edit")>{tr(|t| t.inv.edit)}</a> }.into_any()
+            }}
+            {deletable.then(|| view! {
+                <button type="button" class="button" on:click=move |_| confirming.set(true)>{tr(|t| t.inv.delete)}</button>
+            })}
+        </div>
+        {move || confirming.get().then(|| view! {
+            <div class="error-banner" role="alertdialog" aria-label=tr(|t| t.inv.delete)>
+                <p>{tr(|t| t.inv.delete_confirm)}</p>
+                <div class="row">
+                    <button type="button" class="button primary" disabled=move || busy.get() on:click=delete>{tr(|t| t.inv.confirm)}</button>
+                    <button type="button" class="button" on:click=move |_| confirming.set(false)>{tr(|t| t.inv.cancel)}</button>
+                </div>
+            </div>
+        })}
+        {move || refund.get().map(|p| view! { <p>{tr(|t| t.inv.deleted_refund)}</p><PaymentCard payment=p /> })}
+        {move || failure.get().map(|e| view! { <ErrorView error=e /> })}
+    }
+}
+
+/// Buying: pieces within the allowed range (public) or the whole invoice (private to me),
+/// a confirmation with the BTC amount, then what was bought.
+#[component]
+fn BuyBox(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView {
+    use rust_decimal::Decimal;
+    let app = use_app();
+    let t = use_texts();
+    let id = invoice.id;
+    let private = invoice.is_private;
+    let low = invoice.pieces_min.min(invoice.pieces_max).max(1);
+    let high = invoice.pieces_max.max(low);
+    let unit = schet_api::decimal::from_pb_or_zero(invoice.current_crypto_price.as_ref()).unwrap_or_default();
+    let pieces = RwSignal::new(low.to_string());
+    let parsed = move || pieces.with(|p| p.trim().parse::<u32>().ok()).filter(|n| private || (low..=high).contains(n));
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<ApiError>);
+    let bought = RwSignal::new(None::<pb::InvoicePayment>);
+    let total =
+        move || parsed().map(|n| schet_api::decimal::format_btc(unit * Decimal::from(if private { 1 } else { n })));
+    let pay = move |_| {
+        let Some(n) = parsed() else { return };
+        let settings = app.settings.get_untracked();
+        busy.set(true);
+        failure.set(None);
+        leptos::task::spawn_local(async move {
+            let result = api::payments::pay(&settings, id, if private { 0 } else { n }).await;
+            busy.set(false);
+            confirming.set(false);
+            match result {
+                Ok(p) => {
+                    bought.set(Some(p));
+                    on_change.run(());
+                }
+                Err(e) => failure.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        {move || bought.get().is_none().then(|| view! {
+            <div class="buy-box">
+                {(!private).then(|| view! {
+                    <div class="field">
+                        <label for="buy-pieces">{tr(|t| t.inv.pieces_to_buy)}" ("{low}"–"{high}")"</label>
+                        <input id="buy-pieces" type="number" min=low max=high prop:value=move || pieces.get()
+                            aria-invalid=move || parsed().is_none().to_string()
+                            on:input=move |ev| { pieces.set(event_target_value(&ev)); confirming.set(false); } />
+                    </div>
+                })}
+                <button type="button" class="button primary" disabled=move || parsed().is_none()
+                    on:click=move |_| confirming.set(true)>{move || if private { t.get().inv.pay } else { t.get().inv.buy }}</button>
+                {move || confirming.get().then(|| view! {
+                    <div class="notice" role="alertdialog" aria-label=tr(|t| t.inv.pay_confirm)>
+                        <span>{tr(|t| t.inv.pay_confirm)}": "<strong>{move || total().unwrap_or_default()}" BTC"</strong></span>
+                        <div class="row">
+                            <button type="button" class="button primary" disabled=move || busy.get() on:click=pay>
+                                {move || if busy.get() { t.get().inv.paying } else { t.get().inv.confirm }}
+                            </button>
+                            <button type="button" class="button" on:click=move |_| confirming.set(false)>{tr(|t| t.inv.cancel)}</button>
+                        </div>
+                    </div>
+                })}
+            </div>
+        })}
+        {move || failure.get().map(|e| view! { <ErrorView error=e /> })}
+        {move || bought.get().map(|p| view! { <h2>{tr(|t| t.inv.paid_title)}</h2><PaymentCard payment=p /> })}
     }
 }
 
@@ -86,7 +284,7 @@ fn InvoiceFields(invoice: pb::Invoice) -> impl IntoView {
         </div>
         <div class="comment">
             {if comment.is_empty() {
-                view! { <p class="muted">{move || t.get().no_comment}</p> }.into_any()
+                view! { <p class="muted">{tr(|t| t.no_comment)}</p> }.into_any()
             } else {
                 view! { <p class="comment-text">{comment}</p> }.into_any()
             }}

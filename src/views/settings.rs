@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::components::ErrorView;
-use crate::settings::{Settings, use_app, use_texts};
+use crate::settings::{Settings, tr, use_app, use_texts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -17,6 +17,23 @@ pub fn SettingsPage() -> impl IntoView {
     // fills the field; it is kept only once checked.
     let query = use_query_map();
     let from_link = query.with_untracked(|q| q.get("token")).unwrap_or_default();
+    // `?lang=ru&theme=dark` in the link set those too (demo links, screenshots).
+    let (lang, theme) = query.with_untracked(|q| (q.get("lang"), q.get("theme")));
+    if lang.is_some() || theme.is_some() {
+        app.update(|s| {
+            match lang.as_deref() {
+                Some("ru") => s.lang = crate::settings::Lang::Ru,
+                Some("en") => s.lang = crate::settings::Lang::En,
+                _ => {}
+            }
+            match theme.as_deref() {
+                Some("dark") => s.theme = crate::settings::Theme::Dark,
+                Some("light") => s.theme = crate::settings::Theme::Light,
+                Some("system") => s.theme = crate::settings::Theme::System,
+                _ => {}
+            }
+        });
+    }
     let (token, set_token) = signal(if from_link.is_empty() { current.token.clone() } else { from_link.clone() });
     let check = Action::new_local(move |candidate: &Settings| {
         let candidate = candidate.clone();
@@ -50,7 +67,7 @@ pub fn SettingsPage() -> impl IntoView {
     };
     let outcome = move || match check.value().get() {
         Some(Ok((_, name))) => view! {
-            <p class="success" role="status">{move || t.get().login_ok}" "<strong>{name.clone()}</strong></p>
+            <p class="success" role="status">{tr(|t| t.login_ok)}" "<strong>{name.clone()}</strong></p>
         }
         .into_any(),
         Some(Err(e)) => view! { <ErrorView error=e /> }.into_any(),
@@ -58,28 +75,28 @@ pub fn SettingsPage() -> impl IntoView {
     };
     view! {
         <section class="page narrow">
-            <h1>{move || t.get().settings_title}</h1>
-            <p class="muted">{move || t.get().settings_intro}</p>
+            <h1>{tr(|t| t.settings_title)}</h1>
+            <p class="muted">{tr(|t| t.settings_intro)}</p>
             <form class="stack" on:submit=submit novalidate>
                 <div class="field">
-                    <label for="settings-endpoint">{move || t.get().endpoint_label}</label>
+                    <label for="settings-endpoint">{tr(|t| t.endpoint_label)}</label>
                     <input id="settings-endpoint" type="url" autocomplete="url" placeholder="https://…"
                         aria-describedby="settings-endpoint-hint"
                         prop:value=endpoint on:input=move |ev| set_endpoint.set(event_target_value(&ev)) />
-                    <small id="settings-endpoint-hint" class="hint">{move || t.get().endpoint_hint}</small>
+                    <small id="settings-endpoint-hint" class="hint">{tr(|t| t.endpoint_hint)}</small>
                 </div>
                 <div class="field">
-                    <label for="settings-token">{move || t.get().token_label}</label>
+                    <label for="settings-token">{tr(|t| t.token_label)}</label>
                     <input id="settings-token" type="password" autocomplete="current-password"
                         aria-describedby="settings-token-hint"
                         prop:value=token on:input=move |ev| set_token.set(event_target_value(&ev)) />
-                    <small id="settings-token-hint" class="hint">{move || t.get().token_hint}</small>
+                    <small id="settings-token-hint" class="hint">{tr(|t| t.token_hint)}</small>
                 </div>
                 <div class="row">
                     <button type="submit" class="button primary" disabled=move || check.pending().get()>
                         {move || if check.pending().get() { t.get().checking } else { t.get().save_and_check }}
                     </button>
-                    <button type="button" class="button" on:click=log_out>{move || t.get().log_out}</button>
+                    <button type="button" class="button" on:click=log_out>{tr(|t| t.log_out)}</button>
                 </div>
             </form>
             {outcome}

@@ -47,6 +47,32 @@ pub fn bench() -> Result {
     };
     let ok = line("wasm", wasm, WASM_GZIP_BUDGET) & line("js", js, JS_GZIP_BUDGET);
 
+    step("1,000 invoices rendered: the app's list against plain DOM code (release, Chromium)");
+    let chrome = tools::ensure_chromium()?;
+    let mut bench_env = env.clone();
+    bench_env.push(("CHROMEDRIVER".into(), chrome.driver.display().to_string()));
+    bench_env.push(("WASM_BINDGEN_TEST_WEBDRIVER_JSON".into(), tools::webdriver_json(&chrome)?.display().to_string()));
+    let out = crate::proc::cargo_tee(
+        &bench_env,
+        &[
+            "test",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "schet",
+            "--profile",
+            "wasm-release",
+            "--test",
+            "render_bench",
+            "--",
+            "--include-ignored",
+            "--nocapture",
+        ],
+    )?;
+    if !out.contains("render  1000 invoices") {
+        return Err("the render benchmark printed no result".into());
+    }
+
     step("service lookup latency (release, loopback)");
     crate::proc::run(
         &env,

@@ -1,0 +1,29 @@
+//! Images: the client makes the GUID, uploads the bytes, then refers to the GUID.
+
+use super::{ApiError, Call};
+use crate::settings::Settings;
+use schet_api::{Guid, pb};
+
+/// A new random GUID from the browser's crypto generator.
+pub fn new_guid() -> Guid {
+    let mut bytes = [0u8; 16];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    Guid::from_random_bytes(bytes)
+}
+
+/// StoreImage: uploads `data` under `id`; returns the service's preview (PNG or JPEG bytes).
+pub async fn store(settings: &Settings, id: Guid, data: Vec<u8>) -> Result<Vec<u8>, ApiError> {
+    let mut call = Call::new(settings)?;
+    let request = call.request(pb::StoreImageRequest { id: id.to_string(), data })?;
+    Ok(call.client.store_image(request).await?.into_inner().preview)
+}
+
+/// GetImage: the preview (small) or the original bytes.
+pub async fn get(settings: &Settings, id: &str, preview: bool) -> Result<Vec<u8>, ApiError> {
+    let mut call = Call::new(settings)?;
+    let request = call.request(pb::GetImageRequest { id: id.to_string(), is_preview: preview })?;
+    let image = call.client.get_image(request).await?.into_inner();
+    Ok(if preview { image.preview } else { image.original })
+}

@@ -1,0 +1,600 @@
+//! The merchant API: CryptoCloud's `POST /v2/invoice/merchant/list` and
+//! `POST /v2/invoice/create` (seed 002, API-NOTES §2), over `fetch` (gloo-net) with
+//! `Authorization: Token <key>`.
+//!
+//! JSON is read by a small reader here that keeps every number as its text, so money goes
+//! into `rust_decimal` exactly ([`json::exact`]) and never through an f64; it is also much
+//! smaller in the wasm than serde_json with derived structs. Dates are `dd.mm.yyyy` UTC days, as the API
+//! defines them; paging is `offset` (records skipped) and `limit` (number of the last
+//! record, inclusive), at most [`MAX_PAGE`] records a call.
+
+use crate::settings::MerchantSettings;
+use json::Value;
+use rust_decimal::Decimal;
+
+pub const LIST_PATH: &str = "/v2/invoice/merchant/list";
+pub const CREATE_PATH: &str = "/v2/invoice/create";
+/// Most records one call returns.
+pub const MAX_PAGE: u32 = 100;
+/// The invoice statuses, as the API spells them.
+pub const STATUSES: [&str; 5] = ["created", "paid", "partial", "overpaid", "canceled"];
+const DAY_MS: f64 = 86_400_000.0;
+
+/// A failed merchant call, as a person can act on it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MerchantError {
+    /// No API key in the settings: nothing was sent.
+    NoKey,
+    /// 400, or a rule checked before sending: (field, message) pairs.
+    Invalid(Vec<(String, String)>),
+    /// 401/403: the service's `detail` ("check your API key").
+    Unauthorized(String),
+    /// No answer at all (network, address, CORS): worth a retry.
+    Unavailable(String),
+    /// An answer that is not the documented one: probably not a merchant API.
+    BadAnswer(String),
+}
+
+impl MerchantError {
+    /// The message for `field` among 400 errors.
+    pub fn field(&self, field: &str) -> Option<&str> {
+        match self {
+            MerchantError::Invalid(list) => list.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str()),
+            _ => None,
+        }
+    }
+}
+
+/// An amount in the invoice's coin and in USD.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Money {
+    pub crypto: Decimal,
+    pub usd: Decimal,
+}
+
+/// One invoice of the list (the fields the app shows).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Invoice {
+    pub uuid: String,
+    /// `YYYY-MM-DD HH:MM:SS.ffffff`, UTC, as sent.
+    pub created: String,
+    pub expiry_date: String,
+    pub status: String,
+    /// Coin code (`USDT`), fullcode (`USDT_TRC20`), network code and name.
+    pub coin: String,
+    pub fullcode: String,
+    pub network: String,
+    pub network_name: String,
+    pub amount: Money,
+    pub to_pay: Money,
+    pub paid: Money,
+    pub received: Money,
+    pub fee: Money,
+    pub service_fee: Money,
+    pub to_surcharge: Money,
+    pub order_id: String,
+    pub project: String,
+    pub test_mode: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub invoices: Vec<Invoice>,
+    pub all_count: u64,
+}
+
+/// A list request; `offset`/`limit` as the API means them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRequest {
+    pub start: String,
+    pub end: String,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// The rules the service applies, checked before sending: dates `dd.mm.yyyy`,
+/// `end >= start`, `offset < limit <= offset + 100`. Messages are rule codes the view
+/// words: `date`, `order`, `range`.
+pub fn check(req: &ListRequest) -> Vec<(String, String)> {
+    let mut errors = Vec::new();
+    let (start, end) = (parse_date(req.start.trim()), parse_date(req.end.trim()));
+    if start.is_none() {
+        errors.push(("start".into(), "date".into()));
+    }
+    if end.is_none() {
+        errors.push(("end".into(), "date".into()));
+    }
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        errors.push(("end".into(), "order".into()));
+    }
+    if req.limit <= req.offset || req.limit - req.offset > MAX_PAGE {
+        errors.push(("limit".into(), "range".into()));
+    }
+    errors
+}
+
+/// One page of the merchant's invoices.
+pub async fn list(settings: &MerchantSettings, req: &ListRequest) -> Result<Page, MerchantError> {
+    let errors = check(req);
+    if !errors.is_empty() {
+        return Err(MerchantError::Invalid(errors));
+    }
+    let mut body = String::from("{\"start\":");
+    json::write_string(&mut body, req.start.trim());
+    body.push_str(",\"end\":");
+    json::write_string(&mut body, req.end.trim());
+    body.push_str(&format!(",\"offset\":{},\"limit\":{}}}", req.offset, req.limit));
+    let answer = post(settings, LIST_PATH, body).await?;
+    let bad = || MerchantError::BadAnswer("the list answer is not the documented one".into());
+    let Some(Value::Array(items)) = answer.get("result") else { return Err(bad()) };
+    let all_count = answer.get("all_count").and_then(Value::number).and_then(|n| n.parse().ok()).ok_or_else(bad)?;
+    Ok(Page { invoices: items.iter().map(invoice).collect(), all_count })
+}
+
+/// What `/v2/invoice/create` takes (empty strings are left out).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewInvoice {
+    pub shop_id: String,
+    pub amount: Decimal,
+    /// ISO 4217; empty: USD.
+    pub currency: String,
+    pub order_id: String,
+    pub email: String,
+    /// A coin's fullcode (`BTC`, `USDT_TRC20`…); empty: the service's default.
+    pub cryptocurrency: String,
+}
+
+/// Creates an invoice (for demos and tests).
+pub async fn create(settings: &MerchantSettings, new: &NewInvoice) -> Result<Invoice, MerchantError> {
+    let mut body = String::from("{\"shop_id\":");
+    json::write_string(&mut body, &new.shop_id);
+    body.push_str(&format!(",\"amount\":{}", new.amount.normalize()));
+    for (name, value) in [("currency", &new.currency), ("order_id", &new.order_id), ("email", &new.email)] {
+        if !value.is_empty() {
+            body.push_str(&format!(",\"{name}\":"));
+            json::write_string(&mut body, value);
+        }
+    }
+    if !new.cryptocurrency.is_empty() {
+        body.push_str(",\"add_fields\":{\"cryptocurrency\":");
+        json::write_string(&mut body, &new.cryptocurrency);
+        body.push('}');
+    }
+    body.push('}');
+    let answer = post(settings, CREATE_PATH, body).await?;
+    match answer.get("result") {
+        Some(v @ Value::Object(_)) => Ok(invoice(v)),
+        _ => Err(MerchantError::BadAnswer("the create answer is not the documented one".into())),
+    }
+}
+
+/// POSTs a JSON `body` to `path` with the key; returns the answer of a 200, or the
+/// documented error (400 per field, 401 `detail`).
+pub async fn post(settings: &MerchantSettings, path: &str, body: String) -> Result<Value, MerchantError> {
+    let key = settings.key.trim();
+    if key.is_empty() {
+        return Err(MerchantError::NoKey);
+    }
+    // What a header can carry; the service judges the rest ("Invalid header padding").
+    if !key.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+        return Err(MerchantError::Unauthorized("the key has characters a header cannot carry".into()));
+    }
+    let url = format!("{}{path}", settings.base_url());
+    let request = gloo_net::http::Request::post(&url)
+        .header("Authorization", &format!("Token {key}"))
+        .header("Content-Type", "application/json")
+        .body(body)
+        .map_err(|e| MerchantError::Unavailable(e.to_string()))?;
+    let response = request.send().await.map_err(|e| MerchantError::Unavailable(e.to_string()))?;
+    let status = response.status();
+    let text = response.text().await.map_err(|e| MerchantError::Unavailable(e.to_string()))?;
+    let answer = json::parse(&text).ok();
+    let text_of = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().filter_map(Value::str).collect::<Vec<_>>().join(" "),
+        other => other.str().unwrap_or_default().to_string(),
+    };
+    match (status, answer) {
+        (200, Some(answer)) if answer.get("status").and_then(Value::str) == Some("success") => Ok(answer),
+        (400, Some(answer)) => match answer.get("result") {
+            Some(Value::Object(fields)) => {
+                Err(MerchantError::Invalid(fields.iter().map(|(k, v)| (k.clone(), text_of(v))).collect()))
+            }
+            _ => Err(MerchantError::BadAnswer(format!("HTTP 400: {}", text.chars().take(200).collect::<String>()))),
+        },
+        (401 | 403, answer) => Err(MerchantError::Unauthorized(
+            answer.as_ref().and_then(|a| a.get("detail")).map(text_of).unwrap_or_else(|| format!("HTTP {status}")),
+        )),
+        (status, _) => Err(MerchantError::BadAnswer(format!("HTTP {status} from {url}"))),
+    }
+}
+
+fn invoice(v: &Value) -> Invoice {
+    let text = |v: Option<&Value>| v.and_then(Value::str).unwrap_or_default().to_string();
+    let money = |name: &str| Money {
+        crypto: v.get(name).and_then(Value::decimal).unwrap_or_default(),
+        usd: v.get(&format!("{name}_usd")).and_then(Value::decimal).unwrap_or_default(),
+    };
+    let currency = v.get("currency");
+    let network = currency.and_then(|c| c.get("network"));
+    Invoice {
+        uuid: text(v.get("uuid")),
+        created: text(v.get("created")),
+        expiry_date: text(v.get("expiry_date")),
+        status: text(v.get("status")),
+        coin: text(currency.and_then(|c| c.get("code"))),
+        fullcode: text(currency.and_then(|c| c.get("fullcode"))),
+        network: text(network.and_then(|n| n.get("code"))),
+        network_name: text(network.and_then(|n| n.get("fullname"))),
+        amount: money("amount"),
+        to_pay: money("amount_to_pay"),
+        paid: money("amount_paid"),
+        received: money("received"),
+        fee: money("fee"),
+        service_fee: money("service_fee"),
+        to_surcharge: money("to_surcharge"),
+        order_id: text(v.get("order_id")),
+        project: text(v.get("project").and_then(|p| p.get("name"))),
+        test_mode: v.get("test_mode") == Some(&Value::Bool(true)),
+    }
+}
+
+// ------------------------------------------------------------------------------ dates
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((i64::from(m) + 9) % 12) + 2) / 5 + i64::from(d) - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+}
+
+/// Day number → (year, month, day).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// `dd.mm.yyyy`, a real calendar date → day number since 1970-01-01.
+pub fn parse_date(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[2] != b'.' || b[5] != b'.' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let (d, m, y) = (num(0..2)?, num(3..5)?, num(6..10)?);
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    (y > 0 && (1..=12).contains(&m) && d > 0 && d <= days[m as usize - 1]).then(|| days_from_civil(i64::from(y), m, d))
+}
+
+/// Day number → `dd.mm.yyyy`.
+pub fn format_date(day: i64) -> String {
+    let (y, m, d) = civil_from_days(day);
+    format!("{d:02}.{m:02}.{y:04}")
+}
+
+/// Today's day number, UTC (the API's days are UTC).
+pub fn today() -> i64 {
+    (js_sys::Date::now() / DAY_MS).floor() as i64
+}
+
+/// The quick ranges, for `today`: today, the last 7 and 30 days, this month.
+pub fn quick_range(kind: u8, today: i64) -> (i64, i64) {
+    match kind {
+        0 => (today, today),
+        1 => (today - 6, today),
+        2 => (today - 29, today),
+        _ => (today - i64::from(civil_from_days(today).2) + 1, today),
+    }
+}
+
+// ------------------------------------------------------------------------------ CSV
+
+/// The invoices as CSV (RFC 4180, CRLF, a header line; text that a spreadsheet would run
+/// as a formula is neutralised by `crate::csv::line`).
+pub fn to_csv(invoices: &[Invoice]) -> String {
+    let mut out = crate::csv::line(&[
+        "uuid",
+        "created",
+        "expiry_date",
+        "status",
+        "currency",
+        "network",
+        "amount",
+        "amount_usd",
+        "amount_to_pay",
+        "amount_to_pay_usd",
+        "amount_paid",
+        "amount_paid_usd",
+        "received",
+        "received_usd",
+        "fee",
+        "fee_usd",
+        "order_id",
+        "project",
+        "test_mode",
+    ]);
+    for i in invoices {
+        let mut row = vec![
+            i.uuid.clone(),
+            i.created.clone(),
+            i.expiry_date.clone(),
+            i.status.clone(),
+            i.fullcode.clone(),
+            i.network.clone(),
+        ];
+        for m in [i.amount, i.to_pay, i.paid, i.received, i.fee] {
+            row.push(m.crypto.normalize().to_string());
+            row.push(m.usd.normalize().to_string());
+        }
+        row.extend([i.order_id.clone(), i.project.clone(), i.test_mode.to_string()]);
+        out.push_str(&crate::csv::line(&row));
+    }
+    out
+}
+
+/// A small, strict JSON reader that keeps numbers as their text.
+pub mod json {
+    use rust_decimal::Decimal;
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Value {
+        Null,
+        Bool(bool),
+        /// The number as written.
+        Number(String),
+        String(String),
+        Array(Vec<Value>),
+        Object(Vec<(String, Value)>),
+    }
+
+    impl Value {
+        /// A member of an object.
+        pub fn get(&self, key: &str) -> Option<&Value> {
+            match self {
+                Value::Object(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+                _ => None,
+            }
+        }
+
+        pub fn str(&self) -> Option<&str> {
+            match self {
+                Value::String(s) => Some(s),
+                _ => None,
+            }
+        }
+
+        pub fn number(&self) -> Option<&str> {
+            match self {
+                Value::Number(n) => Some(n),
+                _ => None,
+            }
+        }
+
+        /// A number (or a string of one) as an exact decimal; exponents allowed.
+        pub fn decimal(&self) -> Option<Decimal> {
+            let text = match self {
+                Value::Number(t) | Value::String(t) => t.trim(),
+                _ => return None,
+            };
+            exact(text)
+        }
+    }
+
+    /// A JSON number's text (`-12.5`, `1e-3`) as an exact decimal; `None` if it has more
+    /// digits than a `Decimal` holds. (rust_decimal's own parsers cost ~4 KB gzip of wasm.)
+    pub fn exact(text: &str) -> Option<Decimal> {
+        let (negative, rest) = match text.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, text),
+        };
+        let (number, exponent) = match rest.find(['e', 'E']) {
+            Some(i) => (&rest[..i], rest[i + 1..].trim_start_matches('+').parse::<i32>().ok()?),
+            None => (rest, 0),
+        };
+        let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+        if int.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let mut mantissa: i128 = 0;
+        for b in int.bytes().chain(frac.bytes()) {
+            mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+        }
+        let mut scale = frac.len() as i32 - exponent.clamp(-64, 64);
+        while scale < 0 {
+            mantissa = mantissa.checked_mul(10)?;
+            scale += 1;
+        }
+        while scale > 28 && mantissa % 10 == 0 {
+            mantissa /= 10;
+            scale -= 1;
+        }
+        let mantissa = if negative { -mantissa } else { mantissa };
+        Decimal::try_from_i128_with_scale(mantissa, u32::try_from(scale).ok()?).ok()
+    }
+
+    const MAX_DEPTH: u32 = 64;
+
+    pub fn parse(text: &str) -> Result<Value, usize> {
+        let mut p = Parser { s: text.as_bytes(), i: 0 };
+        let v = p.value(0)?;
+        p.ws();
+        if p.i < p.s.len() { Err(p.i) } else { Ok(v) }
+    }
+
+    /// Appends `s` as a JSON string literal.
+    pub fn write_string(out: &mut String, s: &str) {
+        out.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+
+    struct Parser<'a> {
+        s: &'a [u8],
+        i: usize,
+    }
+
+    impl Parser<'_> {
+        fn ws(&mut self) {
+            while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                self.i += 1;
+            }
+        }
+
+        fn eat(&mut self, lit: &[u8]) -> bool {
+            let found = self.s[self.i..].starts_with(lit);
+            if found {
+                self.i += lit.len();
+            }
+            found
+        }
+
+        fn digits(&mut self) -> usize {
+            let start = self.i;
+            while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+                self.i += 1;
+            }
+            self.i - start
+        }
+
+        /// Items of an array or members of an object, up to `close`.
+        fn seq(&mut self, close: u8, mut item: impl FnMut(&mut Self) -> Result<(), usize>) -> Result<(), usize> {
+            self.i += 1;
+            self.ws();
+            if self.eat(&[close]) {
+                return Ok(());
+            }
+            loop {
+                self.ws();
+                item(self)?;
+                self.ws();
+                if self.eat(&[close]) {
+                    return Ok(());
+                }
+                if !self.eat(b",") {
+                    return Err(self.i);
+                }
+            }
+        }
+
+        fn value(&mut self, depth: u32) -> Result<Value, usize> {
+            self.ws();
+            if depth > MAX_DEPTH {
+                return Err(self.i);
+            }
+            match self.s.get(self.i) {
+                Some(b'{') => {
+                    let mut members = Vec::new();
+                    self.seq(b'}', |p| {
+                        if p.s.get(p.i) != Some(&b'"') {
+                            return Err(p.i);
+                        }
+                        let key = p.string()?;
+                        p.ws();
+                        if !p.eat(b":") {
+                            return Err(p.i);
+                        }
+                        let value = p.value(depth + 1)?;
+                        members.push((key, value));
+                        Ok(())
+                    })?;
+                    Ok(Value::Object(members))
+                }
+                Some(b'[') => {
+                    let mut items = Vec::new();
+                    self.seq(b']', |p| {
+                        items.push(p.value(depth + 1)?);
+                        Ok(())
+                    })?;
+                    Ok(Value::Array(items))
+                }
+                Some(b'"') => self.string().map(Value::String),
+                Some(b'-' | b'0'..=b'9') => {
+                    let start = self.i;
+                    self.eat(b"-");
+                    if !self.eat(b"0") && self.digits() == 0 {
+                        return Err(self.i);
+                    }
+                    if self.eat(b".") && self.digits() == 0 {
+                        return Err(self.i);
+                    }
+                    if self.eat(b"e") || self.eat(b"E") {
+                        let _ = self.eat(b"+") || self.eat(b"-");
+                        if self.digits() == 0 {
+                            return Err(self.i);
+                        }
+                    }
+                    Ok(Value::Number(String::from_utf8_lossy(&self.s[start..self.i]).into_owned()))
+                }
+                _ if self.eat(b"true") => Ok(Value::Bool(true)),
+                _ if self.eat(b"false") => Ok(Value::Bool(false)),
+                _ if self.eat(b"null") => Ok(Value::Null),
+                _ => Err(self.i),
+            }
+        }
+
+        fn hex4(&mut self) -> Result<u32, usize> {
+            let hex = self.s.get(self.i..self.i + 4).filter(|h| h.iter().all(u8::is_ascii_hexdigit)).ok_or(self.i)?;
+            self.i += 4;
+            Ok(hex.iter().fold(0, |n, c| n * 16 + (*c as char).to_digit(16).unwrap_or(0)))
+        }
+
+        fn string(&mut self) -> Result<String, usize> {
+            self.i += 1;
+            let mut out = Vec::new();
+            loop {
+                let c = *self.s.get(self.i).ok_or(self.i)?;
+                self.i += 1;
+                match c {
+                    b'"' => return String::from_utf8(out).map_err(|_| self.i),
+                    b'\\' => {
+                        let e = *self.s.get(self.i).ok_or(self.i)?;
+                        self.i += 1;
+                        let c = match e {
+                            b'"' | b'\\' | b'/' => e as char,
+                            b'b' => '\u{8}',
+                            b'f' => '\u{c}',
+                            b'n' => '\n',
+                            b'r' => '\r',
+                            b't' => '\t',
+                            b'u' => {
+                                let mut code = self.hex4()?;
+                                if (0xD800..0xDC00).contains(&code) && self.eat(b"\\u") {
+                                    let lo = self.hex4()?;
+                                    if !(0xDC00..0xE000).contains(&lo) {
+                                        return Err(self.i);
+                                    }
+                                    code = 0x10000 + ((code - 0xD800) << 10) + (lo - 0xDC00);
+                                }
+                                char::from_u32(code).ok_or(self.i)?
+                            }
+                            _ => return Err(self.i),
+                        };
+                        out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                    }
+                    0..0x20 => return Err(self.i),
+                    _ => out.push(c),
+                }
+            }
+        }
+    }
+}

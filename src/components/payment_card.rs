@@ -1,0 +1,76 @@
+//! One payment as its buyer or seller sees it: amount, pieces, status, and the goods
+//! delivered (secrets, the redirect URL).
+
+use crate::format;
+use crate::settings::{tr, use_texts};
+use leptos::prelude::*;
+use schet_api::pb::{self, invoice_payment::InvoicePaymentStatus};
+
+pub fn status_text(status: i32, t: &crate::i18n::Texts) -> (&'static str, &'static str) {
+    match InvoicePaymentStatus::try_from(status) {
+        Ok(InvoicePaymentStatus::Pending) => (t.inv.payment_pending, "pending"),
+        Ok(InvoicePaymentStatus::Paid) => (t.inv.payment_paid, "active"),
+        Ok(InvoicePaymentStatus::Canceled) => (t.inv.payment_canceled, "deleted"),
+        Err(_) => (t.status_unknown, "unknown"),
+    }
+}
+
+/// A URL that may be a link: only http(s), anything else is shown as text.
+pub fn safe_link(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.to_string())
+}
+
+/// Props: `payment`; `actions`, extra buttons (e.g. cancel) shown under it.
+#[component]
+pub fn PaymentCard(payment: pb::InvoicePayment, #[prop(optional)] actions: Option<AnyView>) -> impl IntoView {
+    let t = use_texts();
+    let status = payment.status;
+    let badge = move || status_text(status, t.get());
+    let invoice_id = payment.invoice.as_ref().map_or(0, |i| i.id);
+    let buyer = payment.owner.as_ref().map(|o| o.username.clone()).unwrap_or_default();
+    let amount = format::btc(payment.crypto_amount.as_ref());
+    let created = payment.created_at;
+    let redirect: Option<String> =
+        payment.secrets.iter().map(|s| s.url.clone()).find(|u| !u.is_empty()).or_else(|| {
+            match payment.invoice.as_ref().and_then(|i| i.integration.clone()) {
+                Some(pb::invoice::Integration::Redirect(u)) => Some(u),
+                _ => None,
+            }
+        });
+    let secrets = payment.secrets.clone();
+    view! {
+        <article class="payment-card page">
+            <div class="row spread">
+                <h2>{tr(|t| t.inv.payment)}" #"{payment.id}</h2>
+                <span class=move || format!("badge badge-{}", badge().1)>{move || badge().0}</span>
+            </div>
+            <dl class="fields">
+                <dt>{tr(|t| t.invoice)}</dt><dd><a href=format!("/invoice/{invoice_id}")>{format!("#{invoice_id}")}</a></dd>
+                <dt>{tr(|t| t.inv.amount)}</dt><dd>{amount}</dd>
+                <dt>{tr(|t| t.inv.pieces)}</dt><dd>{payment.pieces}</dd>
+                <dt>{tr(|t| t.inv.buyer)}</dt><dd>{buyer}</dd>
+                <dt>{tr(|t| t.field_created)}</dt><dd>{move || format::datetime(created.as_ref(), t.get())}</dd>
+            </dl>
+            <h3>{tr(|t| t.inv.secrets_received)}</h3>
+            {if secrets.is_empty() {
+                view! { <p class="muted">{tr(|t| t.inv.no_secrets)}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="secrets-received">
+                        {secrets.into_iter().map(|s| view! { <li><span class="mono comment-text">{s.text}</span></li> }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+            {redirect.map(|u| view! {
+                <p>{tr(|t| t.inv.collect_at)}": "
+                    {match safe_link(&u) {
+                        Some(href) => view! { <a href=href rel="noopener noreferrer" target="_blank">{u.clone()}</a> }.into_any(),
+                        None => view! { <span>{u.clone()}</span> }.into_any(),
+                    }}
+                </p>
+            })}
+            {actions}
+        </article>
+    }
+}

@@ -1,0 +1,435 @@
+//! The merchant section: invoices from a CryptoCloud-compatible API (`api::merchant`).
+//!
+//! API settings (base URL, key kept as the user chooses, shown only as its last
+//! characters), a UTC date range with quick ranges, page size, offset paging
+//! ("n–m of all_count"), a status filter over the loaded page (the API has no status
+//! parameter), the table with page totals, and a CSV download of the rows shown.
+
+use crate::api::merchant::{self as m, Invoice, ListRequest, MerchantError, Money, STATUSES};
+use crate::i18n::merchant::MerchantTexts;
+use crate::settings::{use_app, use_texts};
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+
+const PAGE_SIZES: [u32; 4] = [10, 25, 50, 100];
+
+/// A Blob URL holding `text` as a CSV file (with a BOM, for spreadsheets).
+fn csv_url(text: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&format!("\u{feff}{text}").into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+fn usd(d: Decimal) -> String {
+    format!("{:.2}", d.round_dp(2))
+}
+
+/// One table cell: a main line (with a class, e.g. a badge) and a muted second line.
+/// Every cell has this one type, which keeps the wasm small.
+fn cell(class: &'static str, main_class: String, main: String, sub: String) -> impl IntoView + use<> {
+    view! { <td class=class><span class=main_class>{main}</span><span class="sub muted">{sub}</span></td> }
+}
+
+type Cell = (&'static str, String, String, String);
+
+fn money(value: Money, coin: &str) -> Cell {
+    ("num", String::new(), format!("{} {coin}", value.crypto.normalize()), format!("${}", usd(value.usd)))
+}
+
+fn text_cell(class: &'static str, main: String) -> Cell {
+    (class, String::new(), main, String::new())
+}
+
+#[component]
+pub fn MerchantPage() -> impl IntoView {
+    let app = use_app();
+    let t = use_texts();
+    let tm = move || t.get().merchant;
+    let saved = app.merchant.get_untracked();
+    let (from, to) = m::quick_range(2, m::today());
+    let start = RwSignal::new(m::format_date(from));
+    let end = RwSignal::new(m::format_date(to));
+    let size = RwSignal::new(10u32);
+    // Rules broken before sending: (field, rule code).
+    let local_errors = RwSignal::new(Vec::<(String, String)>::new());
+    let query = RwSignal::new(None::<ListRequest>);
+    // Index into STATUSES; None: all.
+    let filter = RwSignal::new(None::<usize>);
+    let url_input = RwSignal::new(saved.url.clone());
+    let key_input = RwSignal::new(String::new());
+    let remember = RwSignal::new(saved.remember);
+    let saved_note = RwSignal::new(false);
+    let settings_open = RwSignal::new(saved.key.is_empty());
+
+    let run = move || {
+        let size = size.get_untracked();
+        let req = ListRequest { start: start.get_untracked(), end: end.get_untracked(), offset: 0, limit: size };
+        let errors = m::check(&req);
+        let ok = errors.is_empty();
+        local_errors.set(errors);
+        if ok {
+            filter.set(None);
+            query.set(Some(req));
+        }
+    };
+    let go_to = move |offset: u32| {
+        query.update(|q| {
+            if let Some(q) = q {
+                q.offset = offset;
+                q.limit = offset + size.get_untracked();
+            }
+        })
+    };
+    if !saved.key.is_empty() {
+        run();
+    }
+    let page = LocalResource::new(move || {
+        let q = query.get();
+        let settings = app.merchant.get();
+        async move {
+            match q {
+                Some(q) => Some(m::list(&settings, &q).await),
+                None => None,
+            }
+        }
+    });
+    let result = move || page.get().flatten();
+    Effect::new(move |_| {
+        if matches!(result(), Some(Err(MerchantError::Unauthorized(_) | MerchantError::NoKey))) {
+            settings_open.set(true);
+        }
+    });
+    // The message next to `field`: a rule broken here, or the service's 400 for it.
+    let field_error = move |field: &'static str| -> Option<String> {
+        let tm = tm();
+        let local = local_errors.with(|e| e.iter().find(|(f, _)| f == field).map(|(_, rule)| rule.clone()));
+        if let Some(rule) = local {
+            return Some(
+                match rule.as_str() {
+                    "order" => tm.rule_order,
+                    "range" => tm.rule_range,
+                    _ => tm.rule_date,
+                }
+                .to_string(),
+            );
+        }
+        result().and_then(|r| r.err()).and_then(|e| e.field(field).map(str::to_string))
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        run();
+    };
+    let quick = move |kind: u8| {
+        let (a, b) = m::quick_range(kind, m::today());
+        start.set(m::format_date(a));
+        end.set(m::format_date(b));
+        run();
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        app.merchant.update(|s| {
+            s.url = url_input.get_untracked().trim().to_string();
+            let key = key_input.get_untracked();
+            if !key.trim().is_empty() {
+                s.key = key.trim().to_string();
+            }
+            s.remember = remember.get_untracked();
+            s.save();
+        });
+        key_input.set(String::new());
+        saved_note.set(true);
+        if query.with_untracked(Option::is_none) {
+            run();
+        }
+    };
+    let forget = move |_| {
+        app.merchant.update(|s| {
+            s.key.clear();
+            s.save();
+        });
+        saved_note.set(false);
+    };
+    let key_status = move || {
+        let tm = tm();
+        app.merchant.with(|s| {
+            if s.key.is_empty() {
+                tm.no_key.to_string()
+            } else {
+                let kept = if s.remember { tm.kept_here } else { tm.kept_session };
+                format!("{} {} ({kept}). {}", tm.key_saved, s.key_hint(), tm.key_keep)
+            }
+        })
+    };
+
+    let date_field = move |tm: &'static MerchantTexts, id: &'static str, field: &'static str| {
+        let value = if field == "start" { start } else { end };
+        let error_id = format!("{id}-error");
+        view! {
+            <div class="field">
+                <label for=id>{if field == "start" { tm.start } else { tm.end }}" "<span class="hint">"("{tm.date_format}")"</span></label>
+                <input id=id type="text" inputmode="numeric" autocomplete="off" maxlength="10" size="10"
+                    placeholder=tm.date_format
+                    aria-invalid=move || field_error(field).is_some().to_string()
+                    aria-describedby=error_id.clone()
+                    prop:value=value
+                    on:input=move |ev| value.set(event_target_value(&ev)) />
+                <p id=error_id class="field-error" hidden=move || field_error(field).is_none()>{move || field_error(field)}</p>
+            </div>
+        }
+    };
+
+    let error_view = move |e: MerchantError| {
+        let tm = tm();
+        let (headline, detail) = match &e {
+            MerchantError::NoKey => (tm.err_no_key, String::new()),
+            MerchantError::Unauthorized(d) => (tm.err_key, d.clone()),
+            MerchantError::Unavailable(d) => (t.get().err_unavailable, d.clone()),
+            MerchantError::BadAnswer(d) => (tm.err_answer, d.clone()),
+            MerchantError::Invalid(list) => {
+                // start/end are shown next to their fields; the rest here.
+                let rest: Vec<String> = list
+                    .iter()
+                    .filter(|(f, _)| f != "start" && f != "end")
+                    .map(|(f, msg)| format!("{f}: {msg}"))
+                    .collect();
+                if rest.is_empty() {
+                    return ().into_any();
+                }
+                (tm.err_invalid, rest.join("; "))
+            }
+        };
+        let retry = matches!(e, MerchantError::Unavailable(_));
+        view! {
+            <div class="error-banner" role="alert">
+                <strong class="error-headline">{headline}</strong>
+                {(!detail.is_empty()).then(|| view! { <p class="error-detail">{detail}</p> })}
+                {retry.then(|| view! {
+                    <button type="button" class="button" on:click=move |_| page.refetch()>{t.get().retry}</button>
+                })}
+            </div>
+        }
+        .into_any()
+    };
+
+    // The previous CSV's Blob URL, released when replaced or when the page goes.
+    let csv_link = StoredValue::new(None::<String>);
+    on_cleanup(move || {
+        if let Some(url) = csv_link.get_value() {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+    });
+
+    let table = move |page_data: m::Page| {
+        let tm = tm();
+        let q = query.get_untracked().unwrap_or(ListRequest {
+            start: String::new(),
+            end: String::new(),
+            offset: 0,
+            limit: 0,
+        });
+        let n = page_data.invoices.len() as u64;
+        let all = page_data.all_count;
+        let offset = u64::from(q.offset);
+        let range_text = if n == 0 {
+            format!("0 {} {all}", tm.of)
+        } else {
+            format!("{}–{} {} {all}", offset + 1, offset + n, tm.of)
+        };
+        let per = u64::from(size.get_untracked());
+        let has_prev = offset > 0;
+        let has_next = offset + n < all;
+        let mut counts = [0usize; 5];
+        for i in &page_data.invoices {
+            if let Some(k) = STATUSES.iter().position(|s| *s == i.status) {
+                counts[k] += 1;
+            }
+        }
+        let chosen = filter.get();
+        let shown: Vec<Invoice> =
+            page_data.invoices.into_iter().filter(|i| chosen.is_none_or(|k| i.status == STATUSES[k])).collect();
+        let url = csv_url(&m::to_csv(&shown));
+        if let Some(old) = csv_link.get_value() {
+            let _ = web_sys::Url::revoke_object_url(&old);
+        }
+        csv_link.set_value(url.clone());
+        let file = format!("merchant-invoices-{}-{}.csv", q.start, q.end);
+        let total = |f: fn(&Invoice) -> Money| usd(shown.iter().map(|i| f(i).usd).sum());
+        let totals =
+            [total(|i| i.amount), total(|i| i.to_pay), total(|i| i.paid), total(|i| i.received), total(|i| i.fee)];
+        let chip = move |k: Option<usize>, label: String| {
+            let class = match k {
+                Some(k) => format!("button chip-filter m-{}", STATUSES[k]),
+                None => "button chip-filter".to_string(),
+            };
+            view! {
+                <button type="button" class=class aria-pressed=(chosen == k).to_string() on:click=move |_| filter.set(k)>
+                    {label}
+                </button>
+            }
+        };
+        let mut chips = vec![chip(None, format!("{} ({n})", tm.all))];
+        for (k, label) in tm.statuses.iter().enumerate() {
+            chips.push(chip(Some(k), format!("{label} ({})", counts[k])));
+        }
+        let rows: Vec<_> = shown
+            .into_iter()
+            .map(|i| {
+                let k = STATUSES.iter().position(|s| *s == i.status);
+                let label = k.map_or_else(|| i.status.clone(), |k| tm.statuses[k].to_string());
+                let badge = format!("badge m-{}", k.map_or("unknown", |k| STATUSES[k]));
+                let time = |t: &str| t.chars().take(19).collect::<String>();
+                let cells = vec![
+                    text_cell("mono", i.uuid.clone()),
+                    text_cell("nowrap", time(&i.created)),
+                    text_cell("nowrap", time(&i.expiry_date)),
+                    ("", badge, label, String::new()),
+                    ("", String::new(), i.coin.clone(), format!("{} · {}", i.network, i.network_name)),
+                    money(i.amount, &i.coin),
+                    money(i.to_pay, &i.coin),
+                    money(i.paid, &i.coin),
+                    money(i.received, &i.coin),
+                    money(i.fee, &i.coin),
+                    text_cell("wrap", i.order_id.clone()),
+                    text_cell("wrap", i.project.clone()),
+                    text_cell("", if i.test_mode { tm.test_mark.to_string() } else { String::new() }),
+                ];
+                let cells: Vec<_> = cells.into_iter().map(|(c, mc, m, s)| cell(c, mc, m, s)).collect();
+                view! { <tr>{cells}</tr> }
+            })
+            .collect();
+        let heads = [
+            tm.col_uuid,
+            tm.col_created,
+            tm.col_expiry,
+            tm.col_status,
+            tm.col_currency,
+            tm.col_amount,
+            tm.col_to_pay,
+            tm.col_paid,
+            tm.col_received,
+            tm.col_fee,
+            tm.col_order,
+            tm.col_project,
+            tm.col_test,
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(k, h)| {
+            let label = if k == 1 || k == 2 { format!("{h} (UTC)") } else { h.to_string() };
+            view! { <th scope="col" class=if (5..10).contains(&k) { "num" } else { "" }>{label}</th> }
+        })
+        .collect_view();
+        let totals: Vec<_> =
+            totals.into_iter().map(|v| cell("num total", String::new(), format!("${v}"), String::new())).collect();
+        view! {
+            <div class="merchant-bar">
+                <p class="pager-text" role="status">{range_text}</p>
+                <div class="row">
+                    <button type="button" class="button pager-prev" disabled=!has_prev
+                        on:click=move |_| go_to(offset.saturating_sub(per) as u32)>{tm.prev}</button>
+                    <button type="button" class="button pager-next" disabled=!has_next
+                        on:click=move |_| go_to((offset + n) as u32)>{tm.next}</button>
+                    {url.map(|href| view! { <a class="button csv-export" href=href download=file>{tm.export}</a> })}
+                </div>
+            </div>
+            <div class="chips" role="group" aria-label=tm.status_filter>{chips}</div>
+            {if n == 0 {
+                view! { <p class="empty muted">{tm.none}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="data-table merchant-table">
+                            <caption class="muted">{tm.title}" — "{range_text_caption(&q)}</caption>
+                            <thead><tr>{heads}</tr></thead>
+                            <tbody>{rows}</tbody>
+                            <tfoot>
+                                <tr>
+                                    <th scope="row" colspan="5">{tm.totals}</th>
+                                    {totals}
+                                    <td colspan="3"></td>
+                                </tr>
+                            </tfoot>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+        }
+        .into_any()
+    };
+
+    let results = move || match result() {
+        None if query.with(Option::is_some) => {
+            view! { <p class="muted" role="status">{t.get().loading}</p> }.into_any()
+        }
+        None => ().into_any(),
+        Some(Err(e)) => error_view(e),
+        Some(Ok(p)) => table(p),
+    };
+
+    // The texts change only with the language: one reactive frame, static strings inside.
+    let frame = move || {
+        let tm = tm();
+        view! {
+            <h1>{tm.title}</h1>
+            <p class="muted">{tm.intro}</p>
+            <details class="filters" prop:open=settings_open>
+                <summary>{tm.settings}</summary>
+                <form class="stack" on:submit=save novalidate>
+                    <p class="hint" id="merchant-key-status">{key_status}</p>
+                    <div class="field">
+                        <label for="merchant-url">{tm.url_label}</label>
+                        <input id="merchant-url" type="url" autocomplete="url" placeholder="https://…"
+                            aria-describedby="merchant-url-hint"
+                            prop:value=url_input on:input=move |ev| url_input.set(event_target_value(&ev)) />
+                        <small id="merchant-url-hint" class="hint">{tm.url_hint}</small>
+                    </div>
+                    <div class="field">
+                        <label for="merchant-key">{tm.key_label}</label>
+                        <input id="merchant-key" type="password" autocomplete="off" spellcheck="false"
+                            aria-describedby="merchant-key-status"
+                            prop:value=key_input on:input=move |ev| key_input.set(event_target_value(&ev)) />
+                    </div>
+                    <label class="check">
+                        <input id="merchant-remember" type="checkbox" aria-describedby="merchant-remember-hint"
+                            prop:checked=remember on:change=move |ev| remember.set(event_target_checked(&ev)) />
+                        {tm.remember}
+                    </label>
+                    <small id="merchant-remember-hint" class="hint">{tm.remember_hint}</small>
+                    <div class="row">
+                        <button type="submit" class="button primary">{tm.save}</button>
+                        <button type="button" class="button" on:click=forget>{tm.forget}</button>
+                        <span role="status">{move || saved_note.get().then_some(tm.saved)}</span>
+                    </div>
+                </form>
+            </details>
+            <form class="merchant-filters" on:submit=submit novalidate>
+                {date_field(tm, "merchant-start", "start")}
+                {date_field(tm, "merchant-end", "end")}
+                <div class="field">
+                    <label for="merchant-size">{tm.page_size}</label>
+                    <select id="merchant-size" on:change=move |ev| {
+                        size.set(event_target_value(&ev).parse().unwrap_or(10));
+                        if query.with_untracked(Option::is_some) { go_to(0) }
+                    }>
+                        {PAGE_SIZES.map(|n| view! { <option value=n.to_string() selected=move || size.get() == n>{n}</option> })}
+                    </select>
+                    <p class="field-error" hidden=move || field_error("limit").is_none()>{move || field_error("limit")}</p>
+                </div>
+                <button type="submit" class="button primary">{tm.show}</button>
+                <div class="quick" role="group" aria-label=tm.quick>
+                    {[tm.today, tm.days_7, tm.days_30, tm.this_month].into_iter().enumerate().map(|(k, label)| view! {
+                        <button type="button" class="link-button" on:click=move |_| quick(k as u8)>{label}</button>
+                    }).collect_view()}
+                </div>
+            </form>
+        }
+    };
+    view! { <section class="page merchant">{frame}{results}</section> }
+}
+
+fn range_text_caption(q: &ListRequest) -> String {
+    format!("{} – {}", q.start.trim(), q.end.trim())
+}

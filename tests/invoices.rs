@@ -1,0 +1,484 @@
+//! Browser tests of the invoice screens against a live reference server (see tests/web.rs
+//! for how `cargo xtask test` sets it up): the form, validation, drafts, the list and its
+//! filters, editing and deleting, images, buying.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use schet::api;
+use schet::settings::{AppState, Lang, Settings, Theme};
+use schet::views::invoice::InvoiceView;
+use schet::views::invoice_form::InvoiceFormView;
+use schet::views::invoices::{Filters, InvoiceListPage, Tab};
+use schet_api::pb;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn env(value: Option<&'static str>, name: &str) -> &'static str {
+    value.unwrap_or_else(|| panic!("{name} is not set: run the browser tests with `cargo xtask test`"))
+}
+
+fn as_user(token: &str) -> Settings {
+    let endpoint = env(option_env!("SCHET_TEST_ENDPOINT"), "SCHET_TEST_ENDPOINT").to_string();
+    Settings { endpoint, token: token.to_string(), lang: Lang::En, theme: Theme::System }
+}
+
+fn seller() -> Settings {
+    as_user(env(option_env!("SCHET_TEST_TOKEN_SELLER"), "SCHET_TEST_TOKEN_SELLER"))
+}
+
+fn buyer() -> Settings {
+    as_user(env(option_env!("SCHET_TEST_TOKEN_BUYER"), "SCHET_TEST_TOKEN_BUYER"))
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    for _ in 0..1500 {
+        if cond() {
+            return;
+        }
+        yield_to_browser().await;
+    }
+    panic!("never happened: {what}");
+}
+
+/// Waits for an async condition (a server query), polling.
+async fn wait_for_server<F: std::future::Future<Output = bool>>(what: &str, mut cond: impl FnMut() -> F) {
+    for _ in 0..300 {
+        if cond().await {
+            return;
+        }
+        yield_to_browser().await;
+    }
+    panic!("never happened: {what}");
+}
+
+fn new_host() -> web_sys::HtmlElement {
+    let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&host).unwrap();
+    host
+}
+
+fn text(el: &web_sys::HtmlElement) -> String {
+    el.text_content().unwrap_or_default()
+}
+
+fn by_id(host: &web_sys::HtmlElement, id: &str) -> web_sys::Element {
+    host.query_selector(&format!("#{id}")).unwrap().unwrap_or_else(|| panic!("no #{id}"))
+}
+
+/// Types into an input, textarea or select as a person would (value, then input/change).
+fn type_into(host: &web_sys::HtmlElement, id: &str, value: &str) {
+    let el = by_id(host, id);
+    if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        i.set_value(value);
+    } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        t.set_value(value);
+    } else if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+        s.set_value(value);
+    }
+    for kind in ["input", "change"] {
+        el.dispatch_event(&web_sys::Event::new(kind).unwrap()).unwrap();
+    }
+}
+
+fn click(host: &web_sys::HtmlElement, selector: &str) {
+    let el: web_sys::HtmlElement =
+        host.query_selector(selector).unwrap().unwrap_or_else(|| panic!("nothing matches {selector}")).unchecked_into();
+    el.click();
+}
+
+/// Clicks the button whose text is exactly `label`.
+fn click_button(host: &web_sys::HtmlElement, label: &str) {
+    let buttons = host.query_selector_all("button, a.button").unwrap();
+    for i in 0..buttons.length() {
+        let b: web_sys::HtmlElement = buttons.get(i).unwrap().unchecked_into();
+        if b.text_content().unwrap_or_default().trim() == label {
+            b.click();
+            return;
+        }
+    }
+    panic!("no button {label:?} in {}", text(host));
+}
+
+fn error_shown(host: &web_sys::HtmlElement, id: &str) -> Option<String> {
+    let el: web_sys::HtmlElement = host.query_selector(&format!("#{id}-error")).unwrap()?.unchecked_into();
+    (!el.hidden()).then(|| text(&el)).filter(|t| !t.is_empty())
+}
+
+fn clear_drafts() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.remove_item("schet.draft.invoice.new").unwrap();
+}
+
+fn mount_form(
+    settings: Settings,
+    invoice: Option<pb::Invoice>,
+) -> (web_sys::HtmlElement, leptos::mount::UnmountHandle<impl Mountable>) {
+    let state = AppState::new(settings);
+    let host = new_host();
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        view! { <schet::AppShell state=state><Router><InvoiceFormView invoice=invoice /></Router></schet::AppShell> }
+    });
+    (host, handle)
+}
+
+async fn newest_of_seller() -> Option<pb::Invoice> {
+    let req = pb::GetInvoicesRequest { is_owner: true, is_owner_has_value: true, count: 1, ..Default::default() };
+    api::invoices::list(&seller(), req).await.ok()?.into_iter().next()
+}
+
+#[wasm_bindgen_test]
+async fn a_public_invoice_made_with_the_form() {
+    clear_drafts();
+    let (host, _handle) = mount_form(seller(), None);
+    let comment = "Form-made: 2 license keys";
+    type_into(&host, "invoice-price", "0.0005");
+    type_into(&host, "invoice-comment", comment);
+    type_into(&host, "invoice-pieces-min", "1");
+    type_into(&host, "invoice-pieces-max", "4");
+    click(&host, "#invoice-liquidity");
+    type_into(&host, "invoice-ttl", "2");
+    let unit = host.query_selector("select[aria-label='Lifetime']").unwrap().unwrap();
+    unit.unchecked_ref::<web_sys::HtmlSelectElement>().set_value("1");
+    unit.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    type_into(&host, "invoice-secrets", "KEY-1\nKEY-2\n");
+    click_button(&host, "Create invoice");
+    wait_for_server("the invoice on the server", || async {
+        newest_of_seller().await.is_some_and(|i| i.comment == comment)
+    })
+    .await;
+    let inv = newest_of_seller().await.unwrap();
+    assert!(!inv.is_private && inv.is_base_crypto);
+    assert_eq!(inv.price, Some(pb::Decimal { units: 0, nanos: 500_000 }));
+    assert_eq!((inv.pieces_min, inv.pieces_max, inv.limit_liquidity), (1, 4, true));
+    assert_eq!(inv.ttl_minutes, 120);
+    assert_eq!(inv.secrets_count, 2);
+    assert!(schet::views::invoice_form::load_draft(None).is_none(), "the draft is cleared on success");
+}
+
+#[wasm_bindgen_test]
+async fn a_private_fiat_invoice_made_with_the_form() {
+    clear_drafts();
+    let (host, _handle) = mount_form(seller(), None);
+    click(&host, "input[name='invoice-kind']:not(:checked)");
+    wait_until("the buyer field", || host.query_selector("#invoice-user").unwrap().is_some()).await;
+    type_into(&host, "invoice-user", "buyer");
+    wait_until("the live user check", || text(&host).contains("User found")).await;
+    click(&host, "input[name='price-unit']:not(:checked)");
+    wait_until("the currency picker", || host.query_selector("#invoice-currency").unwrap().is_some()).await;
+    type_into(&host, "invoice-currency", "EUR");
+    type_into(&host, "invoice-price", "12.5");
+    type_into(&host, "invoice-comment", "Private, in euros");
+    click_button(&host, "Create invoice");
+    wait_for_server("the invoice", || async {
+        newest_of_seller().await.is_some_and(|i| i.comment == "Private, in euros")
+    })
+    .await;
+    let inv = newest_of_seller().await.unwrap();
+    assert!(inv.is_private && !inv.is_base_crypto);
+    assert_eq!((inv.fiat_currency.as_str(), inv.price_variable.as_str()), ("EUR", "Average"));
+    assert_eq!(inv.price, Some(pb::Decimal { units: 12, nanos: 500_000_000 }));
+    match inv.nullable_target_user {
+        Some(pb::invoice::NullableTargetUser::TargetUser(u)) => assert_eq!(u.username, "buyer"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn every_bad_value_shows_its_message_next_to_the_field() {
+    clear_drafts();
+    let (host, _handle) = mount_form(seller(), None);
+    let cases = [
+        ("invoice-price", "abc", "invoice-price", "must be a number"),
+        ("invoice-price", "0", "invoice-price", "greater than 0"),
+        ("invoice-price", "0.000000001", "invoice-price", "decimal places"),
+        ("invoice-price", "21000001", "invoice-price", "at most"),
+        ("invoice-pieces-min", "0", "invoice-pieces-min", "at least 1"),
+        ("invoice-pieces-max", "1000001", "invoice-pieces-max", "at most"),
+        ("invoice-ttl", "0", "invoice-ttl", "minutes"),
+        ("invoice-ttl", "x", "invoice-ttl", "must be a number"),
+    ];
+    for (input, value, field, expect) in cases {
+        type_into(&host, input, value);
+        wait_until(&format!("{input}={value:?} → {expect}"), || {
+            error_shown(&host, field).is_some_and(|e| e.contains(expect))
+        })
+        .await;
+        // Put a good value back before the next case.
+        let good = match input {
+            "invoice-price" => "0.001",
+            "invoice-ttl" => "1",
+            "invoice-pieces-max" => "3",
+            _ => "1",
+        };
+        type_into(&host, input, good);
+    }
+    type_into(&host, "invoice-pieces-min", "5");
+    type_into(&host, "invoice-pieces-max", "2");
+    wait_until("PiecesMax below PiecesMin", || {
+        error_shown(&host, "invoice-pieces-max").is_some_and(|e| e.contains("at least PiecesMin"))
+    })
+    .await;
+    type_into(&host, "invoice-pieces-max", "9");
+    type_into(&host, "invoice-comment", &"x".repeat(2001));
+    wait_until("the comment length", || text(&host).contains("must be at most 2000 characters")).await;
+    assert!(text(&host).contains("-1 characters left"));
+    type_into(&host, "invoice-comment", "ok");
+    // Integration fields.
+    click(&host, "input[name='integration'][value], input[name='integration']:nth-of-type(1)");
+    let radios = host.query_selector_all("input[name='integration']").unwrap();
+    radios.get(1).unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+    wait_until("the redirect field", || host.query_selector("#invoice-redirect").unwrap().is_some()).await;
+    type_into(&host, "invoice-redirect", "javascript:alert(1)");
+    wait_until("a bad redirect", || error_shown(&host, "invoice-redirect").is_some_and(|e| e.contains("http"))).await;
+    radios.get(2).unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+    wait_until("the webhook fields", || host.query_selector("#invoice-webhook-url").unwrap().is_some()).await;
+    type_into(&host, "invoice-webhook-url", "http://example.com/hook");
+    wait_until("https only", || error_shown(&host, "invoice-webhook-url").is_some_and(|e| e.contains("https://")))
+        .await;
+    type_into(&host, "invoice-client-crt", "not a certificate");
+    wait_until("a PEM rule", || error_shown(&host, "invoice-client-crt").is_some_and(|e| e.contains("CERTIFICATE")))
+        .await;
+    // Private: the buyer's name.
+    click(&host, "input[name='invoice-kind']:not(:checked)");
+    wait_until("the buyer field", || host.query_selector("#invoice-user").unwrap().is_some()).await;
+    type_into(&host, "invoice-user", "no spaces allowed");
+    wait_until("a user name rule", || {
+        error_shown(&host, "invoice-user").is_some_and(|e| e.contains("may contain only"))
+    })
+    .await;
+    // Nothing was sent: submitting with errors shows the summary and keeps the data.
+    click_button(&host, "Create invoice");
+    wait_until("the summary", || text(&host).contains("Please fix the fields marked below.")).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_survives_unmounting_and_mounting_again() {
+    clear_drafts();
+    let (host, handle) = mount_form(seller(), None);
+    type_into(&host, "invoice-comment", "half-written offer");
+    type_into(&host, "invoice-price", "0.0042");
+    let saved = schet::views::invoice_form::load_draft(None).expect("saved while typing");
+    assert_eq!((saved.comment.as_str(), saved.price.as_str()), ("half-written offer", "0.0042"));
+    drop(handle); // the app goes away (a reload, a crash, a closed tab)
+    let saved = schet::views::invoice_form::load_draft(None).expect("still there");
+    assert_eq!((saved.comment.as_str(), saved.price.as_str()), ("half-written offer", "0.0042"), "after unmount");
+    host.remove();
+    let (host, _handle) = mount_form(seller(), None);
+    wait_until("the restored draft", || text(&host).contains("Your unsent draft was restored.")).await;
+    let values = || {
+        let comment = by_id(&host, "invoice-comment").unchecked_into::<web_sys::HtmlTextAreaElement>().value();
+        let price = by_id(&host, "invoice-price").unchecked_into::<web_sys::HtmlInputElement>().value();
+        (comment, price)
+    };
+    wait_until("the typed values back in the fields", || values() == ("half-written offer".into(), "0.0042".into()))
+        .await;
+    click_button(&host, "Discard draft");
+    assert!(schet::views::invoice_form::load_draft(None).is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_list_shows_what_the_server_returns_for_the_same_filters_and_pages() {
+    for n in 0..12 {
+        let req = pb::CreateInvoiceRequest {
+            is_base_crypto: true,
+            price: Some(pb::Decimal { units: 0, nanos: 1_000_000 * (n + 1) }),
+            ttl_minutes: 60,
+            comment: format!("list {n}"),
+            pieces_min: 1,
+            pieces_max: 2,
+            ..Default::default()
+        };
+        api::invoices::create(&seller(), req).await.unwrap();
+    }
+    let filters = Filters { tab: Tab::Mine, count: 10, ..Default::default() };
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("/invoices{}", filters.to_query())))
+        .unwrap();
+    let state = AppState::new(seller());
+    let host = new_host();
+    leptos::mount::mount_to(
+        host.clone(),
+        move || view! { <schet::AppShell state=state><Router><InvoiceListPage /></Router></schet::AppShell> },
+    )
+    .forget();
+    let ids = |host: &web_sys::HtmlElement| {
+        let links = host.query_selector_all(".invoice-table tbody tr td:first-child a").unwrap();
+        (0..links.length())
+            .map(|i| links.get(i).unwrap().text_content().unwrap().parse::<u64>().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let page1 = api::invoices::list(&seller(), filters.request("seller", 0)).await.unwrap();
+    assert_eq!(page1.len(), 10);
+    wait_until("the first page", || ids(&host).len() == 10).await;
+    assert_eq!(ids(&host), page1.iter().map(|i| i.id).collect::<Vec<_>>());
+    click_button(&host, "Load more");
+    let page2 = api::invoices::list(&seller(), filters.request("seller", page1.last().unwrap().id)).await.unwrap();
+    wait_until("the second page", || ids(&host).len() == 10 + page2.len()).await;
+    let all: Vec<u64> = page1.iter().chain(page2.iter()).map(|i| i.id).collect();
+    assert_eq!(ids(&host), all);
+    // A status filter as a chip, from the filter form; clearing the chip restores the list.
+    let deleted = page1[0].id;
+    api::invoices::delete(&seller(), deleted).await.unwrap();
+    click(&host, "#filter-status-4");
+    click_button(&host, "Apply");
+    wait_until("only deleted ones", || !ids(&host).is_empty() && text(&host).contains("Status: Deleted")).await;
+    let server = api::invoices::list(&seller(), Filters { statuses: vec![4], ..filters.clone() }.request("seller", 0))
+        .await
+        .unwrap();
+    wait_until("the deleted list", || ids(&host) == server.iter().map(|i| i.id).collect::<Vec<_>>()).await;
+    assert!(host.query_selector("tr.gone").unwrap().is_some(), "deleted rows are greyed");
+    click(&host, ".chip-x");
+    wait_until("the chip gone", || !text(&host).contains("Status: Deleted")).await;
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"))
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn editing_and_deleting_an_invoice() {
+    let created = api::invoices::create(
+        &seller(),
+        pb::CreateInvoiceRequest {
+            is_base_crypto: true,
+            price: Some(pb::Decimal { units: 0, nanos: 3_000_000 }),
+            ttl_minutes: 60,
+            comment: "before edit".into(),
+            pieces_min: 1,
+            pieces_max: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (host, _handle) = mount_form(seller(), Some(created.clone()));
+    type_into(&host, "invoice-comment", "after edit");
+    type_into(&host, "invoice-pieces-max", "7");
+    click_button(&host, "Save");
+    wait_for_server("the edit", || async {
+        api::invoices::get_by_id(&seller(), created.id).await.is_ok_and(|i| i.comment == "after edit")
+    })
+    .await;
+    assert_eq!(api::invoices::get_by_id(&seller(), created.id).await.unwrap().pieces_max, 7);
+
+    let state = AppState::new(seller());
+    let id = created.id;
+    let host = new_host();
+    leptos::mount::mount_to(
+        host.clone(),
+        move || view! { <schet::AppShell state=state><Router><InvoiceView id=id /></Router></schet::AppShell> },
+    )
+    .forget();
+    wait_until("the owner's buttons", || text(&host).contains("Delete")).await;
+    click_button(&host, "Delete");
+    wait_until("the confirmation", || text(&host).contains("Delete this invoice?")).await;
+    click_button(&host, "Confirm");
+    wait_for_server("the deletion", || async {
+        api::invoices::get_by_id(&seller(), id)
+            .await
+            .is_ok_and(|i| i.status == pb::invoice::InvoiceStatus::Deleted as i32)
+    })
+    .await;
+    wait_until("the page shows it", || text(&host).contains("Deleted")).await;
+}
+
+/// A real PNG made by the browser's canvas.
+fn canvas_png() -> Vec<u8> {
+    let canvas: web_sys::HtmlCanvasElement = document().create_element("canvas").unwrap().unchecked_into();
+    canvas.set_width(40);
+    canvas.set_height(20);
+    let url = canvas.to_data_url_with_type("image/png").unwrap();
+    let b64 = url.split_once(',').unwrap().1;
+    let bin = web_sys::window().unwrap().atob(b64).unwrap();
+    bin.chars().map(|c| c as u8).collect()
+}
+
+#[wasm_bindgen_test]
+async fn an_attached_image_is_uploaded_and_shown_as_a_thumbnail() {
+    clear_drafts();
+    let (host, _handle) = mount_form(seller(), None);
+    let bytes = canvas_png();
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
+    let file = web_sys::File::new_with_u8_array_sequence(&parts, "pixel.png").unwrap();
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    transfer.items().add_with_file(&file).unwrap();
+    let input: web_sys::HtmlInputElement = by_id(&host, "invoice-images").unchecked_into();
+    input.set_files(Some(&transfer.files().unwrap()));
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    wait_until("the thumbnail", || host.query_selector(".thumbs img").unwrap().is_some()).await;
+    wait_until("the upload to finish", || !text(&host).contains("Uploading")).await;
+    let draft = schet::views::invoice_form::load_draft(None).expect("a draft with the image");
+    assert_eq!(draft.images.len(), 1);
+    let stored = api::images::get(&seller(), &draft.images[0], false).await.unwrap();
+    assert_eq!(stored, bytes, "the service has the original bytes");
+    // A file that is not an image is refused in the browser.
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&b"plain text"[..]));
+    let file = web_sys::File::new_with_u8_array_sequence(&parts, "notes.txt").unwrap();
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    transfer.items().add_with_file(&file).unwrap();
+    input.set_files(Some(&transfer.files().unwrap()));
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    wait_until("the type rule", || text(&host).contains("must be a PNG, JPEG, WebP or GIF image")).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_buyer_pays_for_pieces_and_sees_the_secrets() {
+    let created = api::invoices::create(
+        &seller(),
+        pb::CreateInvoiceRequest {
+            is_base_crypto: true,
+            price: Some(pb::Decimal { units: 0, nanos: 100_000 }),
+            ttl_minutes: 60,
+            comment: "codes".into(),
+            pieces_min: 1,
+            pieces_max: 3,
+            secrets: ["CODE-A", "CODE-B", "CODE-C"]
+                .iter()
+                .enumerate()
+                .map(|(i, t)| pb::CreateInvoiceSecretRequest {
+                    text: t.to_string(),
+                    order: i as u32 + 1,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let state = AppState::new(buyer());
+    let id = created.id;
+    let host = new_host();
+    leptos::mount::mount_to(
+        host.clone(),
+        move || view! { <schet::AppShell state=state><Router><InvoiceView id=id /></Router></schet::AppShell> },
+    )
+    .forget();
+    wait_until("the buy box", || host.query_selector("#buy-pieces").unwrap().is_some()).await;
+    type_into(&host, "buy-pieces", "2");
+    click_button(&host, "Buy");
+    wait_until("the confirmation with the amount", || text(&host).contains("0.0002 BTC")).await;
+    click_button(&host, "Confirm");
+    wait_until("the goods", || text(&host).contains("CODE-B")).await;
+    let shown = text(&host);
+    assert!(shown.contains("CODE-A") && !shown.contains("CODE-C"), "the first two of the queue: {shown}");
+}
