@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use schet::api;
-use schet::settings::{AppState, Lang, Settings, Theme};
+use schet::settings::{AppState, Settings};
 use schet::views::invoice::InvoiceView;
 use schet::views::invoice_form::InvoiceFormView;
 use schet::views::invoices::{Filters, InvoiceListPage, Tab};
@@ -14,44 +14,13 @@ use schet_api::pb;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod common;
+use common::*;
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn env(value: Option<&'static str>, name: &str) -> &'static str {
-    value.unwrap_or_else(|| panic!("{name} is not set: run the browser tests with `cargo xtask test`"))
-}
-
-fn as_user(token: &str) -> Settings {
-    let endpoint = env(option_env!("SCHET_TEST_ENDPOINT"), "SCHET_TEST_ENDPOINT").to_string();
-    Settings { endpoint, token: token.to_string(), lang: Lang::En, theme: Theme::System }
-}
-
-fn seller() -> Settings {
-    as_user(env(option_env!("SCHET_TEST_TOKEN_SELLER"), "SCHET_TEST_TOKEN_SELLER"))
-}
-
-fn buyer() -> Settings {
-    as_user(env(option_env!("SCHET_TEST_TOKEN_BUYER"), "SCHET_TEST_TOKEN_BUYER"))
-}
 
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
-}
-
-async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10).unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..1500 {
-        if cond() {
-            return;
-        }
-        yield_to_browser().await;
-    }
-    panic!("never happened: {what}");
 }
 
 /// Waits for an async condition (a server query), polling.
@@ -63,16 +32,6 @@ async fn wait_for_server<F: std::future::Future<Output = bool>>(what: &str, mut 
         yield_to_browser().await;
     }
     panic!("never happened: {what}");
-}
-
-fn new_host() -> web_sys::HtmlElement {
-    let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&host).unwrap();
-    host
-}
-
-fn text(el: &web_sys::HtmlElement) -> String {
-    el.text_content().unwrap_or_default()
 }
 
 fn by_id(host: &web_sys::HtmlElement, id: &str) -> web_sys::Element {

@@ -14,15 +14,10 @@ use std::str::FromStr;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod common;
+use common::{endpoint, env, text, wait_until};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn env(value: Option<&'static str>, name: &str) -> &'static str {
-    value.unwrap_or_else(|| panic!("{name} is not set: run the browser tests with `cargo xtask test`"))
-}
-
-fn endpoint() -> String {
-    env(option_env!("SCHET_TEST_ENDPOINT"), "SCHET_TEST_ENDPOINT").to_string()
-}
 
 fn merchant(key: &str) -> MerchantSettings {
     MerchantSettings { url: endpoint(), key: key.to_string(), remember: false }
@@ -44,23 +39,6 @@ fn today() -> String {
     m::format_date(m::today())
 }
 
-async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10).unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..1000 {
-        if cond() {
-            return;
-        }
-        yield_to_browser().await;
-    }
-    panic!("never happened: {what}");
-}
-
 /// The merchant page mounted with these merchant settings (nothing saved).
 fn mount_page(settings: MerchantSettings) -> web_sys::HtmlElement {
     let state =
@@ -74,10 +52,6 @@ fn mount_page(settings: MerchantSettings) -> web_sys::HtmlElement {
     })
     .forget();
     host
-}
-
-fn text(el: &web_sys::HtmlElement) -> String {
-    el.text_content().unwrap_or_default()
 }
 
 fn find(host: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlElement {

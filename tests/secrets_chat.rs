@@ -10,35 +10,17 @@ use leptos_router::components::Router;
 use schet::api::chat::{self, Thread};
 use schet::api::secrets::{self as s, Secrets};
 use schet::api::{self, ApiError};
-use schet::settings::{AppState, Lang, Settings, Theme};
+use schet::settings::{AppState, Settings};
 use schet::views::chat::{ConversationView, InvoiceChat};
 use schet::views::secrets::SecretsManager;
 use schet_api::pb;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
+mod common;
+use common::*;
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn env(value: Option<&'static str>, name: &str) -> &'static str {
-    value.unwrap_or_else(|| panic!("{name} is not set: run the browser tests with `cargo xtask test`"))
-}
-
-fn as_user(token: &str) -> Settings {
-    let endpoint = env(option_env!("SCHET_TEST_ENDPOINT"), "SCHET_TEST_ENDPOINT").to_string();
-    Settings { endpoint, token: token.to_string(), lang: Lang::En, theme: Theme::System }
-}
-
-fn seller() -> Settings {
-    as_user(env(option_env!("SCHET_TEST_TOKEN_SELLER"), "SCHET_TEST_TOKEN_SELLER"))
-}
-
-fn buyer() -> Settings {
-    as_user(env(option_env!("SCHET_TEST_TOKEN_BUYER"), "SCHET_TEST_TOKEN_BUYER"))
-}
-
-fn stranger() -> Settings {
-    as_user(env(option_env!("SCHET_TEST_TOKEN_STRANGER"), "SCHET_TEST_TOKEN_STRANGER"))
-}
 
 async fn new_invoice(comment: &str, pieces_max: u32) -> pb::Invoice {
     let req = pb::CreateInvoiceRequest {
@@ -51,22 +33,6 @@ async fn new_invoice(comment: &str, pieces_max: u32) -> pb::Invoice {
         ..Default::default()
     };
     api::invoices::create(&seller(), req).await.expect("create invoice")
-}
-
-async fn yield_to_browser() {
-    schet::api::events::sleep(std::time::Duration::from_millis(10)).await;
-}
-
-/// Waits until `cond` holds (deadline 20 s), failing with `what` if it never does.
-async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
-    let end = js_sys::Date::now() + 20_000.0;
-    while js_sys::Date::now() < end {
-        if cond() {
-            return;
-        }
-        yield_to_browser().await;
-    }
-    panic!("never happened: {what}");
 }
 
 struct Mounted {

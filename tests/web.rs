@@ -12,32 +12,10 @@ use schet_api::pb;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod common;
+use common::*;
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// Set by `cargo xtask test` at compile time.
-fn env(value: Option<&'static str>, name: &str) -> &'static str {
-    value.unwrap_or_else(|| panic!("{name} is not set: run the browser tests with `cargo xtask test`"))
-}
-
-fn endpoint() -> String {
-    env(option_env!("SCHET_TEST_ENDPOINT"), "SCHET_TEST_ENDPOINT").to_string()
-}
-
-fn as_user(token: &str) -> Settings {
-    Settings { endpoint: endpoint(), token: token.to_string(), lang: Lang::En, theme: Theme::System }
-}
-
-fn seller() -> Settings {
-    as_user(env(option_env!("SCHET_TEST_TOKEN_SELLER"), "SCHET_TEST_TOKEN_SELLER"))
-}
-
-fn buyer() -> Settings {
-    as_user(env(option_env!("SCHET_TEST_TOKEN_BUYER"), "SCHET_TEST_TOKEN_BUYER"))
-}
-
-fn stranger() -> Settings {
-    as_user(env(option_env!("SCHET_TEST_TOKEN_STRANGER"), "SCHET_TEST_TOKEN_STRANGER"))
-}
 
 fn btc(units: i64, nanos: i32) -> Option<pb::Decimal> {
     Some(pb::Decimal { units, nanos })
@@ -56,25 +34,6 @@ fn public_invoice(comment: &str) -> pb::CreateInvoiceRequest {
     }
 }
 
-/// Lets the browser run (network, timers, rendering) for a moment.
-async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10).unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-/// Waits until `cond` holds, failing with `what` if it never does.
-async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..1000 {
-        if cond() {
-            return;
-        }
-        yield_to_browser().await;
-    }
-    panic!("never happened: {what}");
-}
-
 /// Mounts a view into a fresh element of the test page and returns the element.
 fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> web_sys::HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
@@ -82,10 +41,6 @@ fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> web_sys::
     document.body().unwrap().append_child(&host).unwrap();
     leptos::mount::mount_to(host.clone(), view).forget();
     host
-}
-
-fn text(el: &web_sys::HtmlElement) -> String {
-    el.text_content().unwrap_or_default()
 }
 
 #[wasm_bindgen_test]

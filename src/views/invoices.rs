@@ -496,7 +496,9 @@ fn InvoiceRow(inv: pb::Invoice, now: Signal<f64>, me: Signal<String>) -> impl In
     let btc = format::btc(inv.current_crypto_price.as_ref());
     let pieces = if inv.is_private { "—".to_string() } else { format!("{}–{}", inv.pieces_min, inv.pieces_max) };
     let partner = partner(&inv, &me.get_untracked());
-    let countdown = move || format::countdown(valid_to.as_ref(), now.get(), texts);
+    // A deleted invoice has no time left to count.
+    let countdown =
+        move || if gone { "—".to_string() } else { format::countdown(valid_to.as_ref(), now.get(), texts) };
     view! {
         <tr class:gone=gone>
             <td><a href=href>{id}</a></td>

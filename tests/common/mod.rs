@@ -1,0 +1,76 @@
+//! What every browser test file needs: the live server and its users (set at compile time
+//! by `cargo xtask test`), waiting on a condition with a deadline, mounting into the page.
+#![allow(dead_code)]
+
+use schet::settings::{Lang, Settings, Theme};
+use wasm_bindgen::JsCast;
+
+/// A value `cargo xtask test` sets at compile time.
+pub fn env(value: Option<&'static str>, name: &str) -> &'static str {
+    value.unwrap_or_else(|| panic!("{name} is not set: run the browser tests with `cargo xtask test`"))
+}
+
+/// The live reference server.
+pub fn endpoint() -> String {
+    env(option_env!("SCHET_TEST_ENDPOINT"), "SCHET_TEST_ENDPOINT").to_string()
+}
+
+pub fn seller_token() -> &'static str {
+    env(option_env!("SCHET_TEST_TOKEN_SELLER"), "SCHET_TEST_TOKEN_SELLER")
+}
+
+pub fn buyer_token() -> &'static str {
+    env(option_env!("SCHET_TEST_TOKEN_BUYER"), "SCHET_TEST_TOKEN_BUYER")
+}
+
+pub fn stranger_token() -> &'static str {
+    env(option_env!("SCHET_TEST_TOKEN_STRANGER"), "SCHET_TEST_TOKEN_STRANGER")
+}
+
+/// Settings of a user of the live server, in English.
+pub fn as_user(token: &str) -> Settings {
+    Settings { endpoint: endpoint(), token: token.to_string(), lang: Lang::En, theme: Theme::System }
+}
+
+pub fn seller() -> Settings {
+    as_user(seller_token())
+}
+
+pub fn buyer() -> Settings {
+    as_user(buyer_token())
+}
+
+pub fn stranger() -> Settings {
+    as_user(stranger_token())
+}
+
+/// Lets the browser run (network, timers, rendering) for a moment.
+pub async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits until `cond` holds, failing with `what` if it never does (about 15 s).
+pub async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    for _ in 0..1500 {
+        if cond() {
+            return;
+        }
+        yield_to_browser().await;
+    }
+    panic!("never happened: {what}");
+}
+
+/// A fresh element in the test page to mount into.
+pub fn new_host() -> web_sys::HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    host
+}
+
+pub fn text(el: &web_sys::HtmlElement) -> String {
+    el.text_content().unwrap_or_default()
+}
