@@ -12,6 +12,7 @@
 //! This crate builds for wasm32 (the web app) and native (the server).
 
 pub mod currency;
+pub mod dates;
 pub mod decimal;
 pub mod guid;
 pub mod limits;

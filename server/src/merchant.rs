@@ -50,6 +50,7 @@ use axum::routing::post;
 use http::{HeaderMap, StatusCode, header};
 use json::Value;
 use rust_decimal::{Decimal, RoundingStrategy};
+pub use schet_api::dates::{civil_from_days, days_from_civil, format_date, parse_date};
 use sqlx::Row as _;
 use sqlx::sqlite::SqliteRow;
 use std::str::FromStr;
@@ -143,62 +144,6 @@ fn round(value: Decimal, scale: u32) -> Decimal {
 }
 
 // ---------------------------------------------------------------------------- dates
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (i64::from(m) + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day number (inverse of [`days_from_civil`]).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// `dd.mm.yyyy` (exactly: two digits, two digits, four digits) → day number.
-pub fn parse_date(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[2] != b'.' || b[5] != b'.' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
-    };
-    let (d, m, y) = (num(0..2)?, num(3..5)?, num(6..10)?);
-    let y = i64::from(y);
-    if y == 0 || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
-        return None;
-    }
-    Some(days_from_civil(y, m, d))
-}
-
-/// Day number → `dd.mm.yyyy`.
-pub fn format_date(day: i64) -> String {
-    let (y, m, d) = civil_from_days(day);
-    format!("{d:02}.{m:02}.{y:04}")
-}
 
 /// Unix milliseconds → the day number (UTC).
 pub fn day_of(ms: i64) -> i64 {

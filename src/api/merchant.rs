@@ -11,6 +11,7 @@
 use crate::settings::MerchantSettings;
 use json::Value;
 use rust_decimal::Decimal;
+pub use schet_api::dates::{civil_from_days, days_from_civil, format_date, parse_date};
 
 pub const LIST_PATH: &str = "/v2/invoice/merchant/list";
 pub const CREATE_PATH: &str = "/v2/invoice/create";
@@ -242,48 +243,6 @@ fn invoice(v: &Value) -> Invoice {
 }
 
 // ------------------------------------------------------------------------------ dates
-
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((i64::from(m) + 9) % 12) + 2) / 5 + i64::from(d) - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-}
-
-/// Day number → (year, month, day).
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// `dd.mm.yyyy`, a real calendar date → day number since 1970-01-01.
-pub fn parse_date(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[2] != b'.' || b[5] != b'.' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| {
-        b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
-    };
-    let (d, m, y) = (num(0..2)?, num(3..5)?, num(6..10)?);
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    (y > 0 && (1..=12).contains(&m) && d > 0 && d <= days[m as usize - 1]).then(|| days_from_civil(i64::from(y), m, d))
-}
-
-/// Day number → `dd.mm.yyyy`.
-pub fn format_date(day: i64) -> String {
-    let (y, m, d) = civil_from_days(day);
-    format!("{d:02}.{m:02}.{y:04}")
-}
 
 /// Today's day number, UTC (the API's days are UTC).
 pub fn today() -> i64 {
