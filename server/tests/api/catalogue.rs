@@ -106,6 +106,7 @@ async fn every_bad_request_names_its_field_and_changes_nothing() {
     let fx = fixture(&s).await;
     let (public_id, pricey, private_id, secret_id, payment) = (fx.public, fx.pricey, fx.private, fx.secret, fx.payment);
     let buyer_id = s.ids.buyer.clone();
+    let other_id = s.ids.other.clone();
     let unknown_guid = guid(77);
     use Code::{FailedPrecondition as FP, InvalidArgument as IA, NotFound as NF, PermissionDenied as PD};
     let cases: Vec<(&str, Call, Code, &str)> = vec![
@@ -551,7 +552,7 @@ async fn every_bad_request_names_its_field_and_changes_nothing() {
             call!(|c| c.send_invoice_message(req(
                 pb::SendInvoiceMessageRequest {
                     invoice_id: private_id,
-                    to_user_id: buyer_id.replace('a', "b"),
+                    to_user_id: other_id.clone(),
                     text: "hi".into(),
                     ..Default::default()
                 },

@@ -26,7 +26,6 @@ pub struct Server {
 pub struct Ids {
     pub seller: String,
     pub buyer: String,
-    #[allow(dead_code)]
     pub other: String,
 }
 
