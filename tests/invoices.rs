@@ -6,10 +6,10 @@
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use schet::api;
-use schet::settings::{AppState, Settings};
+use schet::settings::{AppState, Lang, Settings};
 use schet::views::invoice::InvoiceView;
 use schet::views::invoice_form::InvoiceFormView;
-use schet::views::invoices::{Filters, InvoiceListPage, Tab};
+use schet::views::invoices::{Filters, InvoiceListPage, InvoiceTable, Tab};
 use schet_api::pb;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -440,4 +440,61 @@ async fn a_buyer_pays_for_pieces_and_sees_the_secrets() {
     wait_until("the goods", || text(&host).contains("CODE-B")).await;
     let shown = text(&host);
     assert!(shown.contains("CODE-A") && !shown.contains("CODE-C"), "the first two of the queue: {shown}");
+}
+
+/// The table follows the clock, the language and "Load more" by changing the rows already on
+/// the page: a person's place in a long list (and any selected text) is not thrown away.
+#[wasm_bindgen_test]
+async fn the_list_updates_its_rows_in_place() {
+    let invoice = |id: u64, status: pb::invoice::InvoiceStatus| pb::Invoice {
+        id,
+        status: status as i32,
+        price: Some(pb::Decimal { units: 1, nanos: 0 }),
+        is_base_crypto: true,
+        pieces_min: 1,
+        pieces_max: 2,
+        owner: Some(pb::UserInfo { username: "seller".into(), ..Default::default() }),
+        // 2 days, 3 hours and 4 minutes after the clock's start below.
+        valid_to: Some(prost_types::Timestamp { seconds: 1_000_000 + 2 * 86_400 + 3 * 3_600 + 4 * 60, nanos: 0 }),
+        ..Default::default()
+    };
+    let state = AppState::new(seller());
+    let invoices = RwSignal::new(vec![
+        invoice(2, pb::invoice::InvoiceStatus::Active),
+        invoice(1, pb::invoice::InvoiceStatus::Deleted),
+    ]);
+    let now = RwSignal::new(1_000_000_000.0);
+    let host = new_host();
+    let _handle = leptos::mount::mount_to(host.clone(), move || {
+        view! { <schet::AppShell state=state><InvoiceTable invoices=invoices.into() now=now.into() me=Signal::stored("seller".to_string()) /></schet::AppShell> }
+    });
+    let rows = || host.query_selector_all("tbody tr").unwrap();
+    let cell = |row: u32, col: u32| {
+        let tr: web_sys::Element = rows().item(row).unwrap().unchecked_into();
+        tr.query_selector_all("td").unwrap().item(col).unwrap().text_content().unwrap()
+    };
+    assert_eq!(rows().length(), 2);
+    let first_row = rows().item(0).unwrap();
+    assert_eq!(cell(0, 0), "2");
+    assert_eq!(cell(0, 6), "2 d 3 h");
+    assert_eq!(cell(1, 6), "—", "a deleted invoice has no countdown");
+    let gone: web_sys::Element = rows().item(1).unwrap().unchecked_into();
+    assert!(gone.class_list().contains("gone"), "a deleted invoice's row is greyed");
+
+    // The clock: a day and three hours later, only the countdown changes.
+    now.set(1_000_000_000.0 + 27.0 * 3_600_000.0);
+    wait_until("the countdown to follow the clock", || cell(0, 6) == "1 d 0 h").await;
+    assert!(rows().item(0).unwrap().is_same_node(Some(&first_row)), "the row was kept, not rebuilt");
+
+    // The language: the same rows, now in Russian.
+    state.settings.update(|s| s.lang = Lang::Ru);
+    wait_until("Russian texts in the rows", || cell(0, 1) == "Активен" && cell(0, 6) == "1 д 0 ч").await;
+    assert!(rows().item(0).unwrap().is_same_node(Some(&first_row)));
+
+    // "Load more": older invoices are appended below the rows already shown.
+    invoices.update(|l| l.push(invoice(0, pb::invoice::InvoiceStatus::Payed)));
+    wait_until("the appended row", || rows().length() == 3).await;
+    assert!(rows().item(0).unwrap().is_same_node(Some(&first_row)));
+    assert_eq!(cell(2, 0), "0");
+    host.remove();
 }

@@ -447,7 +447,9 @@ fn FilterForm(filters: Memo<Filters>, on_apply: Callback<Filters>) -> impl IntoV
     }
 }
 
-/// The rows: plain text cells, rebuilt when the language, the user or the clock changes.
+/// The rows: plain text cells. When the language, the user or the clock changes the closure
+/// runs again and Leptos diffs the new texts into the rows already on the page (a clock tick
+/// touches only the countdowns); "Load more" appends rows.
 #[component]
 pub fn InvoiceTable(invoices: Signal<Vec<pb::Invoice>>, now: Signal<f64>, me: Signal<String>) -> impl IntoView {
     let t = use_texts();
@@ -467,13 +469,9 @@ pub fn InvoiceTable(invoices: Signal<Vec<pb::Invoice>>, now: Signal<f64>, me: Si
                 </thead>
                 <tbody>
                     {move || {
-                        // Rows are plain text in the current language: rebuilt when it changes.
-                        t.track();
-                        me.track();
-                        now.track();
-                        view! {
-                            <For each=move || invoices.get() key=|i| (i.id, i.status, i.pieces_max) children=move |inv| invoice_row(inv, now, me) />
-                        }
+                        let texts = t.get();
+                        let (me, now) = (me.get(), now.get());
+                        invoices.with(|list| list.iter().map(|inv| invoice_row(inv, now, &me, texts)).collect::<Vec<_>>())
                     }}
                 </tbody>
             </table>
@@ -481,32 +479,55 @@ pub fn InvoiceTable(invoices: Signal<Vec<pb::Invoice>>, now: Signal<f64>, me: Si
     }
 }
 
-/// One row, plain text built once (the table is rebuilt when the language, the user or the
-/// clock changes). A plain function, not a component: 1,000 of them must be cheap.
-fn invoice_row(inv: pb::Invoice, now: Signal<f64>, me: Signal<String>) -> impl IntoView {
-    let texts = crate::i18n::texts(use_app().settings.with_untracked(|s| s.lang));
-    let gone = inv.status == InvoiceStatus::Deleted as i32;
-    let (id, valid_to) = (inv.id, inv.valid_to);
-    let (status_text, status_class) = format::status(inv.status, texts);
-    let href = format!("/invoice/{id}");
-    let price = format::price(&inv);
-    let btc = format::btc(inv.current_crypto_price.as_ref());
-    let pieces = if inv.is_private { "—".to_string() } else { format!("{}–{}", inv.pieces_min, inv.pieces_max) };
-    let partner = partner(&inv, &me.get_untracked());
-    // A deleted invoice has no time left to count.
-    // Plain text too: the table is rebuilt when the clock ticks (every 30 s), cheaper than
-    // 1,000 reactive cells.
-    let countdown =
-        if gone { "—".to_string() } else { format::countdown(valid_to.as_ref(), now.get_untracked(), texts) };
+/// What one row of the list says: computed once per row, rendered as plain text.
+pub struct RowTexts {
+    pub id: String,
+    pub href: String,
+    /// A deleted invoice's row is greyed out.
+    pub gone: bool,
+    pub status: &'static str,
+    /// `badge badge-…`: the status colour.
+    pub badge_class: String,
+    pub price: String,
+    pub btc: String,
+    pub pieces: String,
+    pub partner: String,
+    pub countdown: String,
+}
+
+impl RowTexts {
+    pub fn new(inv: &pb::Invoice, now: f64, me: &str, texts: &Texts) -> Self {
+        let gone = inv.status == InvoiceStatus::Deleted as i32;
+        let (status, status_class) = format::status(inv.status, texts);
+        RowTexts {
+            id: inv.id.to_string(),
+            href: format!("/invoice/{}", inv.id),
+            gone,
+            status,
+            badge_class: format!("badge badge-{status_class}"),
+            price: format::price(inv),
+            btc: format::btc(inv.current_crypto_price.as_ref()),
+            pieces: if inv.is_private { "—".to_string() } else { format!("{}–{}", inv.pieces_min, inv.pieces_max) },
+            partner: partner(inv, me),
+            // A deleted invoice has no time left to count.
+            countdown: if gone { "—".to_string() } else { format::countdown(inv.valid_to.as_ref(), now, texts) },
+        }
+    }
+}
+
+/// One row: plain text nodes, no reactive cells (1,000 of them must be cheap). A plain
+/// function, not a component.
+fn invoice_row(inv: &pb::Invoice, now: f64, me: &str, texts: &'static Texts) -> impl IntoView + use<> {
+    let r = RowTexts::new(inv, now, me, texts);
     view! {
-        <tr class:gone=gone>
-            <td><a href=href>{id}</a></td>
-            <td><span class=format!("badge badge-{status_class}")>{status_text}</span></td>
-            <td>{price}</td>
-            <td>{btc}</td>
-            <td>{pieces}</td>
-            <td>{partner}</td>
-            <td>{countdown}</td>
+        <tr class=r.gone.then_some("gone")>
+            <td><a href=r.href>{r.id}</a></td>
+            <td><span class=r.badge_class>{r.status}</span></td>
+            <td>{r.price}</td>
+            <td>{r.btc}</td>
+            <td>{r.pieces}</td>
+            <td>{r.partner}</td>
+            <td>{r.countdown}</td>
         </tr>
     }
 }
