@@ -5,6 +5,7 @@
 //! * [`decimal`]: `pb::Decimal` ⇄ [`rust_decimal::Decimal`], exact or an error.
 //! * [`guid`]: image GUIDs: parsing, formatting, making new ones from random bytes.
 //! * [`currency`]: ISO 4217 codes.
+//! * [`json`]: the merchant REST API's JSON, read strictly with money kept exact.
 //! * [`validate`]: every request rule, returning [`validate::FieldError`]s that name the
 //!   field (by its proto name) and the rule. The browser shows them next to the field; the
 //!   server answers `INVALID_ARGUMENT` with the same text, so both say the same thing.
@@ -15,6 +16,7 @@ pub mod currency;
 pub mod dates;
 pub mod decimal;
 pub mod guid;
+pub mod json;
 pub mod limits;
 pub mod validate;
 

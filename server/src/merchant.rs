@@ -48,9 +48,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use http::{HeaderMap, StatusCode, header};
-use json::Value;
 use rust_decimal::{Decimal, RoundingStrategy};
 pub use schet_api::dates::{civil_from_days, days_from_civil, format_date, parse_date};
+use schet_api::json::{self, Value};
 use sqlx::Row as _;
 use sqlx::sqlite::SqliteRow;
 use std::str::FromStr;
@@ -654,7 +654,7 @@ fn create_request(fields: &[(String, Value)], rates: &Rates, now: i64) -> Result
             errors.push(("amount", "amount not passed.".into()));
             Decimal::ZERO
         }
-        Some(Value::Number(t) | Value::String(t)) => match json::decimal(t.trim()) {
+        Some(Value::Number(t) | Value::String(t)) => match json::exact(t.trim()) {
             Some(a) if a > Decimal::ZERO && a <= MAX_AMOUNT && a.normalize().scale() <= 8 => a.normalize(),
             _ => {
                 errors.push((
@@ -940,248 +940,10 @@ impl Obj {
     }
 }
 
-/// A small, strict JSON reader (RFC 8259) that keeps numbers as their text, so that money
-/// is never rounded through a float.
-pub mod json {
-    use rust_decimal::Decimal;
-
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum Value {
-        Null,
-        Bool(bool),
-        /// The number's text, as written.
-        Number(String),
-        String(String),
-        Array(Vec<Value>),
-        /// Members in order (a repeated key: the first one counts).
-        Object(Vec<(String, Value)>),
-    }
-
-    /// Deepest nesting accepted.
-    const MAX_DEPTH: usize = 64;
-
-    pub fn parse(text: &str) -> Result<Value, String> {
-        let mut p = Parser { s: text.as_bytes(), i: 0 };
-        p.ws();
-        let value = p.value(0)?;
-        p.ws();
-        if p.i < p.s.len() {
-            return Err(p.err("unexpected text after the value"));
-        }
-        Ok(value)
-    }
-
-    /// A JSON number's text as an exact decimal (`1e-3` too); `None` if it does not fit.
-    pub fn decimal(text: &str) -> Option<Decimal> {
-        if !matches!(parse(text), Ok(Value::Number(_))) {
-            return None;
-        }
-        if text.contains(['e', 'E']) { Decimal::from_scientific(text).ok() } else { Decimal::from_str_exact(text).ok() }
-    }
-
-    /// Appends `s` as a JSON string literal.
-    pub fn write_string(out: &mut String, s: &str) {
-        out.push('"');
-        for c in s.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                    out.push_str(&format!("\\u{:04x}", c as u32))
-                }
-                c => out.push(c),
-            }
-        }
-        out.push('"');
-    }
-
-    struct Parser<'a> {
-        s: &'a [u8],
-        i: usize,
-    }
-
-    impl Parser<'_> {
-        fn err(&self, what: &str) -> String {
-            format!("{what} at byte {}", self.i)
-        }
-
-        fn ws(&mut self) {
-            while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-                self.i += 1;
-            }
-        }
-
-        fn eat(&mut self, literal: &str) -> bool {
-            let found = self.s[self.i..].starts_with(literal.as_bytes());
-            if found {
-                self.i += literal.len();
-            }
-            found
-        }
-
-        fn digits(&mut self) -> usize {
-            let start = self.i;
-            while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
-                self.i += 1;
-            }
-            self.i - start
-        }
-
-        fn value(&mut self, depth: usize) -> Result<Value, String> {
-            if depth > MAX_DEPTH {
-                return Err(self.err("nested too deeply"));
-            }
-            match self.s.get(self.i) {
-                None => Err(self.err("unexpected end")),
-                Some(b'{') => {
-                    self.i += 1;
-                    let mut members = Vec::new();
-                    self.ws();
-                    if self.eat("}") {
-                        return Ok(Value::Object(members));
-                    }
-                    loop {
-                        self.ws();
-                        if self.s.get(self.i) != Some(&b'"') {
-                            return Err(self.err("expected a key in quotes"));
-                        }
-                        let key = self.string()?;
-                        self.ws();
-                        if !self.eat(":") {
-                            return Err(self.err("expected ':'"));
-                        }
-                        self.ws();
-                        let value = self.value(depth + 1)?;
-                        if !members.iter().any(|(k, _)| *k == key) {
-                            members.push((key, value));
-                        }
-                        self.ws();
-                        if self.eat("}") {
-                            return Ok(Value::Object(members));
-                        }
-                        if !self.eat(",") {
-                            return Err(self.err("expected ',' or '}'"));
-                        }
-                    }
-                }
-                Some(b'[') => {
-                    self.i += 1;
-                    let mut items = Vec::new();
-                    self.ws();
-                    if self.eat("]") {
-                        return Ok(Value::Array(items));
-                    }
-                    loop {
-                        self.ws();
-                        items.push(self.value(depth + 1)?);
-                        self.ws();
-                        if self.eat("]") {
-                            return Ok(Value::Array(items));
-                        }
-                        if !self.eat(",") {
-                            return Err(self.err("expected ',' or ']'"));
-                        }
-                    }
-                }
-                Some(b'"') => self.string().map(Value::String),
-                Some(b'-' | b'0'..=b'9') => self.number().map(Value::Number),
-                Some(_) if self.eat("true") => Ok(Value::Bool(true)),
-                Some(_) if self.eat("false") => Ok(Value::Bool(false)),
-                Some(_) if self.eat("null") => Ok(Value::Null),
-                Some(_) => Err(self.err("unexpected character")),
-            }
-        }
-
-        fn number(&mut self) -> Result<String, String> {
-            let start = self.i;
-            self.eat("-");
-            if !self.eat("0") && self.digits() == 0 {
-                return Err(self.err("expected a digit"));
-            }
-            if self.eat(".") && self.digits() == 0 {
-                return Err(self.err("expected a digit after '.'"));
-            }
-            if self.eat("e") || self.eat("E") {
-                let _ = self.eat("+") || self.eat("-");
-                if self.digits() == 0 {
-                    return Err(self.err("expected an exponent"));
-                }
-            }
-            Ok(String::from_utf8_lossy(&self.s[start..self.i]).into_owned())
-        }
-
-        fn hex4(&mut self) -> Result<u32, String> {
-            let hex = self.s.get(self.i..self.i + 4).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
-            let hex = hex.ok_or_else(|| self.err("expected 4 hex digits"))?;
-            let n = hex.iter().fold(0, |n, c| n * 16 + (*c as char).to_digit(16).unwrap_or(0));
-            self.i += 4;
-            Ok(n)
-        }
-
-        fn string(&mut self) -> Result<String, String> {
-            self.i += 1; // the opening quote
-            let mut out = Vec::new();
-            loop {
-                let start = self.i;
-                while self.s.get(self.i).is_some_and(|&c| c != b'"' && c != b'\\' && c >= 0x20) {
-                    self.i += 1;
-                }
-                out.extend_from_slice(&self.s[start..self.i]);
-                match self.s.get(self.i) {
-                    Some(b'"') => {
-                        self.i += 1;
-                        // The input is a &str and only whole characters were copied.
-                        return String::from_utf8(out).map_err(|_| self.err("invalid UTF-8"));
-                    }
-                    Some(b'\\') => {
-                        self.i += 1;
-                        let c = self.s.get(self.i).copied();
-                        self.i += 1;
-                        let c = match c {
-                            Some(b'"') => '"',
-                            Some(b'\\') => '\\',
-                            Some(b'/') => '/',
-                            Some(b'b') => '\u{8}',
-                            Some(b'f') => '\u{c}',
-                            Some(b'n') => '\n',
-                            Some(b'r') => '\r',
-                            Some(b't') => '\t',
-                            Some(b'u') => {
-                                let hi = self.hex4()?;
-                                let code = if (0xD800..0xDC00).contains(&hi) {
-                                    if !self.eat("\\u") {
-                                        return Err(self.err("expected a low surrogate"));
-                                    }
-                                    let lo = self.hex4()?;
-                                    if !(0xDC00..0xE000).contains(&lo) {
-                                        return Err(self.err("expected a low surrogate"));
-                                    }
-                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                                } else {
-                                    hi
-                                };
-                                char::from_u32(code).ok_or_else(|| self.err("invalid \\u escape"))?
-                            }
-                            _ => return Err(self.err("invalid escape")),
-                        };
-                        let mut buf = [0u8; 4];
-                        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                    }
-                    Some(_) => return Err(self.err("control character in a string")),
-                    None => return Err(self.err("unterminated string")),
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::json::{Value, parse};
     use super::*;
+    use schet_api::json::{Value, parse};
 
     #[test]
     fn dates() {
@@ -1196,32 +958,6 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), day);
         }
         assert_eq!(format_time(1_672_574_400_123), "2023-01-01 12:00:00.123000");
-    }
-
-    #[test]
-    fn json_reads_and_keeps_number_text() {
-        let v =
-            parse(r#" {"a": [1, -0.5e+3, "x\u00e9\ud83d\ude00\n"], "b": {"c": null, "d": true}, "a": 2} "#).unwrap();
-        let Value::Object(m) = v else { panic!() };
-        assert_eq!(m.len(), 2);
-        assert_eq!(
-            m[0].1,
-            Value::Array(vec![
-                Value::Number("1".into()),
-                Value::Number("-0.5e+3".into()),
-                Value::String("xé😀\n".into())
-            ])
-        );
-        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"\u{1}\"", "tru", "[1] x", "\"\\ud800\""] {
-            assert!(parse(bad).is_err(), "{bad:?}");
-        }
-        assert!(parse(&"[".repeat(100)).is_err(), "too deep is an error, not a stack overflow");
-        assert_eq!(json::decimal("101.40"), Some(Decimal::new(10140, 2)));
-        assert_eq!(json::decimal("1e-3"), Some(Decimal::new(1, 3)));
-        assert_eq!(json::decimal("0.1000000000000000000000000000001"), None);
-        let mut s = String::new();
-        json::write_string(&mut s, "a\"b\\c\u{1}\u{2028}");
-        assert_eq!(s, r#""a\"b\\c\u0001\u2028""#);
     }
 
     fn obj(text: &str) -> Vec<(String, Value)> {
