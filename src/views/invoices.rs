@@ -516,18 +516,19 @@ impl RowTexts {
 }
 
 /// One row: plain text nodes, no reactive cells (1,000 of them must be cheap). A plain
-/// function, not a component.
+/// function, not a component, in Leptos's builder syntax: its children stay a typed tuple,
+/// where `view!` under `--cfg erase_components` would box every cell (measured ~1.4× slower
+/// for 1,000 rows; see tests/render_bench.rs).
 fn invoice_row(inv: &pb::Invoice, now: f64, me: &str, texts: &'static Texts) -> impl IntoView + use<> {
+    use leptos::html::{a, span, td, tr};
     let r = RowTexts::new(inv, now, me, texts);
-    view! {
-        <tr class=r.gone.then_some("gone")>
-            <td><a href=r.href>{r.id}</a></td>
-            <td><span class=r.badge_class>{r.status}</span></td>
-            <td>{r.price}</td>
-            <td>{r.btc}</td>
-            <td>{r.pieces}</td>
-            <td>{r.partner}</td>
-            <td>{r.countdown}</td>
-        </tr>
-    }
+    tr().class(r.gone.then_some("gone")).child((
+        td().child(a().href(r.href).child(r.id)),
+        td().child(span().class(r.badge_class).child(r.status)),
+        td().child(r.price),
+        td().child(r.btc),
+        td().child(r.pieces),
+        td().child(r.partner),
+        td().child(r.countdown),
+    ))
 }
