@@ -29,6 +29,16 @@ pub fn price(invoice: &pb::Invoice) -> String {
     }
 }
 
+/// Pieces one purchase may take, `1–3`; a dash when there is nothing to choose (a private
+/// invoice) or nothing left to buy (sold out: PiecesMax fell below PiecesMin).
+pub fn pieces(invoice: &pb::Invoice) -> String {
+    if invoice.is_private || invoice.pieces_max < invoice.pieces_min || invoice.pieces_max == 0 {
+        "—".into()
+    } else {
+        format!("{}–{}", invoice.pieces_min, invoice.pieces_max)
+    }
+}
+
 pub fn is_zero(value: Option<&pb::Decimal>) -> bool {
     decimal::from_pb_or_zero(value).map_or(false, |v| v == Decimal::ZERO)
 }

@@ -442,6 +442,46 @@ async fn a_buyer_pays_for_pieces_and_sees_the_secrets() {
     assert!(shown.contains("CODE-A") && !shown.contains("CODE-C"), "the first two of the queue: {shown}");
 }
 
+/// Bought out with LimitLiquidity, an invoice has PiecesMax 0: the list and the page say
+/// "Sold out" and offer no range ("1–0" would read as a choice).
+#[wasm_bindgen_test]
+async fn a_sold_out_invoice_offers_no_pieces() {
+    let created = api::invoices::create(
+        &seller(),
+        pb::CreateInvoiceRequest {
+            is_base_crypto: true,
+            price: Some(pb::Decimal { units: 0, nanos: 100_000 }),
+            ttl_minutes: 60,
+            comment: "last two".into(),
+            pieces_min: 1,
+            pieces_max: 2,
+            limit_liquidity: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let before = schet::views::invoices::RowTexts::new(&created, 0.0, "", schet::i18n::texts(Lang::En));
+    assert_eq!(before.pieces, "1–2");
+    api::payments::pay(&buyer(), created.id, 2).await.unwrap();
+    let sold = api::invoices::get_by_id(&seller(), created.id).await.unwrap();
+    assert_eq!(sold.pieces_max, 0, "LimitLiquidity took the pieces");
+    let row = schet::views::invoices::RowTexts::new(&sold, 0.0, "", schet::i18n::texts(Lang::En));
+    assert_eq!((row.status, row.pieces.as_str()), ("Sold out", "—"));
+
+    let state = AppState::new(seller());
+    let id = created.id;
+    let host = new_host();
+    leptos::mount::mount_to(
+        host.clone(),
+        move || view! { <schet::AppShell state=state><Router><InvoiceView id=id /></Router></schet::AppShell> },
+    )
+    .forget();
+    wait_until("the invoice page", || text(&host).contains("last two")).await;
+    let shown = text(&host);
+    assert!(shown.contains("Sold out") && !shown.contains("1 – 0") && !shown.contains("1–0"), "{shown}");
+}
+
 /// The table follows the clock, the language and "Load more" by changing the rows already on
 /// the page: a person's place in a long list (and any selected text) is not thrown away.
 #[wasm_bindgen_test]

@@ -304,7 +304,7 @@ fn InvoiceFields(invoice: pb::Invoice) -> impl IntoView {
             {row(|t| t.field_valid_to, |i, t| format::datetime(i.valid_to.as_ref(), t))}
             {row(|t| t.field_ttl, |i, t| format!("{} {}", i.ttl_minutes, t.minutes_short))}
             {private.then(|| row(|t| t.field_fee, |i, _| format::btc(i.fee.as_ref())))}
-            {(!private).then(|| row(|t| t.field_pieces, |i, _| format!("{} – {}", i.pieces_min, i.pieces_max)))}
+            {(!private).then(|| row(|t| t.field_pieces, |i, _| format::pieces(i)))}
             {(!private).then(|| row(|t| t.field_limit_liquidity, |i, t| (if i.limit_liquidity { t.yes } else { t.no }).into()))}
             {row(|t| t.field_paid_total, |i, _| format::btc(i.total_payed_crypto.as_ref()))}
             {row(|t| t.field_payments, |i, _| i.payments_count.to_string())}

@@ -507,7 +507,7 @@ impl RowTexts {
             badge_class: format!("badge badge-{status_class}"),
             price: format::price(inv),
             btc: format::btc(inv.current_crypto_price.as_ref()),
-            pieces: if inv.is_private { "—".to_string() } else { format!("{}–{}", inv.pieces_min, inv.pieces_max) },
+            pieces: format::pieces(inv),
             partner: partner(inv, me),
             // A deleted invoice has no time left to count.
             countdown: if gone { "—".to_string() } else { format::countdown(inv.valid_to.as_ref(), now, texts) },
