@@ -129,10 +129,15 @@ pub struct MerchantSettings {
     pub url: String,
     pub key: String,
     pub remember: bool,
+    /// Send the Schet login token as the key. The reference service takes a user's token
+    /// as their merchant API key; the token goes only to the service that issued it (see
+    /// [`MerchantSettings::for_request`]), and no second copy of it is stored.
+    pub use_login: bool,
 }
 
 const KEY_MERCHANT_URL: &str = "schet.merchant.url";
 const KEY_MERCHANT_KEY: &str = "schet.merchant.key";
+const KEY_MERCHANT_USE_LOGIN: &str = "schet.merchant.use_login";
 
 fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
@@ -146,6 +151,7 @@ impl MerchantSettings {
             url: get(storage(), KEY_MERCHANT_URL).unwrap_or_default(),
             remember: remembered.is_some(),
             key: remembered.or_else(|| get(session_storage(), KEY_MERCHANT_KEY)).unwrap_or_default(),
+            use_login: get(storage(), KEY_MERCHANT_USE_LOGIN).as_deref() == Some("1"),
         }
     }
 
@@ -154,6 +160,11 @@ impl MerchantSettings {
         let (keep, drop) = if self.remember { (storage(), session_storage()) } else { (session_storage(), storage()) };
         if let Some(s) = storage() {
             let _ = s.set_item(KEY_MERCHANT_URL, &self.url);
+            let _ = if self.use_login {
+                s.set_item(KEY_MERCHANT_USE_LOGIN, "1")
+            } else {
+                s.remove_item(KEY_MERCHANT_USE_LOGIN)
+            };
         }
         if let Some(s) = drop {
             let _ = s.remove_item(KEY_MERCHANT_KEY);
@@ -170,6 +181,23 @@ impl MerchantSettings {
     /// The API base: the chosen URL without a trailing slash, or this page's origin.
     pub fn base_url(&self) -> String {
         Settings { endpoint: self.url.clone(), token: String::new(), lang: Lang::En, theme: Theme::System }.base_url()
+    }
+
+    /// Points the merchant API at the service the user is logged in to, with their login
+    /// token as the key.
+    pub fn use_login_of(&mut self, login: &Settings) {
+        self.url = login.endpoint.clone();
+        self.use_login = true;
+    }
+
+    /// What a request uses: with `use_login`, the login token as the key, but only while
+    /// the merchant API is the service that issued it (a URL changed since gets no token).
+    pub fn for_request(&self, login: &Settings) -> MerchantSettings {
+        let mut s = self.clone();
+        if s.use_login && s.base_url() == login.base_url() {
+            s.key = login.token.clone();
+        }
+        s
     }
 
     /// The key as it may be shown: its last 4 characters (all hidden if it is short).

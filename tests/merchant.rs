@@ -20,7 +20,7 @@ use common::{endpoint, env, text, wait_until};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn merchant(key: &str) -> MerchantSettings {
-    MerchantSettings { url: endpoint(), key: key.to_string(), remember: false }
+    MerchantSettings { url: endpoint(), key: key.to_string(), remember: false, use_login: false }
 }
 
 fn seller() -> MerchantSettings {
@@ -41,8 +41,17 @@ fn today() -> String {
 
 /// The merchant page mounted with these merchant settings (nothing saved).
 fn mount_page(settings: MerchantSettings) -> web_sys::HtmlElement {
-    let state =
-        AppState::new(Settings { endpoint: endpoint(), token: String::new(), lang: Lang::En, theme: Theme::System });
+    mount_logged_in(settings, "")
+}
+
+/// The same, logged in to Schet with `token`.
+fn mount_logged_in(settings: MerchantSettings, token: &str) -> web_sys::HtmlElement {
+    let state = AppState::new(Settings {
+        endpoint: endpoint(),
+        token: token.to_string(),
+        lang: Lang::En,
+        theme: Theme::System,
+    });
     state.merchant.set(settings);
     let document = web_sys::window().unwrap().document().unwrap();
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
@@ -290,8 +299,11 @@ async fn csv_export_holds_the_rows_shown_escaped() {
 fn merchant_settings_keep_the_key_only_as_chosen() {
     let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     let session = web_sys::window().unwrap().session_storage().unwrap().unwrap();
-    let mut s =
-        MerchantSettings { url: "https://api.example.com/".into(), key: "secret-key-9876".into(), remember: false };
+    let mut s = MerchantSettings {
+        url: "https://api.example.com/".into(),
+        key: "secret-key-9876".into(),
+        ..Default::default()
+    };
     s.save();
     assert_eq!(local.get_item("schet.merchant.key").unwrap(), None, "not remembered: not on the device");
     assert_eq!(MerchantSettings::load(), s);
@@ -304,6 +316,41 @@ fn merchant_settings_keep_the_key_only_as_chosen() {
     s.key.clear();
     s.save();
     assert_eq!(MerchantSettings::load().key, "");
+    local.clear().unwrap();
+    session.clear().unwrap();
+}
+
+/// The reference service takes a user's Schet token as their merchant key: one click uses
+/// it. The token is sent only to the service that issued it and is not stored a second time.
+#[wasm_bindgen_test]
+async fn the_schet_login_serves_as_the_key_on_its_own_service() {
+    buyer_invoices().await;
+    let token = buyer().key;
+    let expected =
+        m::list(&buyer(), &ListRequest { start: today(), end: today(), offset: 0, limit: 1 }).await.unwrap().all_count;
+    let host = mount_logged_in(MerchantSettings::default(), &token);
+    wait_until("the settings, asking for a key", || text(&host).contains("No key saved")).await;
+    click_button(&host, "Use my Schet login");
+    wait_until("the buyer's invoices", || pager(&host).ends_with(&format!("of {expected}"))).await;
+    let status = text(&find(&host, "#merchant-key-status"));
+    assert!(status.contains("your Schet login token") && !status.contains(&token), "{status}");
+
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let session = web_sys::window().unwrap().session_storage().unwrap().unwrap();
+    assert_eq!(local.get_item("schet.merchant.key").unwrap(), None, "no copy of the token");
+    assert_eq!(session.get_item("schet.merchant.key").unwrap(), None, "no copy of the token");
+    let saved = MerchantSettings::load();
+    assert!(saved.use_login && saved.key.is_empty());
+    let login = Settings { endpoint: endpoint(), token: token.clone(), lang: Lang::En, theme: Theme::System };
+    assert_eq!(saved.for_request(&login).key, token);
+    // Pointed at another service, the merchant API gets no Schet token.
+    let elsewhere = MerchantSettings { url: "https://api.example.com".into(), ..saved };
+    assert_eq!(elsewhere.for_request(&login).key, "");
+    assert_eq!(
+        m::list(&elsewhere.for_request(&login), &ListRequest { start: today(), end: today(), offset: 0, limit: 1 })
+            .await,
+        Err(MerchantError::NoKey)
+    );
     local.clear().unwrap();
     session.clear().unwrap();
 }

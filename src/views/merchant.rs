@@ -61,7 +61,7 @@ pub fn MerchantPage() -> impl IntoView {
     let key_input = RwSignal::new(String::new());
     let remember = RwSignal::new(saved.remember);
     let saved_note = RwSignal::new(false);
-    let settings_open = RwSignal::new(saved.key.is_empty());
+    let settings_open = RwSignal::new(saved.key.is_empty() && !saved.use_login);
 
     let run = move || {
         let size = size.get_untracked();
@@ -82,12 +82,12 @@ pub fn MerchantPage() -> impl IntoView {
             }
         })
     };
-    if !saved.key.is_empty() {
+    if !saved.key.is_empty() || saved.use_login {
         run();
     }
     let page = LocalResource::new(move || {
         let q = query.get();
-        let settings = app.merchant.get();
+        let settings = app.merchant.with(|m| app.settings.with(|login| m.for_request(login)));
         async move {
             match q {
                 Some(q) => Some(m::list(&settings, &q).await),
@@ -134,6 +134,7 @@ pub fn MerchantPage() -> impl IntoView {
             let key = key_input.get_untracked();
             if !key.trim().is_empty() {
                 s.key = key.trim().to_string();
+                s.use_login = false;
             }
             s.remember = remember.get_untracked();
             s.save();
@@ -147,14 +148,27 @@ pub fn MerchantPage() -> impl IntoView {
     let forget = move |_| {
         app.merchant.update(|s| {
             s.key.clear();
+            s.use_login = false;
             s.save();
         });
         saved_note.set(false);
     };
+    let use_login = move |_| {
+        let login = app.settings.get_untracked();
+        app.merchant.update(|s| {
+            s.use_login_of(&login);
+            s.save();
+        });
+        url_input.set(login.endpoint);
+        saved_note.set(true);
+        run();
+    };
     let key_status = move || {
         let tm = tm();
         app.merchant.with(|s| {
-            if s.key.is_empty() {
+            if s.use_login && app.settings.with(|login| s.for_request(login).key == login.token) {
+                tm.using_login.to_string()
+            } else if s.key.is_empty() {
                 tm.no_key.to_string()
             } else {
                 let kept = if s.remember { tm.kept_here } else { tm.kept_session };
@@ -401,6 +415,8 @@ pub fn MerchantPage() -> impl IntoView {
                     <div class="row">
                         <button type="submit" class="button primary">{tm.save}</button>
                         <button type="button" class="button" on:click=forget>{tm.forget}</button>
+                        <button type="button" class="button" on:click=use_login
+                            title=tm.use_login_hint>{tm.use_login}</button>
                         <span role="status">{move || saved_note.get().then_some(tm.saved)}</span>
                     </div>
                 </form>

@@ -39,6 +39,8 @@ pub fn SettingsPage() -> impl IntoView {
         let candidate = candidate.clone();
         async move { api::profile::my_profile(&candidate).await.map(|p| (candidate, p.username)) }
     });
+    // `&merchant=login`: the merchant section uses this login too (demo links).
+    let merchant_login = query.with_untracked(|q| q.get("merchant")).as_deref() == Some("login");
     // Once the service accepted the token, keep it.
     Effect::new(move |_| {
         if let Some(Ok((candidate, _))) = check.value().get() {
@@ -46,6 +48,12 @@ pub fn SettingsPage() -> impl IntoView {
                 s.endpoint = candidate.endpoint.clone();
                 s.token = candidate.token.clone();
             });
+            if merchant_login {
+                app.merchant.update(|m| {
+                    m.use_login_of(&candidate);
+                    m.save();
+                });
+            }
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

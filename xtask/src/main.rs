@@ -67,7 +67,7 @@ fn run(args: &[String]) -> Result {
     println!("\nSchet is starting at {url}");
     println!("Demo logins (one click each):");
     for user in ["alice", "bob", "carol"] {
-        println!("  {user:<6} {url}/settings?token=demo-{user}");
+        println!("  {user:<6} {url}/settings?token=demo-{user}&merchant=login");
     }
     println!("Database: {} (delete it to start afresh). Ctrl-C stops.\n", database.display());
     let status = std::process::Command::new(&server)
@@ -132,6 +132,7 @@ const SCREENS: &[(&str, &str)] = &[
     ("payments", "/payments"),
     ("merchant", "/merchant"),
     ("inbox", "/inbox"),
+    ("conversation", "/inbox/1"),
     ("secrets", "/invoice/1/secrets"),
 ];
 
@@ -160,7 +161,7 @@ fn screenshots() -> Result {
             };
             chromium(&[
                 "--dump-dom".into(),
-                format!("{}/settings?token=demo-alice&lang={lang}&theme={theme}", live.url),
+                format!("{}/settings?token=demo-alice&merchant=login&lang={lang}&theme={theme}", live.url),
             ])?;
             for (stem, path) in SCREENS {
                 for (width, tag) in [(1200, "wide"), (360, "narrow")] {
