@@ -40,7 +40,7 @@ pub fn pieces(invoice: &pb::Invoice) -> String {
 }
 
 pub fn is_zero(value: Option<&pb::Decimal>) -> bool {
-    decimal::from_pb_or_zero(value).map_or(false, |v| v == Decimal::ZERO)
+    decimal::from_pb_or_zero(value) == Ok(Decimal::ZERO)
 }
 
 fn millis(ts: &prost_types::Timestamp) -> f64 {

@@ -115,15 +115,8 @@ mod tests {
 
     fn wire() -> impl Strategy<Value = pb::Decimal> {
         (any::<i64>(), 0i32..1_000_000_000).prop_map(|(units, n)| {
-            let nanos = if units < 0 {
-                -n
-            } else if units > 0 {
-                n
-            } else if n % 2 == 0 {
-                n
-            } else {
-                -n
-            };
+            // Nanos take the sign of units; at zero units, either sign (odd n: negative).
+            let nanos = if units < 0 || (units == 0 && n % 2 == 1) { -n } else { n };
             pb::Decimal { units, nanos }
         })
     }

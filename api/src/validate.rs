@@ -174,10 +174,10 @@ pub fn url(value: &str, https_only: bool) -> Result<(), String> {
     if !host_ok {
         return Err("must name a host, e.g. https://example.com/path".into());
     }
-    if let Some(p) = port {
-        if p.parse::<u16>().map_or(true, |p| p == 0) {
-            return Err("has an invalid port".into());
-        }
+    if let Some(p) = port
+        && p.parse::<u16>().map_or(true, |p| p == 0)
+    {
+        return Err("has an invalid port".into());
     }
     Ok(())
 }
@@ -215,7 +215,7 @@ pub fn pem(value: &str, labels: &[&str]) -> Result<(), String> {
         }
         let b64: Vec<u8> = body.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
         let well_formed = !b64.is_empty()
-            && b64.len() % 4 == 0
+            && b64.len().is_multiple_of(4)
             && b64.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/' || *b == b'=')
             && !b64[..b64.len().saturating_sub(2)].contains(&b'=');
         if !well_formed {
@@ -243,10 +243,10 @@ pub fn webhook(prefix: &str, w: &pb::Webhook, key_kept: bool, errors: &mut Error
     if let Err(e) = pem(&w.client_crt, CERT_LABELS) {
         errors.push(format!("{prefix}.ClientCrt"), e);
     }
-    if !(key_kept && w.client_key.is_empty()) {
-        if let Err(e) = pem(&w.client_key, KEY_LABELS) {
-            errors.push(format!("{prefix}.ClientKey"), e);
-        }
+    if !(key_kept && w.client_key.is_empty())
+        && let Err(e) = pem(&w.client_key, KEY_LABELS)
+    {
+        errors.push(format!("{prefix}.ClientKey"), e);
     }
     if let Err(e) = pem(&w.server_crt, CERT_LABELS) {
         errors.push(format!("{prefix}.ServerCrt"), e);
@@ -322,10 +322,10 @@ fn integration_create(i: Option<&pb::create_invoice_request::Integration>, error
 /// Every rule of CreateInvoice. Empty when the request is acceptable.
 pub fn create_invoice(req: &pb::CreateInvoiceRequest) -> Errors {
     let mut errors = Errors::default();
-    if req.is_private {
-        if let Err(e) = username(&req.user_name) {
-            errors.push("UserName", e);
-        }
+    if req.is_private
+        && let Err(e) = username(&req.user_name)
+    {
+        errors.push("UserName", e);
     }
     invoice_body(
         &mut errors,

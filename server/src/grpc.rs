@@ -246,10 +246,10 @@ impl TradeApi for Api {
                     _ = tx.closed() => break,
                     _ = &mut stopped => break,
                 };
-                if let Some(e) = next {
-                    if tx.send(Ok(e)).await.is_err() {
-                        break;
-                    }
+                if let Some(e) = next
+                    && tx.send(Ok(e)).await.is_err()
+                {
+                    break;
                 }
             }
         });

@@ -89,10 +89,10 @@ async fn run(args: Vec<String>) -> Result<(), String> {
                 None => Rates::default(),
             };
             let static_dir = flags.value("--static").map(PathBuf::from);
-            if let Some(dir) = &static_dir {
-                if !dir.join("index.html").is_file() {
-                    return Err(format!("--static {}: no index.html there (build the app first)", dir.display()));
-                }
+            if let Some(dir) = &static_dir
+                && !dir.join("index.html").is_file()
+            {
+                return Err(format!("--static {}: no index.html there (build the app first)", dir.display()));
             }
             let opts = ServeOptions {
                 listen,

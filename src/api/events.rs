@@ -215,10 +215,10 @@ async fn run(live: Live, settings: Settings, cancel: Arc<Cancel>) {
                 // Catch up with what happened while we were not listening.
                 let (s, c) = (settings.clone(), cancel.clone());
                 leptos::task::spawn_local(async move {
-                    if let Ok(fresh) = chat::all(&s).await {
-                        if !c.done.load(Ordering::Relaxed) {
-                            live.replace(fresh);
-                        }
+                    if let Ok(fresh) = chat::all(&s).await
+                        && !c.done.load(Ordering::Relaxed)
+                    {
+                        live.replace(fresh);
                     }
                 });
                 loop {

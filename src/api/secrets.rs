@@ -158,10 +158,10 @@ fn split_line(line: &str) -> (String, Vec<String>) {
                 if after.is_empty() {
                     return (text, Vec::new());
                 }
-                if let Some(tail) = after.strip_prefix(',') {
-                    if let Some(images) = guids(tail) {
-                        return (text, images);
-                    }
+                if let Some(tail) = after.strip_prefix(',')
+                    && let Some(images) = guids(tail)
+                {
+                    return (text, images);
                 }
                 break;
             }
@@ -169,12 +169,11 @@ fn split_line(line: &str) -> (String, Vec<String>) {
         }
         return (line.trim().to_string(), Vec::new());
     }
-    if let Some((text, tail)) = line.rsplit_once(',') {
-        if let Some(images) = guids(tail) {
-            if !text.trim().is_empty() {
-                return (text.trim().to_string(), images);
-            }
-        }
+    if let Some((text, tail)) = line.rsplit_once(',')
+        && let Some(images) = guids(tail)
+        && !text.trim().is_empty()
+    {
+        return (text.trim().to_string(), images);
     }
     (line.trim().to_string(), Vec::new())
 }

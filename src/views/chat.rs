@@ -234,17 +234,17 @@ pub fn ThreadView(thread: Thread) -> impl IntoView {
     // Read when shown: mark the messages seen while the page is visible.
     let visible = || web_sys::window().and_then(|w| w.document()).is_some_and(|d| !d.hidden());
     Effect::new(move |_| {
-        if let Some(c) = conv.get() {
-            if visible() {
-                live.mark_seen(&c);
-            }
+        if let Some(c) = conv.get()
+            && visible()
+        {
+            live.mark_seen(&c);
         }
     });
     let handle = window_event_listener(leptos::ev::visibilitychange, move |_| {
-        if visible() {
-            if let Some(c) = conv.get_untracked() {
-                live.mark_seen(&c);
-            }
+        if visible()
+            && let Some(c) = conv.get_untracked()
+        {
+            live.mark_seen(&c);
         }
     });
     on_cleanup(move || handle.remove());

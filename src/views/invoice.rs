@@ -67,10 +67,10 @@ fn Gallery(images: Vec<String>) -> impl IntoView {
     for id in images {
         let settings = app.settings.get_untracked();
         leptos::task::spawn_local(async move {
-            if let Ok(bytes) = api::images::get(&settings, &id, true).await {
-                if let Some(url) = crate::components::files::image_url(&bytes) {
-                    urls.update(|u| u.push((id, url)));
-                }
+            if let Ok(bytes) = api::images::get(&settings, &id, true).await
+                && let Some(url) = crate::components::files::image_url(&bytes)
+            {
+                urls.update(|u| u.push((id, url)));
             }
         });
     }

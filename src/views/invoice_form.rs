@@ -387,10 +387,10 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
                     return; // typed on
                 }
                 leptos::task::spawn_local(async move {
-                    if let Ok(found) = api::invoices::user_exists(&settings, &name).await {
-                        if check_gen.try_get_value() == Some(mine) {
-                            user_check.try_set(Some((name, found)));
-                        }
+                    if let Ok(found) = api::invoices::user_exists(&settings, &name).await
+                        && check_gen.try_get_value() == Some(mine)
+                    {
+                        user_check.try_set(Some((name, found)));
                     }
                 });
             },

@@ -179,10 +179,10 @@ impl Service {
         let hash = hash_token(token);
         // Recently seen tokens skip the database (and the once-a-minute activity write).
         let now = now_ms();
-        if let Some((caller, seen)) = self.sessions.lock().expect("sessions lock").get(&hash) {
-            if now - *seen < 60_000 {
-                return Ok(caller.clone());
-            }
+        if let Some((caller, seen)) = self.sessions.lock().expect("sessions lock").get(&hash)
+            && now - *seen < 60_000
+        {
+            return Ok(caller.clone());
         }
         let row = sqlx::query("SELECT id, username, last_online FROM users WHERE token_hash = ?")
             .bind(&hash)

@@ -105,7 +105,6 @@ async fn every_bad_request_names_its_field_and_changes_nothing() {
     let s = Server::start().await;
     let fx = fixture(&s).await;
     let (public_id, pricey, private_id, secret_id, payment) = (fx.public, fx.pricey, fx.private, fx.secret, fx.payment);
-    let buyer_id = s.ids.buyer.clone();
     let other_id = s.ids.other.clone();
     let unknown_guid = guid(77);
     use Code::{FailedPrecondition as FP, InvalidArgument as IA, NotFound as NF, PermissionDenied as PD};
