@@ -18,6 +18,7 @@ pub mod decimal;
 pub mod guid;
 pub mod json;
 pub mod limits;
+pub mod rpc;
 pub mod validate;
 
 /// Generated from `proto/trade_api.proto` (package `CoreSchema.V1`).
