@@ -5,6 +5,7 @@
 use super::{ApiError, Call};
 use crate::settings::Settings;
 use schet_api::pb::{self, conversation::Parent, get_conversations_by_id_request::Ids};
+use schet_api::rpc::rpcs;
 use schet_api::validate;
 
 /// Which conversation: one per (invoice, buyer), one per payment. Known before the
@@ -49,8 +50,7 @@ pub fn unread(c: &pb::Conversation, me: &str, seen: u64) -> usize {
 /// GetConversations: all of mine, latest first.
 pub async fn all(settings: &Settings) -> Result<Vec<pb::Conversation>, ApiError> {
     let mut call = Call::new(settings)?;
-    let request = call.request(())?;
-    Ok(call.client.get_conversations(request).await?.into_inner().conversations)
+    Ok(call.unary::<rpcs::GetConversations>(()).await?.conversations)
 }
 
 /// GetConversationsById: mine about one invoice (a seller: one per buyer).
@@ -65,8 +65,10 @@ pub async fn of_payment(settings: &Settings, payment_id: u64) -> Result<Vec<pb::
 
 async fn by(settings: &Settings, ids: Ids) -> Result<Vec<pb::Conversation>, ApiError> {
     let mut call = Call::new(settings)?;
-    let request = call.request(pb::GetConversationsByIdRequest { ids: Some(ids) })?;
-    Ok(call.client.get_conversations_by_id(request).await?.into_inner().conversations)
+    Ok(call
+        .unary::<rpcs::GetConversationsById>(pb::GetConversationsByIdRequest { ids: Some(ids) })
+        .await?
+        .conversations)
 }
 
 /// Sends a message in `thread` as user `me`: SendInvoiceMessage (a seller names the buyer
@@ -83,17 +85,15 @@ pub async fn send(
     let response = match thread {
         Thread::Invoice { invoice_id, buyer_id } => {
             let to_user_id = if buyer_id == me { String::new() } else { buyer_id.clone() };
-            let request =
-                call.request(pb::SendInvoiceMessageRequest { to_user_id, invoice_id: *invoice_id, text, image_ids })?;
-            call.client.send_invoice_message(request).await?
+            let request = pb::SendInvoiceMessageRequest { to_user_id, invoice_id: *invoice_id, text, image_ids };
+            call.unary::<rpcs::SendInvoiceMessage>(request).await?
         }
         Thread::Payment { payment_id } => {
-            let request =
-                call.request(pb::SendInvoicePaymentMessageRequest { payment_id: *payment_id, text, image_ids })?;
-            call.client.send_invoice_payment_message(request).await?
+            let request = pb::SendInvoicePaymentMessageRequest { payment_id: *payment_id, text, image_ids };
+            call.unary::<rpcs::SendInvoicePaymentMessage>(request).await?
         }
     };
-    Ok(response.into_inner())
+    Ok(response)
 }
 
 fn storage() -> Option<web_sys::Storage> {

@@ -5,10 +5,11 @@
 //!
 //! [`start`] (called once by `AppShell`) provides [`Live`] to every view.
 
-use super::{ApiError, Call, chat};
+use super::{ApiError, Call, Responses, chat};
 use crate::settings::{AppState, Settings};
 use leptos::prelude::*;
 use schet_api::pb::{self, event::EventType};
+use schet_api::rpc::rpcs;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -197,10 +198,9 @@ pub async fn sleep(d: Duration) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-async fn subscribe(settings: &Settings) -> Result<tonic::Streaming<pb::Event>, ApiError> {
+async fn subscribe(settings: &Settings) -> Result<Responses<rpcs::SubscribeNewEvents>, ApiError> {
     let mut call = Call::new(settings)?;
-    let request = call.request(())?;
-    Ok(call.client.subscribe_new_events(request).await?.into_inner())
+    Ok(call.server_streaming::<rpcs::SubscribeNewEvents>(()).await?)
 }
 
 /// Keeps the stream open until cancelled.

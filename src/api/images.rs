@@ -2,6 +2,7 @@
 
 use super::{ApiError, Call};
 use crate::settings::Settings;
+use schet_api::rpc::rpcs;
 use schet_api::{Guid, pb};
 
 /// A new random GUID from the browser's crypto generator.
@@ -16,14 +17,12 @@ pub fn new_guid() -> Guid {
 /// StoreImage: uploads `data` under `id`; returns the service's preview (PNG or JPEG bytes).
 pub async fn store(settings: &Settings, id: Guid, data: Vec<u8>) -> Result<Vec<u8>, ApiError> {
     let mut call = Call::new(settings)?;
-    let request = call.request(pb::StoreImageRequest { id: id.to_string(), data })?;
-    Ok(call.client.store_image(request).await?.into_inner().preview)
+    Ok(call.unary::<rpcs::StoreImage>(pb::StoreImageRequest { id: id.to_string(), data }).await?.preview)
 }
 
 /// GetImage: the preview (small) or the original bytes.
 pub async fn get(settings: &Settings, id: &str, preview: bool) -> Result<Vec<u8>, ApiError> {
     let mut call = Call::new(settings)?;
-    let request = call.request(pb::GetImageRequest { id: id.to_string(), is_preview: preview })?;
-    let image = call.client.get_image(request).await?.into_inner();
+    let image = call.unary::<rpcs::GetImage>(pb::GetImageRequest { id: id.to_string(), is_preview: preview }).await?;
     Ok(if preview { image.preview } else { image.original })
 }

@@ -11,11 +11,15 @@ pub mod merchant;
 pub mod payments;
 pub mod profile;
 pub mod secrets;
+mod wire;
 
 use crate::settings::Settings;
+use prost::Message;
 use schet_api::FieldError;
-use schet_api::pb::trade_api_client::TradeApiClient;
+use schet_api::rpc::Rpc;
+use std::marker::PhantomData;
 use tonic::Code;
+use tonic::codegen::http::uri::PathAndQuery;
 
 /// A failed call, as a person can act on it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -116,11 +120,10 @@ fn classify_transport(status: &tonic::Status, message: String) -> ApiError {
     }
 }
 
-pub type Client = TradeApiClient<tonic_web_wasm_client::Client>;
-
-/// A client for the settings' endpoint, and the request wrapper that adds the token.
+/// Calls to the settings' endpoint with its token: `call.unary::<rpcs::GetInvoiceById>(…)`.
+/// The call's type (generated from `proto/`) fixes its path, request and response.
 pub struct Call {
-    pub client: Client,
+    grpc: tonic::client::Grpc<tonic_web_wasm_client::Client>,
     token: String,
 }
 
@@ -129,17 +132,57 @@ impl Call {
         if settings.token.trim().is_empty() {
             return Err(ApiError::NoToken);
         }
-        let client = TradeApiClient::new(tonic_web_wasm_client::Client::new(settings.base_url()));
-        Ok(Call { client, token: settings.token.trim().to_string() })
+        let grpc = tonic::client::Grpc::new(tonic_web_wasm_client::Client::new(settings.base_url()));
+        Ok(Call { grpc, token: settings.token.trim().to_string() })
     }
 
     /// Wraps a message with `authorization: Bearer <token>`.
-    pub fn request<T>(&self, message: T) -> Result<tonic::Request<T>, ApiError> {
-        let mut request = tonic::Request::new(message);
+    fn request(&self, body: Vec<u8>) -> Result<tonic::Request<Vec<u8>>, ApiError> {
+        let mut request = tonic::Request::new(body);
         let value = format!("Bearer {}", self.token)
             .parse()
             .map_err(|_| ApiError::Unauthenticated("the token has characters a header cannot carry".into()))?;
         request.metadata_mut().insert("authorization", value);
         Ok(request)
+    }
+
+    /// One request, one response.
+    pub async fn unary<R: Rpc>(&mut self, message: R::Request) -> Result<R::Response, ApiError> {
+        let body = self.unary_bytes(R::PATH, message.encode_to_vec()).await?;
+        decode(&body)
+    }
+
+    async fn unary_bytes(&mut self, path: &'static str, body: Vec<u8>) -> Result<Vec<u8>, ApiError> {
+        let request = self.request(body)?;
+        Ok(self.grpc.unary(request, PathAndQuery::from_static(path), wire::BytesCodec).await?.into_inner())
+    }
+
+    /// One request, a stream of responses.
+    pub async fn server_streaming<R: Rpc>(&mut self, message: R::Request) -> Result<Responses<R>, ApiError> {
+        let request = self.request(message.encode_to_vec())?;
+        let path = PathAndQuery::from_static(R::PATH);
+        let stream = self.grpc.server_streaming(request, path, wire::BytesCodec).await?.into_inner();
+        Ok(Responses { stream, call: PhantomData })
+    }
+}
+
+/// A response the service sent that is not the contract's message: it is not our service.
+fn decode<M: Message + Default>(body: &[u8]) -> Result<M, ApiError> {
+    M::decode(body).map_err(|e| ApiError::WrongEndpoint(format!("the answer is not a TradeApi message: {e}")))
+}
+
+/// The messages of a server-streaming call, in order.
+pub struct Responses<R: Rpc> {
+    stream: tonic::Streaming<Vec<u8>>,
+    call: PhantomData<fn() -> R>,
+}
+
+impl<R: Rpc> Responses<R> {
+    /// The next message; `None` when the service ended the stream.
+    pub async fn message(&mut self) -> Result<Option<R::Response>, ApiError> {
+        match self.stream.message().await? {
+            Some(body) => decode(&body).map(Some),
+            None => Ok(None),
+        }
     }
 }

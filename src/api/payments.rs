@@ -3,12 +3,12 @@
 use super::{ApiError, Call};
 use crate::settings::Settings;
 use schet_api::pb;
+use schet_api::rpc::rpcs;
 
 /// PayInvoiceFromBalance (`pieces` is ignored by the service for private invoices).
 pub async fn pay(settings: &Settings, invoice_id: u64, pieces: u32) -> Result<pb::InvoicePayment, ApiError> {
     let mut call = Call::new(settings)?;
-    let request = call.request(pb::PayInvoiceFromBalanceRequest { invoice_id, pieces })?;
-    Ok(call.client.pay_invoice_from_balance(request).await?.into_inner())
+    Ok(call.unary::<rpcs::PayInvoiceFromBalance>(pb::PayInvoiceFromBalanceRequest { invoice_id, pieces }).await?)
 }
 
 /// GetInvoicePayments: a page of payments, newest first. `to_me`: Some(true) received,
@@ -21,19 +21,20 @@ pub async fn list(
     count: u32,
 ) -> Result<Vec<pb::InvoicePayment>, ApiError> {
     let mut call = Call::new(settings)?;
-    let request = call.request(pb::GetInvoicePaymentsRequest {
-        payment_id,
-        is_to_me: to_me.unwrap_or(false),
-        is_to_me_has_value: to_me.is_some(),
-        last_id,
-        count,
-    })?;
-    Ok(call.client.get_invoice_payments(request).await?.into_inner().payments)
+    Ok(call
+        .unary::<rpcs::GetInvoicePayments>(pb::GetInvoicePaymentsRequest {
+            payment_id,
+            is_to_me: to_me.unwrap_or(false),
+            is_to_me_has_value: to_me.is_some(),
+            last_id,
+            count,
+        })
+        .await?
+        .payments)
 }
 
 /// CancelInvoicePayment (the seller returns the money).
 pub async fn cancel(settings: &Settings, payment_id: u64) -> Result<pb::InvoicePayment, ApiError> {
     let mut call = Call::new(settings)?;
-    let request = call.request(pb::CancelInvoicePaymentRequest { payment_id })?;
-    Ok(call.client.cancel_invoice_payment(request).await?.into_inner())
+    Ok(call.unary::<rpcs::CancelInvoicePayment>(pb::CancelInvoicePaymentRequest { payment_id }).await?)
 }

@@ -7,6 +7,7 @@
 use super::{ApiError, Call};
 use crate::settings::Settings;
 use schet_api::pb::{self, invoice_secret::NullablePayment};
+use schet_api::rpc::rpcs;
 use schet_api::{Guid, validate};
 
 pub use schet_api::pb::change_invoice_secret_request::SecretOperations as Move;
@@ -51,8 +52,7 @@ pub async fn load(settings: &Settings, invoice_id: u64) -> Result<Secrets, ApiEr
 /// others get PermissionDenied (or NotFound for an invoice they cannot see).
 pub async fn list(settings: &Settings, invoice_id: u64, sold: bool) -> Result<Vec<pb::InvoiceSecret>, ApiError> {
     let mut call = Call::new(settings)?;
-    let request = call.request(pb::GetInvoiceSecretsRequest { invoice_id, is_sold: sold })?;
-    Ok(call.client.get_invoice_secrets(request).await?.into_inner().secrets)
+    Ok(call.unary::<rpcs::GetInvoiceSecrets>(pb::GetInvoiceSecretsRequest { invoice_id, is_sold: sold }).await?.secrets)
 }
 
 /// CreateInvoiceSecret at queue position `order` (1-based; 0 = last).
@@ -65,8 +65,11 @@ pub async fn create(
 ) -> Result<Secrets, ApiError> {
     check(&text, &images)?;
     let mut call = Call::new(settings)?;
-    let request = call.request(pb::CreateInvoiceSecretRequest { invoice_id, text, images, order })?;
-    Ok(Secrets::from_list(call.client.create_invoice_secret(request).await?.into_inner().secrets))
+    Ok(Secrets::from_list(
+        call.unary::<rpcs::CreateInvoiceSecret>(pb::CreateInvoiceSecretRequest { invoice_id, text, images, order })
+            .await?
+            .secrets,
+    ))
 }
 
 /// UpdateInvoiceSecret: new text and images; `order` non-zero also moves it there.
@@ -79,15 +82,24 @@ pub async fn update(
 ) -> Result<Secrets, ApiError> {
     check(&text, &images)?;
     let mut call = Call::new(settings)?;
-    let request = call.request(pb::UpdateInvoiceSecretRequest { secret_id, text, images, order })?;
-    Ok(Secrets::from_list(call.client.update_invoice_secret(request).await?.into_inner().secrets))
+    Ok(Secrets::from_list(
+        call.unary::<rpcs::UpdateInvoiceSecret>(pb::UpdateInvoiceSecretRequest { secret_id, text, images, order })
+            .await?
+            .secrets,
+    ))
 }
 
 /// ChangeInvoiceSecret: move up/down/top/bottom, or remove.
 pub async fn change(settings: &Settings, secret_id: u64, operation: Move) -> Result<Secrets, ApiError> {
     let mut call = Call::new(settings)?;
-    let request = call.request(pb::ChangeInvoiceSecretRequest { secret_id, operation: operation as i32 })?;
-    Ok(Secrets::from_list(call.client.change_invoice_secret(request).await?.into_inner().secrets))
+    Ok(Secrets::from_list(
+        call.unary::<rpcs::ChangeInvoiceSecret>(pb::ChangeInvoiceSecretRequest {
+            secret_id,
+            operation: operation as i32,
+        })
+        .await?
+        .secrets,
+    ))
 }
 
 /// The Order that puts `dragged` where `target` is now (dropping on a secret takes its
