@@ -94,6 +94,18 @@ fn mount_form(
     (host, handle)
 }
 
+/// The invoice page for `id`, as the user of `settings` sees it.
+fn mount_invoice_page(settings: Settings, id: u64) -> web_sys::HtmlElement {
+    let state = AppState::new(settings);
+    let host = new_host();
+    leptos::mount::mount_to(
+        host.clone(),
+        move || view! { <schet::AppShell state=state><Router><InvoiceView id=id /></Router></schet::AppShell> },
+    )
+    .forget();
+    host
+}
+
 async fn newest_of_seller() -> Option<pb::Invoice> {
     let req = pb::GetInvoicesRequest { is_owner: true, is_owner_has_value: true, count: 1, ..Default::default() };
     api::invoices::list(&seller(), req).await.ok()?.into_iter().next()
@@ -339,20 +351,13 @@ async fn editing_and_deleting_an_invoice() {
     .await;
     assert_eq!(api::invoices::get_by_id(&seller(), created.id).await.unwrap().pieces_max, 7);
 
-    let state = AppState::new(seller());
-    let id = created.id;
-    let host = new_host();
-    leptos::mount::mount_to(
-        host.clone(),
-        move || view! { <schet::AppShell state=state><Router><InvoiceView id=id /></Router></schet::AppShell> },
-    )
-    .forget();
+    let host = mount_invoice_page(seller(), created.id);
     wait_until("the owner's buttons", || text(&host).contains("Delete")).await;
     click_button(&host, "Delete");
     wait_until("the confirmation", || text(&host).contains("Delete this invoice?")).await;
     click_button(&host, "Confirm");
     wait_for_server("the deletion", || async {
-        api::invoices::get_by_id(&seller(), id)
+        api::invoices::get_by_id(&seller(), created.id)
             .await
             .is_ok_and(|i| i.status == pb::invoice::InvoiceStatus::Deleted as i32)
     })
@@ -424,14 +429,7 @@ async fn a_buyer_pays_for_pieces_and_sees_the_secrets() {
     )
     .await
     .unwrap();
-    let state = AppState::new(buyer());
-    let id = created.id;
-    let host = new_host();
-    leptos::mount::mount_to(
-        host.clone(),
-        move || view! { <schet::AppShell state=state><Router><InvoiceView id=id /></Router></schet::AppShell> },
-    )
-    .forget();
+    let host = mount_invoice_page(buyer(), created.id);
     wait_until("the buy box", || host.query_selector("#buy-pieces").unwrap().is_some()).await;
     type_into(&host, "buy-pieces", "2");
     click_button(&host, "Buy");
@@ -469,14 +467,7 @@ async fn a_sold_out_invoice_offers_no_pieces() {
     let row = schet::views::invoices::RowTexts::new(&sold, 0.0, "", schet::i18n::texts(Lang::En));
     assert_eq!((row.status, row.pieces.as_str()), ("Sold out", "—"));
 
-    let state = AppState::new(seller());
-    let id = created.id;
-    let host = new_host();
-    leptos::mount::mount_to(
-        host.clone(),
-        move || view! { <schet::AppShell state=state><Router><InvoiceView id=id /></Router></schet::AppShell> },
-    )
-    .forget();
+    let host = mount_invoice_page(seller(), created.id);
     wait_until("the invoice page", || text(&host).contains("last two")).await;
     let shown = text(&host);
     assert!(shown.contains("Sold out") && !shown.contains("1 – 0") && !shown.contains("1–0"), "{shown}");
