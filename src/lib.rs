@@ -9,6 +9,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod csv;
+pub mod drafts;
 pub mod format;
 pub mod i18n;
 pub mod settings;

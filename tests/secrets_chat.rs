@@ -280,6 +280,51 @@ async fn bulk_import_of_50_reports_a_failure_and_retries_without_duplicates() {
     assert!(find(host, ".bulk-run").unchecked_into::<web_sys::HtmlButtonElement>().disabled());
 }
 
+/// What the seller typed on the secrets page outlives the page: the new secret's text and a
+/// half-done bulk import (whose retry after the reload still sends only the rest).
+#[wasm_bindgen_test]
+async fn typed_secrets_and_a_half_done_import_survive_a_reload() {
+    use schet::views::secrets::{AddDraft, BulkDraft, add_draft_key, bulk_draft_key};
+    let invoice = new_invoice("Drafts", 5).await.id;
+    let page = mount(seller(), move || view! { <SecretsManager id=invoice /> });
+    let host = &page.host;
+    wait_until("the manager to load", || try_find(host, "#bulk-input").is_some()).await;
+    type_into(host, "#new-secret-text", "HALF-TYPED");
+    // Line 2 names an image the service does not have: the import stops there.
+    let missing = api::images::new_guid().to_string();
+    type_into(host, "#bulk-input", &format!("DRAFT-1\nDRAFT-2,{missing}\nDRAFT-3"));
+    click(host, ".bulk-preview");
+    wait_until("the preview", || host.query_selector_all(".bulk-table tbody tr").unwrap().length() == 3).await;
+    click(host, ".bulk-run");
+    wait_until("the failure report", || try_find(host, ".bulk-report").is_some()).await;
+    settle(host, invoice, &["DRAFT-1"]).await;
+    drop(page); // a reload
+
+    let page = mount(seller(), move || view! { <SecretsManager id=invoice /> });
+    let host = &page.host;
+    wait_until("the manager to load", || try_find(host, "#bulk-input").is_some()).await;
+    let typed = find(host, "#new-secret-text").unchecked_into::<web_sys::HtmlTextAreaElement>().value();
+    assert_eq!(typed, "HALF-TYPED");
+    let pasted = find(host, "#bulk-input").unchecked_into::<web_sys::HtmlTextAreaElement>().value();
+    assert!(pasted.starts_with("DRAFT-1\nDRAFT-2,"), "{pasted}");
+    wait_until("line 1 shown as created", || {
+        host.query_selector_all(".bulk-table tbody tr.ok").map(|rows| rows.length()).unwrap_or(0) == 1
+    })
+    .await;
+    // Fix line 2 and retry: lines 2 and 3 only.
+    type_into(host, "#bulk-input", "DRAFT-1\nDRAFT-2\nDRAFT-3");
+    click(host, ".bulk-preview");
+    wait_until("2 left", || text(&find(host, ".bulk-run")).contains("(2)")).await;
+    click(host, ".bulk-run");
+    wait_until("all created", || text(host).contains("Created 3 / 3")).await;
+    settle(host, invoice, &["DRAFT-1", "DRAFT-2", "DRAFT-3"]).await;
+    assert_eq!(schet::drafts::load::<BulkDraft>(&bulk_draft_key(invoice)), None, "done: no draft left");
+
+    click(host, ".add-secret-button");
+    settle(host, invoice, &["DRAFT-1", "DRAFT-2", "DRAFT-3", "HALF-TYPED"]).await;
+    assert_eq!(schet::drafts::load::<AddDraft>(&add_draft_key(invoice)), None, "added: no draft left");
+}
+
 #[wasm_bindgen_test]
 async fn a_purchase_moves_the_first_secret_to_sold() {
     let invoice = new_invoice("Sold secrets", 2).await.id;

@@ -8,6 +8,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::{ErrorView, ImagePicker, files};
+use crate::drafts;
 use crate::i18n::Texts;
 use crate::settings::{tr, use_app, use_texts};
 use leptos::prelude::*;
@@ -226,10 +227,6 @@ impl InvoiceForm {
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 fn draft_key(id: Option<u64>) -> String {
     match id {
         Some(id) => format!("schet.draft.invoice.{id}"),
@@ -239,23 +236,15 @@ fn draft_key(id: Option<u64>) -> String {
 
 /// The saved draft, if any.
 pub fn load_draft(id: Option<u64>) -> Option<InvoiceForm> {
-    let hex = storage()?.get_item(&draft_key(id)).ok()??;
-    let bytes: Option<Vec<u8>> =
-        (0..hex.len()).step_by(2).map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok())).collect();
-    InvoiceForm::decode(&bytes?[..]).ok()
+    drafts::load(&draft_key(id))
 }
 
 pub fn save_draft(id: Option<u64>, form: &InvoiceForm) {
-    let hex: String = form.encode_to_vec().iter().map(|b| format!("{b:02x}")).collect();
-    if let Some(s) = storage() {
-        let _ = s.set_item(&draft_key(id), &hex);
-    }
+    drafts::save(&draft_key(id), form);
 }
 
 pub fn clear_draft(id: Option<u64>) {
-    if let Some(s) = storage() {
-        let _ = s.remove_item(&draft_key(id));
-    }
+    drafts::clear(&draft_key(id));
 }
 
 /// `/invoices/new`

@@ -5,6 +5,7 @@
 use crate::api::secrets::{self as api_secrets, BulkLine, Move, Secrets};
 use crate::api::{ApiError, events::use_live};
 use crate::components::{ErrorView, ImagePicker, thumbs::Thumbs};
+use crate::drafts;
 use crate::i18n::Texts;
 use crate::settings::{use_app, use_texts};
 use leptos::prelude::*;
@@ -468,13 +469,62 @@ fn EditSecret(ctx: Ctx, secret: pb::InvoiceSecret) -> impl IntoView {
 }
 
 /// Adding one secret: text, images, position (empty: last).
+/// The "add a secret" form as typed (a draft, see [`drafts`]).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct AddDraft {
+    #[prost(string, tag = "1")]
+    pub text: String,
+    #[prost(string, repeated, tag = "2")]
+    pub images: Vec<String>,
+    #[prost(string, tag = "3")]
+    pub position: String,
+}
+
+pub fn add_draft_key(invoice: u64) -> String {
+    format!("schet.draft.secret.{invoice}")
+}
+
+/// A bulk import in progress (a draft): the pasted text and what was already created from it,
+/// so that after a reload a retry still sends only the rest.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct BulkDraft {
+    #[prost(string, tag = "1")]
+    pub text: String,
+    #[prost(message, repeated, tag = "2")]
+    pub created: Vec<CreatedLine>,
+    /// 1 + the index of the line whose create got no answer (0: none).
+    #[prost(uint32, tag = "3")]
+    pub unanswered: u32,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct CreatedLine {
+    #[prost(uint32, tag = "1")]
+    pub line: u32,
+    #[prost(string, tag = "2")]
+    pub text: String,
+    #[prost(string, repeated, tag = "3")]
+    pub images: Vec<String>,
+}
+
+pub fn bulk_draft_key(invoice: u64) -> String {
+    format!("schet.draft.bulk.{invoice}")
+}
+
 #[component]
 fn AddSecret(ctx: Ctx) -> impl IntoView {
     let t = use_texts();
-    let text = RwSignal::new(String::new());
-    let images = RwSignal::new(Vec::<String>::new());
-    let position = RwSignal::new(String::new());
+    let key = add_draft_key(ctx.invoice);
+    let draft: AddDraft = drafts::load(&key).unwrap_or_default();
+    let text = RwSignal::new(draft.text);
+    let images = RwSignal::new(draft.images);
+    let position = RwSignal::new(draft.position);
     let picker = RwSignal::new(0u32);
+    // Kept while typing; emptied (so removed) once the secret was created.
+    Effect::new(move |_| {
+        let draft = AddDraft { text: text.get(), images: images.get(), position: position.get() };
+        drafts::save(&key, &draft);
+    });
     let parsed = move || {
         position.with(|p| if p.trim().is_empty() { Some(0) } else { p.trim().parse::<u32>().ok().filter(|n| *n > 0) })
     };
@@ -540,14 +590,34 @@ enum LineState {
 fn BulkImport(ctx: Ctx) -> impl IntoView {
     let app = use_app();
     let t = use_texts();
-    let input = RwSignal::new(String::new());
+    let key = StoredValue::new(bulk_draft_key(ctx.invoice));
+    let draft: BulkDraft = key.with_value(|k| drafts::load(k)).unwrap_or_default();
+    let restored = !draft.text.trim().is_empty();
+    let input = RwSignal::new(draft.text);
     let lines = RwSignal::new(Vec::<(BulkLine, LineState)>::new());
     // (line number, text, images) of the lines created so far: never sent again.
-    let created = StoredValue::new(Vec::<(usize, String, Vec<String>)>::new());
+    let created =
+        StoredValue::new(draft.created.into_iter().map(|c| (c.line as usize, c.text, c.images)).collect::<Vec<_>>());
     // Secret ids that existed before or were created by this import.
     let known = StoredValue::new(HashSet::<u64>::new());
     let running = RwSignal::new(false);
-    let ambiguous = StoredValue::new(None::<usize>);
+    let ambiguous = StoredValue::new(draft.unanswered.checked_sub(1).map(|i| i as usize));
+    let save_draft = move || {
+        let draft = BulkDraft {
+            text: input.get_untracked(),
+            created: created.with_value(|c| {
+                c.iter()
+                    .map(|(line, text, images)| CreatedLine {
+                        line: *line as u32,
+                        text: text.clone(),
+                        images: images.clone(),
+                    })
+                    .collect()
+            }),
+            unanswered: ambiguous.get_value().map_or(0, |i| i as u32 + 1),
+        };
+        key.with_value(|k| drafts::save(k, &draft));
+    };
     let preview = move || {
         let parsed = api_secrets::parse_bulk(&input.get_untracked());
         let done = created.get_value();
@@ -567,6 +637,9 @@ fn BulkImport(ctx: Ctx) -> impl IntoView {
                 .collect(),
         );
     };
+    if restored {
+        preview();
+    }
     let set_state = move |i: usize, s: LineState| lines.update(|l| l[i].1 = s);
     let import = move |_| {
         if running.get_untracked() {
@@ -594,6 +667,7 @@ fn BulkImport(ctx: Ctx) -> impl IntoView {
                             set_state(i, LineState::Created);
                         }
                         ambiguous.set_value(None);
+                        save_draft();
                     }
                     known.update_value(|k| k.extend(ids(&now)));
                     ctx.data.set(Some(Ok(now)));
@@ -619,6 +693,7 @@ fn BulkImport(ctx: Ctx) -> impl IntoView {
                         known.update_value(|k| k.extend(ids(&list)));
                         created.update_value(|c| c.push((line.line, line.text, line.images)));
                         set_state(i, LineState::Created);
+                        save_draft();
                         ctx.data.set(Some(Ok(list)));
                     }
                     Err(e) => {
@@ -626,9 +701,15 @@ fn BulkImport(ctx: Ctx) -> impl IntoView {
                             ambiguous.set_value(Some(i));
                         }
                         set_state(i, LineState::Failed(e.detail()));
+                        save_draft();
                         break;
                     }
                 }
+            }
+            // Every line is in: nothing left to keep.
+            if lines.with_untracked(|l| l.iter().all(|(_, s)| matches!(s, LineState::Created | LineState::Invalid(_))))
+            {
+                key.with_value(|k| drafts::clear(k));
             }
             running.set(false);
         });
@@ -643,13 +724,16 @@ fn BulkImport(ctx: Ctx) -> impl IntoView {
         })
     };
     view! {
-        <details class="bulk-import">
+        <details class="bulk-import" open=restored>
             <summary>{move || t.get().chat.bulk_title}</summary>
             <div class="form-grid">
                 <div class="field">
                     <label for="bulk-input">{move || t.get().chat.bulk_label}</label>
                     <textarea id="bulk-input" rows="6" class="mono" aria-describedby="bulk-hint" prop:value=move || input.get()
-                        on:input=move |ev| input.set(event_target_value(&ev))></textarea>
+                        on:input=move |ev| {
+                            input.set(event_target_value(&ev));
+                            save_draft();
+                        }></textarea>
                     <span id="bulk-hint" class="muted small">{move || t.get().chat.bulk_hint}</span>
                 </div>
                 <div class="row">
