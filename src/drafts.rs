@@ -2,7 +2,20 @@
 //! request loses it. A draft is a protobuf message stored as hex (a few bytes per field);
 //! each form restores its draft when it opens and clears it once the service accepted it.
 
+use crate::settings::Settings;
 use prost::Message;
+
+/// The storage key of draft `what` for the logged-in user: drafts are per service and
+/// login, so a second person on the same browser never gets the first one's typing (an
+/// invoice draft can hold secrets). The key holds a 64-bit FNV-1a hash, never the token.
+pub fn key(settings: &Settings, what: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in settings.base_url().bytes().chain([0]).chain(settings.token.trim().bytes()) {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("schet.draft.{hash:016x}.{what}")
+}
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()

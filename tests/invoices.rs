@@ -78,8 +78,9 @@ fn error_shown(host: &web_sys::HtmlElement, id: &str) -> Option<String> {
 }
 
 fn clear_drafts() {
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    storage.remove_item("schet.draft.invoice.new").unwrap();
+    for user in [seller(), buyer()] {
+        schet::views::invoice_form::clear_draft(&user, None);
+    }
 }
 
 fn mount_form(
@@ -137,7 +138,7 @@ async fn a_public_invoice_made_with_the_form() {
     assert_eq!((inv.pieces_min, inv.pieces_max, inv.limit_liquidity), (1, 4, true));
     assert_eq!(inv.ttl_minutes, 120);
     assert_eq!(inv.secrets_count, 2);
-    assert!(schet::views::invoice_form::load_draft(None).is_none(), "the draft is cleared on success");
+    assert!(schet::views::invoice_form::load_draft(&seller(), None).is_none(), "the draft is cleared on success");
 }
 
 #[wasm_bindgen_test]
@@ -242,12 +243,20 @@ async fn a_draft_survives_unmounting_and_mounting_again() {
     let (host, handle) = mount_form(seller(), None);
     type_into(&host, "invoice-comment", "half-written offer");
     type_into(&host, "invoice-price", "0.0042");
-    let saved = schet::views::invoice_form::load_draft(None).expect("saved while typing");
+    let saved = schet::views::invoice_form::load_draft(&seller(), None).expect("saved while typing");
     assert_eq!((saved.comment.as_str(), saved.price.as_str()), ("half-written offer", "0.0042"));
     drop(handle); // the app goes away (a reload, a crash, a closed tab)
-    let saved = schet::views::invoice_form::load_draft(None).expect("still there");
+    let saved = schet::views::invoice_form::load_draft(&seller(), None).expect("still there");
     assert_eq!((saved.comment.as_str(), saved.price.as_str()), ("half-written offer", "0.0042"), "after unmount");
     host.remove();
+    // Someone else logged in on this browser starts from a blank form.
+    let (other, other_handle) = mount_form(buyer(), None);
+    wait_until("the form", || other.query_selector("#invoice-comment").unwrap().is_some()).await;
+    let comment = by_id(&other, "invoice-comment").unchecked_into::<web_sys::HtmlTextAreaElement>().value();
+    assert_eq!(comment, "", "another user's draft is not shown");
+    assert!(!text(&other).contains("Your unsent draft was restored."));
+    drop(other_handle);
+    other.remove();
     let (host, _handle) = mount_form(seller(), None);
     wait_until("the restored draft", || text(&host).contains("Your unsent draft was restored.")).await;
     let values = || {
@@ -258,7 +267,7 @@ async fn a_draft_survives_unmounting_and_mounting_again() {
     wait_until("the typed values back in the fields", || values() == ("half-written offer".into(), "0.0042".into()))
         .await;
     click_button(&host, "Discard draft");
-    assert!(schet::views::invoice_form::load_draft(None).is_none());
+    assert!(schet::views::invoice_form::load_draft(&seller(), None).is_none());
 }
 
 #[wasm_bindgen_test]
@@ -390,7 +399,7 @@ async fn an_attached_image_is_uploaded_and_shown_as_a_thumbnail() {
     input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
     wait_until("the thumbnail", || host.query_selector(".thumbs img").unwrap().is_some()).await;
     wait_until("the upload to finish", || !text(&host).contains("Uploading")).await;
-    let draft = schet::views::invoice_form::load_draft(None).expect("a draft with the image");
+    let draft = schet::views::invoice_form::load_draft(&seller(), None).expect("a draft with the image");
     assert_eq!(draft.images.len(), 1);
     let stored = api::images::get(&seller(), &draft.images[0], false).await.unwrap();
     assert_eq!(stored, bytes, "the service has the original bytes");

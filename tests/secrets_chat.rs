@@ -318,11 +318,11 @@ async fn typed_secrets_and_a_half_done_import_survive_a_reload() {
     click(host, ".bulk-run");
     wait_until("all created", || text(host).contains("Created 3 / 3")).await;
     settle(host, invoice, &["DRAFT-1", "DRAFT-2", "DRAFT-3"]).await;
-    assert_eq!(schet::drafts::load::<BulkDraft>(&bulk_draft_key(invoice)), None, "done: no draft left");
+    assert_eq!(schet::drafts::load::<BulkDraft>(&bulk_draft_key(&seller(), invoice)), None, "done: no draft left");
 
     click(host, ".add-secret-button");
     settle(host, invoice, &["DRAFT-1", "DRAFT-2", "DRAFT-3", "HALF-TYPED"]).await;
-    assert_eq!(schet::drafts::load::<AddDraft>(&add_draft_key(invoice)), None, "added: no draft left");
+    assert_eq!(schet::drafts::load::<AddDraft>(&add_draft_key(&seller(), invoice)), None, "added: no draft left");
 }
 
 #[wasm_bindgen_test]

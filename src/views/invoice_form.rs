@@ -10,7 +10,7 @@ use crate::api::{self, ApiError};
 use crate::components::{ErrorView, ImagePicker, files};
 use crate::drafts;
 use crate::i18n::Texts;
-use crate::settings::{tr, use_app, use_texts};
+use crate::settings::{Settings, tr, use_app, use_texts};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use prost::Message;
@@ -227,24 +227,20 @@ impl InvoiceForm {
     }
 }
 
-fn draft_key(id: Option<u64>) -> String {
+fn draft_key(settings: &Settings, id: Option<u64>) -> String {
     match id {
-        Some(id) => format!("schet.draft.invoice.{id}"),
-        None => "schet.draft.invoice.new".into(),
+        Some(id) => drafts::key(settings, &format!("invoice.{id}")),
+        None => drafts::key(settings, "invoice.new"),
     }
 }
 
-/// The saved draft, if any.
-pub fn load_draft(id: Option<u64>) -> Option<InvoiceForm> {
-    drafts::load(&draft_key(id))
+/// The saved draft of this user, if any.
+pub fn load_draft(settings: &Settings, id: Option<u64>) -> Option<InvoiceForm> {
+    drafts::load(&draft_key(settings, id))
 }
 
-pub fn save_draft(id: Option<u64>, form: &InvoiceForm) {
-    drafts::save(&draft_key(id), form);
-}
-
-pub fn clear_draft(id: Option<u64>) {
-    drafts::clear(&draft_key(id));
+pub fn clear_draft(settings: &Settings, id: Option<u64>) {
+    drafts::clear(&draft_key(settings, id));
 }
 
 /// `/invoices/new`
@@ -287,7 +283,8 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
     let key_stored = invoice.as_ref().is_some_and(
         |i| matches!(&i.integration, Some(pb::invoice::Integration::Webhook(w)) if !w.client_key.is_empty()),
     );
-    let draft = load_draft(editing);
+    let draft_at = StoredValue::new(draft_key(&app.settings.get_untracked(), editing));
+    let draft = draft_at.with_value(|k| drafts::load::<InvoiceForm>(k));
     let restored = RwSignal::new(draft.is_some());
     let start =
         draft.unwrap_or_else(|| invoice.as_ref().map(InvoiceForm::from_invoice).unwrap_or_else(InvoiceForm::blank));
@@ -305,7 +302,7 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
         let list = images.get();
         if first.is_some() {
             form.update(|f| f.images = list);
-            form.with_untracked(|f| save_draft(editing, f));
+            form.with_untracked(|f| draft_at.with_value(|k| drafts::save(k, f)));
         }
     });
     let errors = Memo::new(move |_| {
@@ -351,7 +348,7 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
         touch(key);
         server_error.set(None);
         form.update(|form| f(form));
-        form.with_untracked(|f| save_draft(editing, f));
+        form.with_untracked(|f| draft_at.with_value(|k| drafts::save(k, f)));
     };
 
     // Live checks: does the buyer exist; the rate variables.
@@ -408,7 +405,7 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
             saving.set(false);
             match result {
                 Ok(inv) => {
-                    clear_draft(editing);
+                    draft_at.with_value(|k| drafts::clear(k));
                     client_key.set(String::new());
                     navigate(&format!("/invoice/{}", inv.id), Default::default());
                 }
@@ -418,7 +415,7 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
         });
     };
     let discard = move |_| {
-        clear_draft(editing);
+        draft_at.with_value(|k| drafts::clear(k));
         restored.set(false);
         let fresh = invoice.as_ref().map(InvoiceForm::from_invoice).unwrap_or_else(InvoiceForm::blank);
         images.set(fresh.images.clone());

@@ -7,7 +7,7 @@ use crate::api::{ApiError, events::use_live};
 use crate::components::{ErrorView, ImagePicker, thumbs::Thumbs};
 use crate::drafts;
 use crate::i18n::Texts;
-use crate::settings::{use_app, use_texts};
+use crate::settings::{Settings, use_app, use_texts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use schet_api::pb;
@@ -480,8 +480,8 @@ pub struct AddDraft {
     pub position: String,
 }
 
-pub fn add_draft_key(invoice: u64) -> String {
-    format!("schet.draft.secret.{invoice}")
+pub fn add_draft_key(settings: &Settings, invoice: u64) -> String {
+    drafts::key(settings, &format!("secret.{invoice}"))
 }
 
 /// A bulk import in progress (a draft): the pasted text and what was already created from it,
@@ -507,14 +507,14 @@ pub struct CreatedLine {
     pub images: Vec<String>,
 }
 
-pub fn bulk_draft_key(invoice: u64) -> String {
-    format!("schet.draft.bulk.{invoice}")
+pub fn bulk_draft_key(settings: &Settings, invoice: u64) -> String {
+    drafts::key(settings, &format!("bulk.{invoice}"))
 }
 
 #[component]
 fn AddSecret(ctx: Ctx) -> impl IntoView {
     let t = use_texts();
-    let key = add_draft_key(ctx.invoice);
+    let key = add_draft_key(&use_app().settings.get_untracked(), ctx.invoice);
     let draft: AddDraft = drafts::load(&key).unwrap_or_default();
     let text = RwSignal::new(draft.text);
     let images = RwSignal::new(draft.images);
@@ -590,7 +590,7 @@ enum LineState {
 fn BulkImport(ctx: Ctx) -> impl IntoView {
     let app = use_app();
     let t = use_texts();
-    let key = StoredValue::new(bulk_draft_key(ctx.invoice));
+    let key = StoredValue::new(bulk_draft_key(&app.settings.get_untracked(), ctx.invoice));
     let draft: BulkDraft = key.with_value(|k| drafts::load(k)).unwrap_or_default();
     let restored = !draft.text.trim().is_empty();
     let input = RwSignal::new(draft.text);
