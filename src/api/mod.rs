@@ -136,7 +136,7 @@ impl Call {
         Ok(Call { grpc, token: settings.token.trim().to_string() })
     }
 
-    /// Wraps a message with `authorization: Bearer <token>`.
+    /// Wraps an encoded message with `authorization: Bearer <token>`.
     fn request(&self, body: Vec<u8>) -> Result<tonic::Request<Vec<u8>>, ApiError> {
         let mut request = tonic::Request::new(body);
         let value = format!("Bearer {}", self.token)
@@ -144,6 +144,11 @@ impl Call {
             .map_err(|_| ApiError::Unauthenticated("the token has characters a header cannot carry".into()))?;
         request.metadata_mut().insert("authorization", value);
         Ok(request)
+    }
+
+    /// The transport's go-ahead (tower's contract; the browser client is always ready).
+    async fn ready(&mut self) -> Result<(), ApiError> {
+        self.grpc.ready().await.map_err(|e| ApiError::Unavailable(e.to_string()))
     }
 
     /// One request, one response.
@@ -154,6 +159,7 @@ impl Call {
 
     async fn unary_bytes(&mut self, path: &'static str, body: Vec<u8>) -> Result<Vec<u8>, ApiError> {
         let request = self.request(body)?;
+        self.ready().await?;
         Ok(self.grpc.unary(request, PathAndQuery::from_static(path), wire::BytesCodec).await?.into_inner())
     }
 
@@ -161,6 +167,7 @@ impl Call {
     pub async fn server_streaming<R: Rpc>(&mut self, message: R::Request) -> Result<Responses<R>, ApiError> {
         let request = self.request(message.encode_to_vec())?;
         let path = PathAndQuery::from_static(R::PATH);
+        self.ready().await?;
         let stream = self.grpc.server_streaming(request, path, wire::BytesCodec).await?.into_inner();
         Ok(Responses { stream, call: PhantomData })
     }
