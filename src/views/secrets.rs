@@ -468,7 +468,6 @@ fn EditSecret(ctx: Ctx, secret: pb::InvoiceSecret) -> impl IntoView {
     }
 }
 
-/// Adding one secret: text, images, position (empty: last).
 /// The "add a secret" form as typed (a draft, see [`drafts`]).
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct AddDraft {
@@ -507,10 +506,21 @@ pub struct CreatedLine {
     pub images: Vec<String>,
 }
 
+impl CreatedLine {
+    fn of(line: &BulkLine) -> CreatedLine {
+        CreatedLine { line: line.line as u32, text: line.text.clone(), images: line.images.clone() }
+    }
+
+    fn is(&self, line: &BulkLine) -> bool {
+        self.line as usize == line.line && self.text == line.text && self.images == line.images
+    }
+}
+
 pub fn bulk_draft_key(settings: &Settings, invoice: u64) -> String {
     drafts::key(settings, &format!("bulk.{invoice}"))
 }
 
+/// Adding one secret: text, images, position (empty: last).
 #[component]
 fn AddSecret(ctx: Ctx) -> impl IntoView {
     let t = use_texts();
@@ -595,9 +605,8 @@ fn BulkImport(ctx: Ctx) -> impl IntoView {
     let restored = !draft.text.trim().is_empty();
     let input = RwSignal::new(draft.text);
     let lines = RwSignal::new(Vec::<(BulkLine, LineState)>::new());
-    // (line number, text, images) of the lines created so far: never sent again.
-    let created =
-        StoredValue::new(draft.created.into_iter().map(|c| (c.line as usize, c.text, c.images)).collect::<Vec<_>>());
+    // The lines created so far: never sent again.
+    let created = StoredValue::new(draft.created);
     // Secret ids that existed before or were created by this import.
     let known = StoredValue::new(HashSet::<u64>::new());
     let running = RwSignal::new(false);
@@ -605,15 +614,7 @@ fn BulkImport(ctx: Ctx) -> impl IntoView {
     let save_draft = move || {
         let draft = BulkDraft {
             text: input.get_untracked(),
-            created: created.with_value(|c| {
-                c.iter()
-                    .map(|(line, text, images)| CreatedLine {
-                        line: *line as u32,
-                        text: text.clone(),
-                        images: images.clone(),
-                    })
-                    .collect()
-            }),
+            created: created.get_value(),
             unanswered: ambiguous.get_value().map_or(0, |i| i as u32 + 1),
         };
         key.with_value(|k| drafts::save(k, &draft));
@@ -625,7 +626,7 @@ fn BulkImport(ctx: Ctx) -> impl IntoView {
             parsed
                 .into_iter()
                 .map(|l| {
-                    let state = if done.iter().any(|(n, s, i)| *n == l.line && *s == l.text && *i == l.images) {
+                    let state = if done.iter().any(|c| c.is(&l)) {
                         LineState::Created
                     } else if let Some(e) = &l.error {
                         LineState::Invalid(e.clone())
@@ -663,7 +664,7 @@ fn BulkImport(ctx: Ctx) -> impl IntoView {
                             known.update_value(|k| {
                                 k.insert(s.id);
                             });
-                            created.update_value(|c| c.push((line.line, line.text.clone(), line.images.clone())));
+                            created.update_value(|c| c.push(CreatedLine::of(&line)));
                             set_state(i, LineState::Created);
                         }
                         ambiguous.set_value(None);
@@ -691,7 +692,7 @@ fn BulkImport(ctx: Ctx) -> impl IntoView {
                 match api_secrets::create(&settings, invoice, line.text.clone(), line.images.clone(), 0).await {
                     Ok(list) => {
                         known.update_value(|k| k.extend(ids(&list)));
-                        created.update_value(|c| c.push((line.line, line.text, line.images)));
+                        created.update_value(|c| c.push(CreatedLine::of(&line)));
                         set_state(i, LineState::Created);
                         save_draft();
                         ctx.data.set(Some(Ok(list)));
