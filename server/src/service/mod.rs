@@ -57,6 +57,41 @@ pub struct Caller {
     pub username: String,
 }
 
+/// Who reads: a logged-in user, or a guest (a call without any `authorization` metadata),
+/// who sees public invoices, their images and the rate variables, and nothing else.
+#[derive(Debug, Clone, Copy)]
+pub enum Viewer<'a> {
+    Guest,
+    User(&'a Caller),
+}
+
+impl<'a> From<&'a Caller> for Viewer<'a> {
+    fn from(caller: &'a Caller) -> Self {
+        Viewer::User(caller)
+    }
+}
+
+impl<'a> From<Option<&'a Caller>> for Viewer<'a> {
+    fn from(caller: Option<&'a Caller>) -> Self {
+        caller.map_or(Viewer::Guest, Viewer::User)
+    }
+}
+
+impl Viewer<'_> {
+    /// The user's id; None for a guest (binds as SQL NULL, which equals nothing).
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Viewer::Guest => None,
+            Viewer::User(c) => Some(c.id.as_str()),
+        }
+    }
+
+    /// True when this viewer is the user `id`.
+    pub fn is(&self, id: &str) -> bool {
+        self.user_id() == Some(id)
+    }
+}
+
 /// Fee for issuing a private invoice: this share of its BTC amount.
 pub(crate) const PRIVATE_FEE_RATE: Decimal = Decimal::from_parts(5, 0, 0, false, 3); // 0.005
 

@@ -272,7 +272,7 @@ impl Service {
         }
         let invoice_id: i64 = row.try_get("invoice_id")?;
         let invoice_row = load_row(conn, invoice_id).await?.ok_or_else(|| not_found(invoice_id as u64))?;
-        let invoice = self.invoice_from_row(&invoice_row, caller)?;
+        let mut invoice = self.invoice_from_row(&invoice_row, caller)?;
         let secrets = sqlx::query("SELECT * FROM invoice_secrets WHERE payment_id = ? ORDER BY id")
             .bind(id)
             .fetch_all(&mut *conn)
@@ -280,11 +280,15 @@ impl Service {
             .iter()
             .map(secret_from_row)
             .collect::<Result<Vec<_>>>()?;
-        // The redirect URL travels with the delivered goods.
+        // The redirect URL travels with the delivered goods: the buyer sees it in their
+        // payment (the invoice alone shows it to its owner only).
         let redirect = match &invoice.integration {
-            Some(pb::invoice::Integration::Redirect(url)) => url.clone(),
+            Some(pb::invoice::Integration::Redirect(_)) => invoice_row.try_get::<String, _>("redirect_url")?,
             _ => String::new(),
         };
+        if caller.id == buyer && !redirect.is_empty() {
+            invoice.integration = Some(pb::invoice::Integration::Redirect(redirect.clone()));
+        }
         let secrets = secrets.into_iter().map(|mut s| {
             if s.url.is_empty() {
                 s.url = redirect.clone();

@@ -236,3 +236,22 @@ fn base64_decode(text: &str) -> Vec<u8> {
     }
     out
 }
+
+#[tokio::test]
+async fn a_guest_reads_a_public_invoice_as_a_browser_sends_it_without_a_token() {
+    let s = Server::start().await;
+    let mut c = s.client().await;
+    let public_id = c.create_invoice(req(public("shared link"), SELLER)).await.unwrap().into_inner().id;
+    let private_id = c.create_invoice(req(private_to("buyer"), SELLER)).await.unwrap().into_inner().id;
+    let path = "/CoreSchema.V1.TradeApi/GetInvoiceById";
+    let origin = ("origin", "http://app.example");
+    let r = http(&s, "POST", path, &[WEB, origin], &frame(&pb::GetInvoiceByIdRequest { invoice_id: public_id })).await;
+    let frames = r.frames();
+    let got = pb::GetInvoicesResponse::decode(&frames[0].1[..]).unwrap();
+    assert_eq!(got.invoices[0].comment, "shared link");
+    let hidden =
+        http(&s, "POST", path, &[WEB, origin], &frame(&pb::GetInvoiceByIdRequest { invoice_id: private_id })).await;
+    assert_eq!(hidden.header("grpc-status"), Some("5"), "NOT_FOUND, as for a missing invoice");
+    let profile = http(&s, "POST", "/CoreSchema.V1.TradeApi/GetMyProfile", &[WEB, origin], &frame(&())).await;
+    assert_eq!(profile.header("grpc-status"), Some("16"), "everything else needs a login");
+}
