@@ -1,6 +1,8 @@
 //! Calendar dates as day numbers (days since 1970-01-01, proleptic Gregorian, UTC), and the
-//! `dd.mm.yyyy` form the merchant API uses. Shared by the server and the browser so both
-//! accept exactly the same dates.
+//! merchant API's two forms: `dd.mm.yyyy` days and `YYYY-MM-DD HH:MM:SS.ffffff` times.
+//! Shared by the server and the browser so both accept exactly the same dates.
+
+const DAY_MS: i64 = 86_400_000;
 
 /// Days since 1970-01-01 of a date.
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -57,6 +59,46 @@ pub fn format_date(day: i64) -> String {
     format!("{d:02}.{m:02}.{y:04}")
 }
 
+/// Unix milliseconds → `YYYY-MM-DD HH:MM:SS.ffffff` (UTC), as the merchant API writes times.
+pub fn format_time(ms: i64) -> String {
+    let (y, mo, d) = civil_from_days(ms.div_euclid(DAY_MS));
+    let in_day = ms.rem_euclid(DAY_MS);
+    let (h, mi, s, milli) = (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60, in_day % 1000);
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{:06}", milli * 1000)
+}
+
+/// `YYYY-MM-DD HH:MM:SS` with an optional fraction of a second (UTC) → Unix milliseconds
+/// (the fraction is cut to milliseconds); the inverse of [`format_time`].
+pub fn parse_time(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if !text.is_ascii()
+        || b.len() < 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b' '
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        b[r].iter().try_fold(0i64, |n, c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')))
+    };
+    let day = parse_date(&format!("{}.{}.{}", &text[8..10], &text[5..7], &text[..4]))?;
+    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    let milli = match &b[19..] {
+        [] => 0,
+        [b'.', digits @ ..] if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) => {
+            digits.iter().take(3).chain(std::iter::repeat(&b'0')).take(3).fold(0, |n, c| n * 10 + i64::from(c - b'0'))
+        }
+        _ => return None,
+    };
+    Some(day * DAY_MS + h * 3_600_000 + mi * 60_000 + s * 1000 + milli)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,7 +125,30 @@ mod tests {
         }
     }
 
+    #[test]
+    fn times() {
+        assert_eq!(format_time(1_672_574_400_123), "2023-01-01 12:00:00.123000");
+        assert_eq!(parse_time("2023-01-01 12:00:00.123000"), Some(1_672_574_400_123));
+        assert_eq!(parse_time("2023-01-01 12:00:00"), Some(1_672_574_400_000));
+        assert_eq!(parse_time("2023-01-01 12:00:00.5"), Some(1_672_574_400_500));
+        for bad in [
+            "2023-02-30 12:00:00",
+            "2023-01-01 24:00:00",
+            "2023-01-01T12:00:00",
+            "2023-01-01 12:00:00.",
+            "",
+            "2023-01-01 12:00:00é",
+        ] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn times_round_trip(ms in 0i64..253_402_300_799_999) {
+            prop_assert_eq!(parse_time(&format_time(ms)), Some(ms));
+        }
+
         #[test]
         fn day_numbers_round_trip(day in -700_000i64..3_000_000) {
             let (y, m, d) = civil_from_days(day);

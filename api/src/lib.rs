@@ -5,7 +5,10 @@
 //! * [`decimal`]: `pb::Decimal` ⇄ [`rust_decimal::Decimal`], exact or an error.
 //! * [`guid`]: image GUIDs: parsing, formatting, making new ones from random bytes.
 //! * [`currency`]: ISO 4217 codes.
-//! * [`json`]: the merchant REST API's JSON, read strictly with money kept exact.
+//! * [`json`]: the merchant REST API's JSON, read strictly with money kept exact (the app's
+//!   reader; the reference endpoint uses [`merchant`]).
+//! * `merchant` (feature `merchant`): the merchant REST API's contract: paths, statuses,
+//!   limits, request and answer types (serde), and the list and create rules.
 //! * [`validate`]: every request rule, returning [`validate::FieldError`]s that name the
 //!   field (by its proto name) and the rule. The browser shows them next to the field; the
 //!   server answers `INVALID_ARGUMENT` with the same text, so both say the same thing.
@@ -18,6 +21,8 @@ pub mod decimal;
 pub mod guid;
 pub mod json;
 pub mod limits;
+#[cfg(feature = "merchant")]
+pub mod merchant;
 pub mod rpc;
 pub mod validate;
 

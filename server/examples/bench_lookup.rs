@@ -24,13 +24,7 @@ async fn main() {
     let service = Service::new(store.clone(), Rates::default());
     service.add_user("seller", Default::default(), Some("bench-seller")).await.unwrap();
     store.close().await;
-    let opts = ServeOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        database: db,
-        static_dir: None,
-        demo: false,
-        rates: Rates::default(),
-    };
+    let opts = ServeOptions::new("127.0.0.1:0".parse().unwrap(), db);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let (addr, running) = schet_server::start(opts, async move {
         let _ = stopped.await;

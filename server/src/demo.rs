@@ -1,9 +1,15 @@
-//! `--demo`: seeds, once, users with balances and invoices, so that the app has something
-//! to show. Demo users log in with fixed tokens (printed by `cargo xtask run`); never use
-//! `--demo` on a database that real people use.
+//! `--demo`: seeds, once, users with balances and invoices (and alice's merchant invoices),
+//! so that the app has something to show. Demo users log in with fixed tokens (printed by
+//! `cargo xtask run`); never use `--demo` on a database that real people use. Everything goes
+//! through the service: no SQL here.
 
+use crate::service::coins::COINS;
+use crate::service::merchant::Draft;
 use crate::service::{Caller, Service, ServiceError};
+use crate::store::now_ms;
 use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use schet_api::merchant::{DAY_MS, DEFAULT_LIFETIME_MINUTES, Status};
 use schet_api::pb::{self, create_invoice_request::Integration};
 
 /// (user name, token, BTC balance)
@@ -17,7 +23,7 @@ fn d(units: i64, nanos: i32) -> Option<pb::Decimal> {
 pub async fn seed(service: &Service) -> Result<(), ServiceError> {
     if service.is_user_exist(DEMO_USERS[0].0).await? {
         // Seeded before (the merchant invoices too, unless the database predates them).
-        return crate::merchant::seed_demo(service).await;
+        return seed_merchant_demo(service).await;
     }
     let mut callers = Vec::new();
     for (name, token, balance) in DEMO_USERS {
@@ -66,7 +72,7 @@ pub async fn seed(service: &Service) -> Result<(), ServiceError> {
     };
     service.create_invoice(alice, private).await?;
     seed_trade(service, &callers).await?;
-    crate::merchant::seed_demo(service).await?;
+    seed_merchant_demo(service).await?;
     tracing::info!("demo data seeded");
     Ok(())
 }
@@ -153,10 +159,7 @@ async fn seed_trade(service: &Service, callers: &[Caller]) -> Result<(), Service
             },
         )
         .await?;
-    sqlx::query("UPDATE invoices SET valid_to = created_at - 1 WHERE id = ?")
-        .bind(expired.id as i64)
-        .execute(&service.store.write)
-        .await?;
+    service.end_validity(expired.id).await?;
     // Bob asks, Alice answers.
     service
         .send_invoice_message(
@@ -180,4 +183,70 @@ async fn seed_trade(service: &Service, callers: &[Caller]) -> Result<(), Service
         )
         .await?;
     Ok(())
+}
+
+/// alice's merchant invoices, once.
+async fn seed_merchant_demo(service: &Service) -> Result<(), ServiceError> {
+    let made = seed_merchant_invoices(service, DEMO_USERS[0].0).await?;
+    if made > 0 {
+        tracing::info!(made, "demo merchant invoices seeded");
+    }
+    Ok(())
+}
+
+/// Seeds `username`'s demo merchant invoices (every status, several coins and networks,
+/// over the last 60 days), unless the user has some already. Returns how many were made.
+pub async fn seed_merchant_invoices(service: &Service, username: &str) -> Result<usize, ServiceError> {
+    let owner =
+        service.user_id(username).await?.ok_or_else(|| ServiceError::NotFound(format!("no user {username}")))?;
+    let merchant = service.merchant();
+    if merchant.count(&owner).await? > 0 {
+        return Ok(0);
+    }
+    use Status::{Canceled, Created, Overpaid, Paid, Partial};
+    const PATTERN: [Status; 12] =
+        [Paid, Created, Paid, Partial, Canceled, Paid, Overpaid, Paid, Canceled, Created, Paid, Partial];
+    const SHOPS: [(&str, &str); 3] = [("GIFT-01", "Gift cards"), ("KEYS-02", "Game keys"), ("CONS-03", "Consulting")];
+    const AMOUNTS: [Decimal; 9] =
+        [dec!(9.99), dec!(25), dec!(49.5), dec!(100), dec!(149), dec!(250), dec!(1200), dec!(15.75), dec!(75)];
+    const FIATS: [&str; 5] = ["USD", "USD", "EUR", "USD", "RUB"];
+    let now = now_ms();
+    let mut seed: u64 = 0x5eed_cafe;
+    let mut next = move |n: u64| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    let total = 36;
+    for i in 0..total {
+        let status = PATTERN[i % PATTERN.len()];
+        let (shop, name) = SHOPS[i % SHOPS.len()];
+        let fiat = FIATS[i % FIATS.len()];
+        let mut amount = AMOUNTS[(i * 5 + 2) % AMOUNTS.len()];
+        if fiat == "RUB" {
+            amount *= Decimal::from(90);
+        }
+        let created_at = if status == Created {
+            now - (i as i64 + 1) * 25 * 60_000 - next(600) as i64 * 1000
+        } else {
+            now - (1 + i as i64 * 58 / total as i64) * DAY_MS - next(20 * 3600) as i64 * 1000
+        };
+        let draft = Draft {
+            shop_id: shop.into(),
+            project_name: Some(name.into()),
+            order_id: format!("ORD-{}", 1001 + i),
+            email: if i % 3 == 0 { format!("buyer{}@example.com", i + 1) } else { String::new() },
+            fiat_currency: fiat.into(),
+            amount_in_fiat: amount,
+            coin: &COINS[(i * 7 + i / 8) % COINS.len()],
+            lifetime_minutes: DEFAULT_LIFETIME_MINUTES,
+            test_mode: i % 11 == 5,
+            created_at,
+        };
+        let invoice = merchant.create(&owner, &draft).await?;
+        if status != Created {
+            let at = if status == Canceled { invoice.expiry_at } else { created_at + (5 + next(90) as i64) * 60_000 };
+            merchant.set_status(&invoice.uuid, status, None, at).await?;
+        }
+    }
+    Ok(total)
 }

@@ -16,6 +16,7 @@ pub mod service;
 pub mod store;
 pub mod webhook;
 
+use anyhow::Context;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,6 +29,23 @@ pub struct ServeOptions {
     pub static_dir: Option<PathBuf>,
     pub demo: bool,
     pub rates: rates::Rates,
+    /// Where people reach this service (the merchant API's payment links), e.g.
+    /// `https://pay.example.com`; None: `http://` and the bound address.
+    pub public_url: Option<String>,
+}
+
+impl ServeOptions {
+    /// Serve on `listen` from `database`, everything else at its default.
+    pub fn new(listen: SocketAddr, database: PathBuf) -> ServeOptions {
+        ServeOptions {
+            listen,
+            database,
+            static_dir: None,
+            demo: false,
+            rates: rates::Rates::default(),
+            public_url: None,
+        }
+    }
 }
 
 /// Opens the database, seeds the demo once if asked, and serves until `shutdown` resolves.
@@ -35,7 +53,7 @@ pub struct ServeOptions {
 pub async fn serve(
     opts: ServeOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     let (addr, running) = start(opts, shutdown).await?;
     println!("listening on http://{addr}");
     running.await
@@ -46,18 +64,22 @@ pub async fn serve(
 pub async fn start(
     opts: ServeOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<(SocketAddr, impl std::future::Future<Output = Result<(), String>> + Send + 'static), String> {
+) -> anyhow::Result<(SocketAddr, impl std::future::Future<Output = anyhow::Result<()>> + Send + 'static)> {
     let store = store::Store::open(&opts.database)
         .await
-        .map_err(|e| format!("cannot open database {}: {e}", opts.database.display()))?;
-    let service = Arc::new(service::Service::new(store.clone(), opts.rates));
-    if opts.demo {
-        demo::seed(&service).await.map_err(|e| format!("demo seeding failed: {e}"))?;
-    }
+        .with_context(|| format!("cannot open database {}", opts.database.display()))?;
     let listener = tokio::net::TcpListener::bind(opts.listen)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", opts.listen))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        .with_context(|| format!("cannot listen on {}", opts.listen))?;
+    let addr = listener.local_addr()?;
+    let public_url = match &opts.public_url {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => format!("http://{addr}"),
+    };
+    let service = Arc::new(service::Service::new(store.clone(), opts.rates).with_public_url(public_url));
+    if opts.demo {
+        demo::seed(&service).await.context("demo seeding failed")?;
+    }
     // Expired invoices are written down as deleted every half minute (reads already show
     // them as deleted in between).
     let sweeper = {
@@ -82,7 +104,7 @@ pub async fn start(
     let app = http::router(service, opts.static_dir.as_deref());
     tracing::info!(%addr, "serving TradeApi (gRPC + gRPC-web)");
     let running = async move {
-        axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|e| e.to_string())?;
+        axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("serving failed")?;
         sweeper.abort();
         store.close().await;
         tracing::info!("stopped");

@@ -2,21 +2,107 @@
 //!
 //! ```text
 //! schet-server serve --listen ADDR --database PATH [--static DIR] [--demo] [--rates FILE]
+//!                    [--public-url URL]
 //! schet-server user add NAME --database PATH [--balance BTC]
 //! schet-server merchant set-status INV-XXXXXXXX STATUS --database PATH [--paid AMOUNT]
 //! schet-server merchant demo USER --database PATH
 //! ```
 
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use rust_decimal::Decimal;
+use schet_api::merchant::Status;
 use schet_server::{ServeOptions, rates::Rates, service::Service, store::Store};
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage:
-  schet-server serve --listen ADDR --database PATH [--static DIR] [--demo] [--rates FILE]
-  schet-server user add NAME --database PATH [--balance BTC]
-  schet-server merchant set-status INV-XXXXXXXX STATUS --database PATH [--paid AMOUNT]
-      (STATUS: created, paid, partial, overpaid, canceled; AMOUNT in the invoice's coin)
-  schet-server merchant demo USER --database PATH   (the demo merchant invoices, for USER)";
+#[derive(Parser)]
+#[command(name = "schet-server", version, about = "The reference invoice service (TradeApi over gRPC and gRPC-web)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve TradeApi, the merchant API and (with --static) the web app on one port.
+    Serve(Serve),
+    /// Users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Merchant invoices (the reference service has no payment page: an admin moves them).
+    #[command(subcommand)]
+    Merchant(MerchantCommand),
+}
+
+#[derive(Args)]
+struct Database {
+    /// The SQLite database (created if missing).
+    #[arg(long, value_name = "PATH")]
+    database: PathBuf,
+}
+
+#[derive(Args)]
+struct Serve {
+    /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
+    #[arg(long, value_name = "ADDR")]
+    listen: SocketAddr,
+    #[command(flatten)]
+    database: Database,
+    /// The built web app (a folder with index.html) to serve on the same port.
+    #[arg(long = "static", value_name = "DIR")]
+    static_dir: Option<PathBuf>,
+    /// Seed demo users and data once (never on a database real people use).
+    #[arg(long)]
+    demo: bool,
+    /// Rate variables and exchange rates on top of the defaults.
+    #[arg(long, value_name = "FILE")]
+    rates: Option<PathBuf>,
+    /// Where people reach this service, e.g. https://pay.example.com (merchant payment
+    /// links); default: http:// and the address listened on.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; prints the new user's token as the last word.
+    Add {
+        name: String,
+        #[command(flatten)]
+        database: Database,
+        /// Starting balance in BTC.
+        #[arg(long, value_name = "BTC", default_value = "0")]
+        balance: Decimal,
+    },
+}
+
+#[derive(Subcommand)]
+enum MerchantCommand {
+    /// Move an invoice to a status (created, paid, partial, overpaid, canceled).
+    SetStatus {
+        uuid: String,
+        #[arg(value_parser = parse_status)]
+        status: Status,
+        #[command(flatten)]
+        database: Database,
+        /// What was paid, in the invoice's coin (default: what the status implies).
+        #[arg(long, value_name = "AMOUNT")]
+        paid: Option<Decimal>,
+    },
+    /// Make the demo merchant invoices for USER (once).
+    Demo {
+        user: String,
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+fn parse_status(text: &str) -> Result<Status, String> {
+    Status::parse(text)
+        .ok_or_else(|| format!("unknown status {text:?}: one of {}", Status::ALL.map(Status::as_str).join(", ")))
+}
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -26,127 +112,70 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cli = Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-    match runtime.block_on(run(args)) {
+    match runtime.block_on(run(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("schet-server: {message}");
+        Err(e) => {
+            eprintln!("schet-server: {e:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-/// Options after the positional words: `--name value` pairs and `--flag`s.
-struct Flags(Vec<String>);
-
-impl Flags {
-    fn parse(args: &[String], with_value: &[&str], switches: &[&str]) -> Result<Flags, String> {
-        let mut i = 0;
-        while i < args.len() {
-            let a = args[i].as_str();
-            if with_value.contains(&a) {
-                if args.get(i + 1).is_none_or(|v| v.starts_with("--")) {
-                    return Err(format!("{a} needs a value\n{USAGE}"));
-                }
-                i += 2;
-            } else if switches.contains(&a) {
-                i += 1;
-            } else {
-                return Err(format!("unexpected argument {a:?}\n{USAGE}"));
-            }
-        }
-        Ok(Flags(args.to_vec()))
-    }
-
-    fn value(&self, name: &str) -> Option<&str> {
-        self.0.iter().position(|a| a == name).map(|i| self.0[i + 1].as_str())
-    }
-
-    fn required(&self, name: &str) -> Result<&str, String> {
-        self.value(name).ok_or_else(|| format!("{name} is required\n{USAGE}"))
-    }
-
-    fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|a| a == name)
-    }
-}
-
-async fn run(args: Vec<String>) -> Result<(), String> {
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    match words.as_slice() {
-        ["serve", rest @ ..] => {
-            let flags = Flags::parse(&args[1..], &["--listen", "--database", "--static", "--rates"], &["--demo"])?;
-            let _ = rest;
-            let listen = flags.required("--listen")?;
-            let listen =
-                listen.parse().map_err(|_| format!("--listen: {listen:?} is not an address like 127.0.0.1:8080"))?;
-            let rates = match flags.value("--rates") {
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(serve) => {
+            let rates = match &serve.rates {
                 Some(path) => {
-                    let text = std::fs::read_to_string(path).map_err(|e| format!("--rates {path}: {e}"))?;
-                    Rates::from_file_text(&text).map_err(|e| format!("--rates {path}: {e}"))?
+                    let text = std::fs::read_to_string(path).with_context(|| format!("--rates {}", path.display()))?;
+                    Rates::from_file_text(&text).with_context(|| format!("--rates {}", path.display()))?
                 }
                 None => Rates::default(),
             };
-            let static_dir = flags.value("--static").map(PathBuf::from);
-            if let Some(dir) = &static_dir
+            if let Some(dir) = &serve.static_dir
                 && !dir.join("index.html").is_file()
             {
-                return Err(format!("--static {}: no index.html there (build the app first)", dir.display()));
+                bail!("--static {}: no index.html there (build the app first)", dir.display());
             }
             let opts = ServeOptions {
-                listen,
-                database: PathBuf::from(flags.required("--database")?),
-                static_dir,
-                demo: flags.has("--demo"),
+                static_dir: serve.static_dir,
+                demo: serve.demo,
                 rates,
+                public_url: serve.public_url,
+                ..ServeOptions::new(serve.listen, serve.database.database)
             };
             schet_server::serve(opts, shutdown_signal()).await
         }
-        ["user", "add", name, ..] if !name.starts_with("--") => {
-            let flags = Flags::parse(&args[3..], &["--database", "--balance"], &[])?;
-            let balance = flags.value("--balance").unwrap_or("0");
-            let balance = balance.parse().map_err(|_| format!("--balance: {balance:?} is not a BTC amount"))?;
-            let store = Store::open(&PathBuf::from(flags.required("--database")?))
-                .await
-                .map_err(|e| format!("cannot open database: {e}"))?;
-            let service = Service::new(store.clone(), Rates::default());
-            let result = service.add_user(name, balance, None).await;
+        Command::User(UserCommand::Add { name, database, balance }) => {
+            let (store, service) = open(&database.database).await?;
+            let result = service.add_user(&name, balance, None).await;
             store.close().await;
-            let (id, token) = result.map_err(|e| e.to_string())?;
+            let (id, token) = result?;
             println!("created user {name} (id {id}), token: {token}");
             Ok(())
         }
-        ["merchant", "set-status", uuid, status, ..] if !uuid.starts_with("--") && !status.starts_with("--") => {
-            let flags = Flags::parse(&args[4..], &["--database", "--paid"], &[])?;
-            let paid = match flags.value("--paid") {
-                Some(p) => Some(p.parse().map_err(|_| format!("--paid: {p:?} is not an amount"))?),
-                None => None,
-            };
-            let store = open_store(&flags).await?;
-            let result = schet_server::merchant::set_status(&store, uuid, status, paid).await;
+        Command::Merchant(MerchantCommand::SetStatus { uuid, status, database, paid }) => {
+            let (store, service) = open(&database.database).await?;
+            let result = service.merchant().set_status_now(&uuid, status, paid).await;
             store.close().await;
             println!("{}", result?);
             Ok(())
         }
-        ["merchant", "demo", user, ..] if !user.starts_with("--") => {
-            let flags = Flags::parse(&args[3..], &["--database"], &[])?;
-            let store = open_store(&flags).await?;
-            let result = schet_server::merchant::seed_for_user(&store, &Rates::default(), user).await;
+        Command::Merchant(MerchantCommand::Demo { user, database }) => {
+            let (store, service) = open(&database.database).await?;
+            let result = schet_server::demo::seed_merchant_invoices(&service, &user).await;
             store.close().await;
             println!("{} demo merchant invoices made for {user}", result?);
             Ok(())
         }
-        ["--help" | "-h" | "help"] => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        _ => Err(USAGE.to_string()),
     }
 }
 
-async fn open_store(flags: &Flags) -> Result<Store, String> {
-    Store::open(&PathBuf::from(flags.required("--database")?)).await.map_err(|e| format!("cannot open database: {e}"))
+/// The database and a service on it, for the one-shot admin commands.
+async fn open(path: &Path) -> anyhow::Result<(Store, Service)> {
+    let store = Store::open(path).await.with_context(|| format!("cannot open database {}", path.display()))?;
+    Ok((store.clone(), Service::new(store, Rates::default())))
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, finish what is in flight, close the database.

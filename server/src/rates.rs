@@ -11,6 +11,14 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+/// A line of a rates file that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {what}")]
+pub struct RatesError {
+    pub line: usize,
+    pub what: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Rates {
     /// Variable name → USD per 1 BTC.
@@ -49,28 +57,29 @@ impl Default for Rates {
 
 impl Rates {
     /// Reads a rates file on top of the defaults.
-    pub fn from_file_text(text: &str) -> Result<Rates, String> {
+    pub fn from_file_text(text: &str) -> Result<Rates, RatesError> {
         let mut rates = Rates::default();
         for (n, line) in text.lines().enumerate() {
+            let error = |what: String| RatesError { line: n + 1, what };
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
                 continue;
             }
             let parts: Vec<&str> = line.split_whitespace().collect();
             let [kind, name, value] = parts[..] else {
-                return Err(format!("line {}: expected `variable NAME VALUE` or `currency CODE VALUE`", n + 1));
+                return Err(error("expected `variable NAME VALUE` or `currency CODE VALUE`".into()));
             };
             let value = Decimal::from_str(value)
                 .ok()
                 .filter(|v| *v > Decimal::ZERO)
-                .ok_or_else(|| format!("line {}: the value must be a positive decimal number", n + 1))?;
+                .ok_or_else(|| error("the value must be a positive decimal number".into()))?;
             match kind {
                 "variable" => rates.variables.insert(name.to_string(), value),
                 "currency" if schet_api::currency::find(name).is_some() => {
                     rates.currencies.insert(name.to_string(), value)
                 }
-                "currency" => return Err(format!("line {}: {name} is not an ISO 4217 currency code", n + 1)),
-                _ => return Err(format!("line {}: unknown entry kind {kind:?}", n + 1)),
+                "currency" => return Err(error(format!("{name} is not an ISO 4217 currency code"))),
+                _ => return Err(error(format!("unknown entry kind {kind:?}"))),
             };
         }
         Ok(rates)
@@ -103,8 +112,8 @@ mod tests {
         let r = Rates::from_file_text("# rates\nvariable Average 100000\ncurrency EUR 0.5 # cheap\n").unwrap();
         assert_eq!(r.variables["Average"], Decimal::from(100000));
         assert_eq!(r.currencies["EUR"], Decimal::new(5, 1));
-        assert!(Rates::from_file_text("variable Average -1").unwrap_err().contains("line 1"));
-        assert!(Rates::from_file_text("currency ABC 1").unwrap_err().contains("ISO 4217"));
+        assert!(Rates::from_file_text("variable Average -1").unwrap_err().to_string().starts_with("line 1: "));
+        assert!(Rates::from_file_text("currency ABC 1").unwrap_err().what.contains("ISO 4217"));
         assert!(Rates::from_file_text("oops").is_err());
     }
 }

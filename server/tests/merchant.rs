@@ -7,7 +7,10 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use rust_decimal::Decimal;
-use schet_server::merchant::{self, NewInvoice};
+use schet_api::dates::{format_date, parse_date};
+use schet_api::merchant::Status;
+use schet_server::service::coins::find_coin;
+use schet_server::service::merchant::Draft;
 use schet_server::{ServeOptions, rates::Rates, service::Service, store::Store};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -28,11 +31,15 @@ struct Server {
     /// (user id of M1, user id of M2)
     ids: (String, String),
     stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<Result<(), String>>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
 
 impl Server {
     async fn start() -> Server {
+        Server::start_with(|_| {}).await
+    }
+
+    async fn start_with(configure: impl FnOnce(&mut ServeOptions)) -> Server {
         use std::sync::atomic::{AtomicU32, Ordering};
         static N: AtomicU32 = AtomicU32::new(0);
         let dir = std::env::temp_dir().join(format!(
@@ -49,13 +56,8 @@ impl Server {
         let (id2, _) = service.add_user("merchant2", Decimal::ZERO, Some(M2)).await.unwrap();
         store.close().await;
         let (tx, rx) = oneshot::channel::<()>();
-        let opts = ServeOptions {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            database: db.clone(),
-            static_dir: None,
-            demo: false,
-            rates: Rates::default(),
-        };
+        let mut opts = ServeOptions::new("127.0.0.1:0".parse().unwrap(), db.clone());
+        configure(&mut opts);
         let (addr, running) = schet_server::start(opts, async move {
             let _ = rx.await;
         })
@@ -65,9 +67,10 @@ impl Server {
         Server { addr, db, dir, ids: (id1, id2), stop: Some(tx), task: Some(task) }
     }
 
-    /// A second handle on the database, as the admin command has.
-    async fn store(&self) -> Store {
-        Store::open(&self.db).await.unwrap()
+    /// A second handle on the database and a service on it, as the admin command has.
+    async fn admin(&self) -> (Store, Service) {
+        let store = Store::open(&self.db).await.unwrap();
+        (store.clone(), Service::new(store, Rates::default()))
     }
 
     /// POSTs `body` with an optional `Authorization` value; returns (status, body text).
@@ -132,11 +135,11 @@ fn now_ms() -> i64 {
 }
 
 fn today() -> String {
-    merchant::format_date(merchant::day_of(now_ms()))
+    day(0)
 }
 
 fn day(offset_days: i64) -> String {
-    merchant::format_date(merchant::day_of(now_ms()) + offset_days)
+    format_date(now_ms().div_euclid(DAY_MS) + offset_days)
 }
 
 /// The exact text of a JSON number.
@@ -321,25 +324,25 @@ async fn invoices_are_listed_only_for_their_owner() {
 #[tokio::test]
 async fn the_range_is_whole_utc_days_both_inclusive() {
     let s = Server::start().await;
-    let store = s.store().await;
-    let jan_1_2023 = merchant::parse_date("01.01.2023").unwrap() * DAY_MS;
-    let feb_1_2023 = merchant::parse_date("01.02.2023").unwrap() * DAY_MS;
+    let (store, service) = s.admin().await;
+    let jan_1_2023 = parse_date("01.01.2023").unwrap() * DAY_MS;
+    let feb_1_2023 = parse_date("01.02.2023").unwrap() * DAY_MS;
     for (order, at) in
         [("before", jan_1_2023 - 1), ("first", jan_1_2023), ("last", feb_1_2023 - 1), ("after", feb_1_2023)]
     {
-        let new = NewInvoice {
+        let new = Draft {
             shop_id: "S1".into(),
             project_name: Some("My store".into()),
             order_id: order.into(),
             email: String::new(),
             fiat_currency: "USD".into(),
             amount_in_fiat: Decimal::from(100),
-            coin: merchant::find_coin("USDT_TRC20").unwrap(),
+            coin: find_coin("USDT_TRC20").unwrap(),
             lifetime_minutes: 60,
             test_mode: false,
             created_at: at,
         };
-        merchant::insert(&store, &Rates::default(), &s.ids.0, &new).await.unwrap();
+        service.merchant().create(&s.ids.0, &new).await.unwrap();
     }
     store.close().await;
     let page = s.list(M1, json!({ "start": "01.01.2023", "end": "31.01.2023", "offset": 0, "limit": 10 })).await;
@@ -433,6 +436,24 @@ async fn create_answers_as_documented_with_exact_money() {
     s.stop().await;
 }
 
+/// The payment link is built from the configured public URL: a forged `Host` header
+/// (a request through a proxy, or an attacker's) never lands in it.
+#[tokio::test]
+async fn the_payment_link_comes_from_the_public_url_not_the_host_header() {
+    let s = Server::start_with(|o| o.public_url = Some("https://pay.example.com/".into())).await;
+    let request = http::Request::post(CREATE)
+        .header(http::header::HOST, "evil.example")
+        .header(http::header::AUTHORIZATION, format!("Token {M1}"))
+        .body(Full::new(Bytes::from(json!({ "shop_id": "S1", "amount": 5 }).to_string())))
+        .unwrap();
+    let (status, _, text) = s.send(request).await;
+    assert_eq!(status, 200, "{text}");
+    let inv: Value = serde_json::from_str(&text).unwrap();
+    let uuid = inv["result"]["uuid"].as_str().unwrap();
+    assert_eq!(inv["result"]["link"], format!("https://pay.example.com/pay/{}", &uuid[4..]));
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn create_rejects_bad_fields_one_message_each() {
     let s = Server::start().await;
@@ -473,15 +494,27 @@ async fn statuses_move_with_the_admin_command() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("paid"));
-    let store = s.store().await;
-    merchant::set_status(&store, &uuids[1], "partial", Some(Decimal::from_str("40.4").unwrap())).await.unwrap();
-    merchant::set_status(&store, &uuids[2], "overpaid", None).await.unwrap();
-    merchant::set_status(&store, &uuids[3], "canceled", None).await.unwrap();
+    let (store, service) = s.admin().await;
+    let m = service.merchant();
+    m.set_status_now(&uuids[1], Status::Partial, Some(Decimal::from_str("40.4").unwrap())).await.unwrap();
+    m.set_status_now(&uuids[2], Status::Overpaid, None).await.unwrap();
+    m.set_status_now(&uuids[3], Status::Canceled, None).await.unwrap();
     // What does not fit is refused.
-    assert!(merchant::set_status(&store, &uuids[4], "paid", Some(Decimal::from(5))).await.is_err());
-    assert!(merchant::set_status(&store, &uuids[4], "partial", Some(Decimal::from(500))).await.is_err());
-    assert!(merchant::set_status(&store, &uuids[4], "refunded", None).await.is_err());
-    assert!(merchant::set_status(&store, "INV-NOTHERE", "paid", None).await.is_err());
+    assert!(m.set_status_now(&uuids[4], Status::Paid, Some(Decimal::from(5))).await.is_err());
+    assert!(m.set_status_now(&uuids[4], Status::Partial, Some(Decimal::from(500))).await.is_err());
+    assert!(m.set_status_now("INV-NOTHERE", Status::Paid, None).await.is_err());
+    // A status the API does not have is refused by the command line.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_schet-server"))
+        .args(["merchant", "set-status", &uuids[4], "refunded", "--database"])
+        .arg(&s.db)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unknown status"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     store.close().await;
     let page = s.list(M1, range(0, None)).await;
     let by_uuid = |u: &str| page["result"].as_array().unwrap().iter().find(|i| i["uuid"] == u).unwrap().clone();
@@ -508,9 +541,9 @@ async fn statuses_move_with_the_admin_command() {
 #[tokio::test]
 async fn demo_data_covers_every_status_several_coins_and_60_days() {
     let s = Server::start().await;
-    let store = s.store().await;
-    assert_eq!(merchant::seed_for_user(&store, &Rates::default(), "merchant2").await.unwrap(), 36);
-    assert_eq!(merchant::seed_for_user(&store, &Rates::default(), "merchant2").await.unwrap(), 0, "once");
+    let (store, service) = s.admin().await;
+    assert_eq!(schet_server::demo::seed_merchant_invoices(&service, "merchant2").await.unwrap(), 36);
+    assert_eq!(schet_server::demo::seed_merchant_invoices(&service, "merchant2").await.unwrap(), 0, "once");
     store.close().await;
     let page = s.list(M2, json!({ "start": day(-61), "end": today(), "offset": 0, "limit": 100 })).await;
     assert_eq!(page["all_count"], 36);

@@ -3,9 +3,12 @@
 //! translates those to and from the wire.
 
 mod chat;
+pub mod coins;
 pub mod events;
 mod images;
+mod invoice_reads;
 mod invoices;
+pub mod merchant;
 mod payments;
 mod secrets;
 
@@ -93,7 +96,7 @@ impl Viewer<'_> {
 }
 
 /// Fee for issuing a private invoice: this share of its BTC amount.
-pub(crate) const PRIVATE_FEE_RATE: Decimal = Decimal::from_parts(5, 0, 0, false, 3); // 0.005
+pub(crate) const PRIVATE_FEE_RATE: Decimal = rust_decimal_macros::dec!(0.005);
 
 pub struct Service {
     pub store: Store,
@@ -103,6 +106,8 @@ pub struct Service {
     pub image_slots: tokio::sync::Semaphore,
     /// Token hash → (caller, when checked against the database).
     sessions: std::sync::Mutex<std::collections::HashMap<Vec<u8>, (Caller, i64)>>,
+    /// Where people reach this service, without a trailing slash (merchant payment links).
+    public_url: String,
 }
 
 pub(crate) fn hash_token(token: &str) -> Vec<u8> {
@@ -170,7 +175,18 @@ impl Service {
             events: events::Hub::default(),
             image_slots: tokio::sync::Semaphore::new(2),
             sessions: Default::default(),
+            public_url: "http://localhost".into(),
         }
+    }
+
+    /// The service as reached at `url` (e.g. `https://pay.example.com`).
+    pub fn with_public_url(mut self, url: String) -> Self {
+        self.public_url = url.trim_end_matches('/').to_string();
+        self
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.public_url
     }
 
     // ------------------------------------------------------------------ users
@@ -243,11 +259,15 @@ impl Service {
     }
 
     pub async fn is_user_exist(&self, username: &str) -> Result<bool> {
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+        Ok(self.user_id(username).await?.is_some())
+    }
+
+    /// The id of the user with this name (any letter case).
+    pub async fn user_id(&self, username: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
             .bind(username)
             .fetch_optional(&self.store.read)
-            .await?;
-        Ok(found.is_some())
+            .await?)
     }
 
     pub fn variables(&self) -> Result<pb::Variables> {

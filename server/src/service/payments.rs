@@ -36,39 +36,40 @@ async fn add_balance(conn: &mut SqliteConnection, user: &str, delta: Decimal) ->
     Ok(())
 }
 
-/// A JSON string literal.
-fn json_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+/// What the seller's system receives on a purchase.
+#[derive(serde::Serialize)]
+struct WebhookBody<'a> {
+    event: &'static str,
+    payment_id: u64,
+    invoice_id: u64,
+    pieces: u32,
+    /// Exact decimal text.
+    amount_btc: String,
+    buyer: Buyer<'a>,
+    confirmation: &'a str,
+    created_at_unix: i64,
 }
 
-/// What the seller's system receives on a purchase.
-fn webhook_body(p: &pb::InvoicePayment) -> Vec<u8> {
+#[derive(serde::Serialize)]
+struct Buyer<'a> {
+    id: &'a str,
+    username: &'a str,
+}
+
+fn webhook_body(p: &pb::InvoicePayment) -> Result<Vec<u8>> {
     let buyer = p.owner.clone().unwrap_or_default();
-    let invoice = p.invoice.as_ref().map_or(0, |i| i.id);
     let amount = decimal::from_pb_or_zero(p.crypto_amount.as_ref()).unwrap_or_default();
-    let created = p.created_at.as_ref().map_or(0, |t| t.seconds);
-    format!(
-        "{{\"event\":\"invoice_payment\",\"payment_id\":{},\"invoice_id\":{invoice},\"pieces\":{},\"amount_btc\":{},\
-         \"buyer\":{{\"id\":{},\"username\":{}}},\"confirmation\":{},\"created_at_unix\":{created}}}",
-        p.id,
-        p.pieces,
-        json_str(&amount.normalize().to_string()),
-        json_str(&buyer.id),
-        json_str(&buyer.username),
-        json_str(&p.confirmation),
-    )
-    .into_bytes()
+    serde_json::to_vec(&WebhookBody {
+        event: "invoice_payment",
+        payment_id: p.id,
+        invoice_id: p.invoice.as_ref().map_or(0, |i| i.id),
+        pieces: p.pieces,
+        amount_btc: amount.normalize().to_string(),
+        buyer: Buyer { id: &buyer.id, username: &buyer.username },
+        confirmation: &p.confirmation,
+        created_at_unix: p.created_at.as_ref().map_or(0, |t| t.seconds),
+    })
+    .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 impl Service {
@@ -225,7 +226,7 @@ impl Service {
             .fetch_one(&mut *tx)
             .await?;
             let hook = pb::Webhook { url: w.0, client_crt: w.1, client_key: w.2, server_crt: w.3, required: w.4 };
-            if let Err(e) = crate::webhook::deliver(&hook, webhook_body(&payment)).await {
+            if let Err(e) = crate::webhook::deliver(&hook, webhook_body(&payment)?).await {
                 if hook.required {
                     tracing::warn!(invoice = key, error = %e, "required webhook failed; purchase rolled back");
                     tx.rollback().await?;

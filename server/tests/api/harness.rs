@@ -18,7 +18,7 @@ pub struct Server {
     pub db: PathBuf,
     pub dir: PathBuf,
     stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<Result<(), String>>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     pub ids: Ids,
 }
 
@@ -63,13 +63,7 @@ impl Server {
 
     async fn start_on(dir: PathBuf, db: PathBuf, ids: Ids) -> Server {
         let (tx, rx) = oneshot::channel::<()>();
-        let opts = ServeOptions {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            database: db.clone(),
-            static_dir: None,
-            demo: false,
-            rates: Rates::default(),
-        };
+        let opts = ServeOptions::new("127.0.0.1:0".parse().unwrap(), db.clone());
         let (addr, running) = schet_server::start(opts, async move {
             let _ = rx.await;
         })
