@@ -9,6 +9,7 @@
 //!   reader; the reference endpoint uses [`merchant`]).
 //! * `merchant` (feature `merchant`): the merchant REST API's contract: paths, statuses,
 //!   limits, request and answer types (serde), and the list and create rules.
+//! * [`net`]: which addresses the service may call out to (webhooks): public ones only.
 //! * [`validate`]: every request rule, returning [`validate::FieldError`]s that name the
 //!   field (by its proto name) and the rule. The browser shows them next to the field; the
 //!   server answers `INVALID_ARGUMENT` with the same text, so both say the same thing.
@@ -23,6 +24,7 @@ pub mod json;
 pub mod limits;
 #[cfg(feature = "merchant")]
 pub mod merchant;
+pub mod net;
 pub mod rpc;
 pub mod validate;
 

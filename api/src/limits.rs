@@ -33,6 +33,33 @@ pub const PAGE_MAX: u32 = 100;
 /// Stored image size in bytes.
 pub const IMAGE_MAX_BYTES: usize = 5 * 1024 * 1024;
 
+/// The largest gRPC message either side sends or accepts (an image upload of up to
+/// [`IMAGE_MAX_BYTES`] plus framing fits).
+pub const MESSAGE_MAX_BYTES: usize = 8 * 1024 * 1024;
+/// A list reply (payments, conversations) is cut to about this size; a client reads the
+/// rest with the next page. Half the message limit: room for the one item that may pass it.
+pub const REPLY_BUDGET_BYTES: usize = MESSAGE_MAX_BYTES / 2;
+/// The secrets of one invoice, sold and unsold, as the secrets list carries them: at most
+/// this many bytes, so that the list (and a payment that delivers all of them) always fits
+/// in one reply.
+pub const SECRETS_BYTES_PER_INVOICE: usize = 2 * 1024 * 1024;
+/// Refund invoices one payment may have had (each lists in the payment).
+pub const REFUNDS_PER_PAYMENT_MAX: usize = 20;
+/// Messages of a conversation in one reply: the newest this many by default, at most
+/// [`CONVERSATION_PAGE_MAX`] when asked (older ones page back with BeforeMessageId).
+pub const CONVERSATION_PAGE_DEFAULT: u32 = 30;
+pub const CONVERSATION_PAGE_MAX: u32 = 100;
+/// Conversations GetConversations lists, latest first.
+pub const CONVERSATIONS_LISTED_MAX: u32 = 200;
+
+/// The encoded size of one secret in a list, at most: its text, its images, and the
+/// numbers around them (an upper bound, so that [`SECRETS_BYTES_PER_INVOICE`] holds).
+pub fn secret_wire_bytes(text: &str, images: usize) -> usize {
+    // id ≤ 11, text key and length ≤ 4, order ≤ 6, payment ≤ 12, framing ≤ 4; each image
+    // GUID 36 characters + 2.
+    40 + text.len() + images * 38
+}
+
 /// The largest BTC price: all bitcoins there will ever be.
 pub fn btc_price_max() -> Decimal {
     Decimal::from(21_000_000)
@@ -42,3 +69,13 @@ pub fn btc_price_max() -> Decimal {
 pub fn fiat_price_max() -> Decimal {
     Decimal::from(1_000_000_000_000i64)
 }
+
+/// Per-user quotas, the service's defaults (an operator may choose others): bytes of stored
+/// images (originals and previews), invoices not deleted, and unsold secrets.
+pub const IMAGE_BYTES_PER_USER: u64 = 200 * 1024 * 1024;
+pub const LIVE_INVOICES_PER_USER: u64 = 1_000;
+pub const UNSOLD_SECRETS_PER_USER: u64 = 100_000;
+/// Chat rate limits, the service's defaults: messages one user may send a minute, and one
+/// conversation may receive a minute (both parties together).
+pub const MESSAGES_PER_MINUTE_PER_USER: u32 = 60;
+pub const MESSAGES_PER_MINUTE_PER_CONVERSATION: u32 = 20;

@@ -110,11 +110,20 @@ async fn seed_trade(service: &Service, callers: &[Caller]) -> Result<(), Service
     };
     let stickers = service.create_invoice(alice, stickers).await?;
     // Bob buys two gift codes (invoice 1) and the only sticker pack (sold out).
-    service.pay_from_balance(bob, &pb::PayInvoiceFromBalanceRequest { invoice_id: 1, pieces: 2 }).await?;
-    service.pay_from_balance(bob, &pb::PayInvoiceFromBalanceRequest { invoice_id: stickers.id, pieces: 1 }).await?;
+    service
+        .pay_from_balance(bob, &pb::PayInvoiceFromBalanceRequest { invoice_id: 1, pieces: 2, ..Default::default() })
+        .await?;
+    service
+        .pay_from_balance(
+            bob,
+            &pb::PayInvoiceFromBalanceRequest { invoice_id: stickers.id, pieces: 1, ..Default::default() },
+        )
+        .await?;
     debug_assert_eq!(service.invoice_by_id(bob, stickers.id).await?.status, InvoiceStatus::NoPieces as i32);
     // Carol buys the e-book (redirect delivery) and pays a private invoice.
-    service.pay_from_balance(carol, &pb::PayInvoiceFromBalanceRequest { invoice_id: 2, pieces: 1 }).await?;
+    service
+        .pay_from_balance(carol, &pb::PayInvoiceFromBalanceRequest { invoice_id: 2, pieces: 1, ..Default::default() })
+        .await?;
     let translation = pb::CreateInvoiceRequest {
         is_private: true,
         user_name: carol.username.clone(),
@@ -126,7 +135,10 @@ async fn seed_trade(service: &Service, callers: &[Caller]) -> Result<(), Service
     };
     let translation = service.create_invoice(alice, translation).await?;
     let paid = service
-        .pay_from_balance(carol, &pb::PayInvoiceFromBalanceRequest { invoice_id: translation.id, pieces: 0 })
+        .pay_from_balance(
+            carol,
+            &pb::PayInvoiceFromBalanceRequest { invoice_id: translation.id, pieces: 0, ..Default::default() },
+        )
         .await?;
     debug_assert_eq!(paid.status, InvoicePaymentStatus::Paid as i32);
     // A withdrawn offer and one that ran out of time.

@@ -24,6 +24,7 @@ impl From<ServiceError> for Status {
             ServiceError::NotFound(m) => Status::not_found(m),
             ServiceError::PermissionDenied(m) => Status::permission_denied(m),
             ServiceError::FailedPrecondition(m) => Status::failed_precondition(m),
+            ServiceError::ResourceExhausted(m) => Status::resource_exhausted(m),
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 Status::internal("internal error; it has been logged")
@@ -235,38 +236,15 @@ impl TradeApi for Api {
     type SubscribeNewEventsStream = EventStream;
 
     /// The caller's events as they happen, with a KeepAlive every 15 s so that a dead
-    /// connection is noticed on both sides.
+    /// connection is noticed on both sides. A stream that falls too far behind, or that a
+    /// newer one of the same user replaced, ends with RESOURCE_EXHAUSTED saying so (the
+    /// client reconnects and reloads).
     async fn subscribe_new_events(&self, req: Request<()>) -> Result<Response<Self::SubscribeNewEventsStream>, Status> {
+        use tokio_stream::StreamExt;
         let caller = self.caller(&req).await?;
-        let mut events = self.service.events.subscribe();
-        let stopped = self.service.events.stopped();
-        let (tx, rx) = tokio::sync::mpsc::channel::<Result<pb::Event, Status>>(64);
-        tokio::spawn(async move {
-            tokio::pin!(stopped);
-            use crate::service::events::event;
-            use pb::event::EventType;
-            use tokio::sync::broadcast::error::RecvError;
-            let mut beat = tokio::time::interval(std::time::Duration::from_secs(15));
-            loop {
-                let next = tokio::select! {
-                    _ = beat.tick() => Some(event(EventType::KeepAlive, None)),
-                    got = events.recv() => match got {
-                        Ok((user, e)) if user == caller.id => Some(e),
-                        Ok(_) => None,
-                        // Fell behind: tell the client to reload what it shows.
-                        Err(RecvError::Lagged(_)) => Some(event(EventType::KeepAlive, None)),
-                        Err(RecvError::Closed) => break,
-                    },
-                    _ = tx.closed() => break,
-                    _ = &mut stopped => break,
-                };
-                if let Some(e) = next
-                    && tx.send(Ok(e)).await.is_err()
-                {
-                    break;
-                }
-            }
-        });
-        Ok(Response::new(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx))))
+        let events = self.service.events.subscribe(&caller.id);
+        Ok(Response::new(Box::pin(
+            events.map(|item| item.map_err(|ended| Status::resource_exhausted(ended.to_string()))),
+        )))
     }
 }

@@ -2,16 +2,18 @@
 //! gRPC-web (HTTP/1.1), persisted in SQLite, plus the web app's static files on the
 //! same port.
 //!
-//! Layers: [`http`] (routing, CORS, static files, security headers) → [`grpc`]
-//! (handlers: authenticate, translate) → [`service`] (rules and data) → [`store`]
-//! (SQLite). Validation comes from the shared `schet-api` crate.
+//! Layers: [`listener`] (connections: limits, timeouts) → [`http`] (routing, CORS, static
+//! files, security headers) → [`grpc`] (handlers: authenticate, translate) → [`service`]
+//! (rules and data) → [`store`] (SQLite). Validation comes from the shared `schet-api` crate.
 
 pub mod demo;
 pub mod grpc;
 pub mod http;
 pub mod images;
+pub mod listener;
 pub mod merchant;
 pub mod rates;
+pub mod sealed;
 pub mod service;
 pub mod store;
 pub mod webhook;
@@ -20,6 +22,7 @@ use anyhow::Context;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// What `schet-server serve` needs.
 #[derive(Debug, Clone)]
@@ -32,6 +35,15 @@ pub struct ServeOptions {
     /// Where people reach this service (the merchant API's payment links), e.g.
     /// `https://pay.example.com`; None: `http://` and the bound address.
     pub public_url: Option<String>,
+    /// The key that seals webhook client keys at rest. None: with `demo`, a key file next to
+    /// the database (made if missing); otherwise the service takes no webhook keys.
+    pub webhook_key: Option<sealed::KeySource>,
+    /// Webhooks may reach loopback and private addresses (local testing only) and how long
+    /// the seller's system has to answer.
+    pub webhooks: webhook::Policy,
+    /// Quotas, rates, stream and size limits.
+    pub limits: service::Config,
+    pub connections: listener::Limits,
 }
 
 impl ServeOptions {
@@ -44,6 +56,10 @@ impl ServeOptions {
             demo: false,
             rates: rates::Rates::default(),
             public_url: None,
+            webhook_key: None,
+            webhooks: webhook::Policy::default(),
+            limits: service::Config::default(),
+            connections: listener::Limits::default(),
         }
     }
 }
@@ -59,6 +75,22 @@ pub async fn serve(
     running.await
 }
 
+/// Runs `work` every `period` until the returned task is aborted.
+fn every<F, Fut>(period: Duration, mut work: F) -> tokio::task::JoinHandle<()>
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            work().await;
+        }
+    })
+}
+
 /// Like [`serve`], in two steps: opens, seeds and binds, then returns the bound address and
 /// the future that serves until `shutdown` (tests bind port 0 and read the address).
 pub async fn start(
@@ -72,40 +104,102 @@ pub async fn start(
         .await
         .with_context(|| format!("cannot listen on {}", opts.listen))?;
     let addr = listener.local_addr()?;
-    let public_url = match &opts.public_url {
-        Some(url) => url.trim_end_matches('/').to_string(),
-        None => format!("http://{addr}"),
-    };
-    let service = Arc::new(service::Service::new(store.clone(), opts.rates).with_public_url(public_url));
-    if opts.demo {
-        demo::seed(&service).await.context("demo seeding failed")?;
+    let key_source = opts.webhook_key.clone().or_else(|| {
+        opts.demo.then(|| {
+            let mut path = opts.database.clone().into_os_string();
+            path.push(".webhook-key");
+            sealed::KeySource::FileOrNew(path.into())
+        })
+    });
+    let sealer = key_source.as_ref().map(sealed::Sealer::load).transpose().context("the webhook key")?;
+    let mut config = opts.limits.clone();
+    config.public_url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    config.webhooks = opts.webhooks;
+    let service = Arc::new(service::Service::with_config(store.clone(), opts.rates.clone(), config, sealer));
+    let sealed = service.seal_stored_webhook_keys().await.context("sealing stored webhook keys")?;
+    if sealed > 0 {
+        tracing::info!(sealed, "webhook keys stored in plain text were sealed");
     }
-    // Expired invoices are written down as deleted every half minute (reads already show
-    // them as deleted in between).
-    let sweeper = {
+    // Purchases a crash left half-done (taken, never settled) are put back.
+    let webhook_timeout = opts.webhooks.timeout;
+    let released = service.release_stale_reservations(webhook_timeout).await.context("releasing reservations")?;
+    if released > 0 {
+        tracing::warn!(released, "purchases left pending by a stop were released");
+    }
+    // Those taken just before the stop, once their webhook time has passed.
+    let late_release = {
         let service = service.clone();
         tokio::spawn(async move {
-            let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
-            loop {
-                every.tick().await;
-                match service.sweep_expired().await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(invoices = n, "expired invoices deleted"),
-                    Err(e) => tracing::warn!(error = %e, "sweeping expired invoices failed"),
-                }
+            tokio::time::sleep(webhook_timeout).await;
+            match service.release_stale_reservations(webhook_timeout).await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(released = n, "purchases left pending by a stop were released"),
+                Err(e) => tracing::warn!(error = %e, "releasing reservations failed"),
             }
         })
     };
+    if opts.demo {
+        demo::seed(&service).await.context("demo seeding failed")?;
+    }
+    let background = [
+        // Expired invoices are written down as deleted (reads show them as deleted already).
+        every(Duration::from_secs(30), {
+            let service = service.clone();
+            move || {
+                let service = service.clone();
+                async move {
+                    match service.sweep_expired().await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(invoices = n, "expired invoices deleted"),
+                        Err(e) => tracing::warn!(error = %e, "sweeping expired invoices failed"),
+                    }
+                }
+            }
+        }),
+        // Last-seen times, in one write now and then instead of one per call.
+        every(Duration::from_secs(10), {
+            let service = service.clone();
+            move || {
+                let service = service.clone();
+                async move {
+                    if let Err(e) = service.flush_activity().await {
+                        tracing::warn!(error = %e, "writing last-seen times failed");
+                    }
+                }
+            }
+        }),
+        // A reservation whose webhook outlived its time twice over cannot be in flight.
+        every(Duration::from_secs(30), {
+            let service = service.clone();
+            move || {
+                let service = service.clone();
+                async move {
+                    if let Err(e) =
+                        service.release_stale_reservations(webhook_timeout * 2 + Duration::from_secs(30)).await
+                    {
+                        tracing::warn!(error = %e, "releasing stale reservations failed");
+                    }
+                }
+            }
+        }),
+    ];
     let hub = service.events.clone();
     let shutdown = async move {
         shutdown.await;
         hub.stop();
     };
-    let app = http::router(service, opts.static_dir.as_deref());
+    let app = http::router(service.clone(), opts.static_dir.as_deref());
     tracing::info!(%addr, "serving TradeApi (gRPC + gRPC-web)");
+    let connections = opts.connections;
     let running = async move {
-        axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("serving failed")?;
-        sweeper.abort();
+        listener::serve(listener, app, connections, shutdown).await.context("serving failed")?;
+        late_release.abort();
+        for task in background {
+            task.abort();
+        }
+        if let Err(e) = service.flush_activity().await {
+            tracing::warn!(error = %e, "writing last-seen times failed");
+        }
         store.close().await;
         tracing::info!("stopped");
         Ok(())

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! schet-server serve --listen ADDR --database PATH [--static DIR] [--demo] [--rates FILE]
-//!                    [--public-url URL]
+//!                    [--public-url URL] [--webhook-key-file PATH] [--webhook-timeout-secs N]
+//!                    [--allow-private-webhooks]
 //! schet-server user add NAME --database PATH [--balance BTC]
 //! schet-server merchant set-status INV-XXXXXXXX STATUS --database PATH [--paid AMOUNT]
 //! schet-server merchant demo USER --database PATH
@@ -12,10 +13,13 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use rust_decimal::Decimal;
 use schet_api::merchant::Status;
+use schet_server::sealed::KeySource;
+use schet_server::webhook::Policy;
 use schet_server::{ServeOptions, rates::Rates, service::Service, store::Store};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(name = "schet-server", version, about = "The reference invoice service (TradeApi over gRPC and gRPC-web)")]
@@ -63,6 +67,17 @@ struct Serve {
     /// links); default: http:// and the address listened on.
     #[arg(long, value_name = "URL")]
     public_url: Option<String>,
+    /// The key that seals webhook client keys at rest: a file holding 32 random bytes as 64
+    /// hex digits (or set SCHET_WEBHOOK_KEY). With --demo and neither, one is made next to
+    /// the database; otherwise, without one, invoices cannot have webhooks.
+    #[arg(long, value_name = "PATH")]
+    webhook_key_file: Option<PathBuf>,
+    /// How long a seller's system has to answer a webhook.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=120))]
+    webhook_timeout_secs: u64,
+    /// Let webhooks reach loopback and private addresses (local testing only).
+    #[arg(long)]
+    allow_private_webhooks: bool,
 }
 
 #[derive(Subcommand)]
@@ -138,11 +153,24 @@ async fn run(command: Command) -> anyhow::Result<()> {
             {
                 bail!("--static {}: no index.html there (build the app first)", dir.display());
             }
+            let webhook_key = match (std::env::var("SCHET_WEBHOOK_KEY"), serve.webhook_key_file) {
+                (_, Some(path)) => Some(KeySource::File(path)),
+                (Ok(hex), None) if !hex.trim().is_empty() => Some(KeySource::Hex(hex)),
+                _ => None,
+            };
+            if serve.allow_private_webhooks {
+                tracing::warn!("webhooks may reach loopback and private addresses (--allow-private-webhooks)");
+            }
             let opts = ServeOptions {
                 static_dir: serve.static_dir,
                 demo: serve.demo,
                 rates,
                 public_url: serve.public_url,
+                webhook_key,
+                webhooks: Policy {
+                    allow_private: serve.allow_private_webhooks,
+                    timeout: Duration::from_secs(serve.webhook_timeout_secs),
+                },
                 ..ServeOptions::new(serve.listen, serve.database.database)
             };
             schet_server::serve(opts, shutdown_signal()).await

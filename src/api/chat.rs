@@ -66,7 +66,7 @@ pub async fn of_payment(settings: &Settings, payment_id: u64) -> Result<Vec<pb::
 async fn by(settings: &Settings, ids: Ids) -> Result<Vec<pb::Conversation>, ApiError> {
     let mut call = Call::new(settings)?;
     Ok(call
-        .unary::<rpcs::GetConversationsById>(pb::GetConversationsByIdRequest { ids: Some(ids) })
+        .unary::<rpcs::GetConversationsById>(pb::GetConversationsByIdRequest { ids: Some(ids), ..Default::default() })
         .await?
         .conversations)
 }

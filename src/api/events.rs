@@ -73,12 +73,13 @@ impl Live {
         self.conversations.update(|list| merge(list, c));
     }
 
-    /// Replaces the list with a fresh read, keeping newer copies that arrived meanwhile.
+    /// Replaces the list with a fresh read, keeping newer copies that arrived meanwhile and
+    /// older messages already loaded.
     fn replace(&self, fresh: Vec<pb::Conversation>) {
         self.conversations.update(|list| {
             let old = std::mem::replace(list, fresh);
             for c in old {
-                if list.iter().any(|n| n.id == c.id && last_id(n) < last_id(&c)) {
+                if list.iter().any(|n| n.id == c.id) {
                     merge(list, c);
                 }
             }
@@ -145,10 +146,23 @@ fn sort(list: &mut [pb::Conversation]) {
     list.sort_by(|a, b| last_id(b).cmp(&last_id(a)).then(b.id.cmp(&a.id)));
 }
 
+/// Two copies of one conversation as one: the newer copy wins, and the older copy's
+/// messages from before the newer one's first are kept (a live event carries only the new
+/// message, a reply only the newest page).
+fn union(a: pb::Conversation, b: pb::Conversation) -> pb::Conversation {
+    let (mut newer, older) = if last_id(&a) <= last_id(&b) { (b, a) } else { (a, b) };
+    let first = newer.messages.first().map_or(u64::MAX, |m| m.id);
+    let kept: Vec<pb::ConversationMessage> = older.messages.into_iter().filter(|m| m.id < first).collect();
+    if !kept.is_empty() {
+        newer.has_older_messages = older.has_older_messages;
+        newer.messages = kept.into_iter().chain(newer.messages).collect();
+    }
+    newer
+}
+
 fn merge(list: &mut Vec<pb::Conversation>, c: pb::Conversation) {
     match list.iter_mut().find(|x| x.id == c.id) {
-        Some(x) if last_id(x) <= last_id(&c) => *x = c,
-        Some(_) => {}
+        Some(x) => *x = union(std::mem::take(x), c),
         None => list.push(c),
     }
     sort(list);

@@ -8,7 +8,8 @@ use schet_api::rpc::rpcs;
 /// PayInvoiceFromBalance (`pieces` is ignored by the service for private invoices).
 pub async fn pay(settings: &Settings, invoice_id: u64, pieces: u32) -> Result<pb::InvoicePayment, ApiError> {
     let mut call = Call::new(settings)?;
-    Ok(call.unary::<rpcs::PayInvoiceFromBalance>(pb::PayInvoiceFromBalanceRequest { invoice_id, pieces }).await?)
+    let request = pb::PayInvoiceFromBalanceRequest { invoice_id, pieces, ..Default::default() };
+    Ok(call.unary::<rpcs::PayInvoiceFromBalance>(request).await?)
 }
 
 /// GetInvoicePayments: a page of payments, newest first. `to_me`: Some(true) received,

@@ -42,16 +42,21 @@ impl Service {
                 is_preview: true,
             });
         }
+        let bytes = (processed.original.len() + processed.preview.len()) as u64;
+        self.check_image_bytes_quota(&mut tx, caller, bytes).await?;
         let now = now_ms();
-        sqlx::query("INSERT INTO images (id, owner_id, mime, original, preview, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(&id)
-            .bind(&caller.id)
-            .bind(processed.mime)
-            .bind(&processed.original)
-            .bind(&processed.preview)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO images (id, owner_id, mime, original, preview, created_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(&caller.id)
+        .bind(processed.mime)
+        .bind(&processed.original)
+        .bind(&processed.preview)
+        .bind(now)
+        .bind(bytes as i64)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(pb::Image {
             id,
@@ -69,7 +74,7 @@ impl Service {
         let missing = || ServiceError::NotFound(format!("image {id} was not found"));
         let like = format!("%{id}%");
         // Visible when: mine; on an invoice I can see; in a conversation of mine; a secret of
-        // my invoice, or one sold to me. ?2 is NULL for a guest, equal to nothing: only the
+        // my invoice, or one sold to me (not merely held for a purchase still in progress). ?2 is NULL for a guest, equal to nothing: only the
         // public invoices' clause can hold.
         let row = sqlx::query(
             "SELECT im.* FROM images im WHERE im.id = ?1 AND (
@@ -80,7 +85,7 @@ impl Service {
                            WHERE m.images LIKE ?3 AND (c.seller_id = ?2 OR c.buyer_id = ?2))
                 OR EXISTS (SELECT 1 FROM invoice_secrets s JOIN invoices i ON i.id = s.invoice_id
                            LEFT JOIN payments p ON p.id = s.payment_id
-                           WHERE s.images LIKE ?3 AND (i.owner_id = ?2 OR p.buyer_id = ?2)))",
+                           WHERE s.images LIKE ?3 AND (i.owner_id = ?2 OR (p.buyer_id = ?2 AND p.status <> 0))))",
         )
         .bind(&id)
         .bind(viewer.user_id())

@@ -7,7 +7,7 @@ use super::{
 use crate::store::now_ms;
 use rust_decimal::{Decimal, RoundingStrategy};
 use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus};
-use schet_api::{FieldError, decimal, validate};
+use schet_api::{FieldError, decimal, limits, validate};
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{AssertSqlSafe, Row};
 
@@ -56,7 +56,14 @@ impl Service {
     pub async fn create_invoice(&self, caller: &Caller, req: pb::CreateInvoiceRequest) -> Result<pb::Invoice> {
         validate::create_invoice(&req).first()?;
         if let Some(pb::create_invoice_request::Integration::Webhook(w)) = &req.integration {
-            crate::webhook::check(w, false)?;
+            crate::webhook::check(w, false, &self.config.webhooks)?;
+        }
+        let secret_bytes: usize = req.secrets.iter().map(|s| limits::secret_wire_bytes(&s.text, s.images.len())).sum();
+        if secret_bytes > self.config.secrets_bytes_per_invoice {
+            return Err(ServiceError::ResourceExhausted(format!(
+                "an invoice's secrets may take at most {} bytes (these take {secret_bytes})",
+                self.config.secrets_bytes_per_invoice
+            )));
         }
         let price = decimal::from_pb(req.price.as_ref().expect("validated")).expect("validated");
         let (fiat, variable) = if req.is_base_crypto {
@@ -80,9 +87,11 @@ impl Service {
         } else {
             None
         };
-        self.check_images_exist(&mut tx, "Images", &req.images).await?;
+        self.check_live_invoices_quota(&mut tx, caller).await?;
+        self.check_unsold_secrets_quota(&mut tx, caller, req.secrets.len()).await?;
+        self.check_images_owned(&mut tx, caller, "Images", &req.images).await?;
         for (i, s) in req.secrets.iter().enumerate() {
-            self.check_images_exist(&mut tx, &format!("Secrets[{i}].Images"), &s.images).await?;
+            self.check_images_owned(&mut tx, caller, &format!("Secrets[{i}].Images"), &s.images).await?;
         }
         let (pieces_min, pieces_max) = if req.is_private { (1, 1) } else { (req.pieces_min, req.pieces_max) };
         let fee = if req.is_private {
@@ -96,7 +105,9 @@ impl Service {
         let (kind, redirect, webhook) = match &req.integration {
             None | Some(Integration::NoIntegration(_)) => (0, String::new(), pb::Webhook::default()),
             Some(Integration::Redirect(url)) => (1, url.clone(), pb::Webhook::default()),
-            Some(Integration::Webhook(w)) => (2, String::new(), w.clone()),
+            Some(Integration::Webhook(w)) => {
+                (2, String::new(), pb::Webhook { client_key: self.seal_key(&w.client_key)?, ..w.clone() })
+            }
         };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO invoices (owner_id, target_user_id, is_private, is_base_crypto, price, fiat_currency,
@@ -135,13 +146,16 @@ impl Service {
         let mut secrets: Vec<&pb::CreateInvoiceSecretRequest> = req.secrets.iter().collect();
         secrets.sort_by_key(|s| s.order);
         for (position, s) in secrets.iter().enumerate() {
-            sqlx::query("INSERT INTO invoice_secrets (invoice_id, text, images, position) VALUES (?, ?, ?, ?)")
-                .bind(id)
-                .bind(&s.text)
-                .bind(join_ids(&s.images))
-                .bind(position as i64 + 1)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO invoice_secrets (invoice_id, text, images, position, wire_bytes) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(&s.text)
+            .bind(join_ids(&s.images))
+            .bind(position as i64 + 1)
+            .bind(limits::secret_wire_bytes(&s.text, s.images.len()) as i64)
+            .execute(&mut *tx)
+            .await?;
         }
         sqlx::query("UPDATE users SET invoices_created = invoices_created + 1 WHERE id = ?")
             .bind(&caller.id)
@@ -163,22 +177,26 @@ impl Service {
         Ok(created)
     }
 
-    /// Checks that every image GUID names a stored image (the client uploads first).
-    pub(crate) async fn check_images_exist(
+    /// Checks that every image GUID names an image the caller stored (the client uploads
+    /// first). Another user's image is refused exactly like a missing one: attaching it
+    /// would show it (a secret's image, say) to whoever sees what it is attached to.
+    pub(crate) async fn check_images_owned(
         &self,
         conn: &mut SqliteConnection,
+        caller: &Caller,
         field: &str,
         ids: &[String],
     ) -> Result<()> {
         for (i, id) in ids.iter().enumerate() {
-            let found: Option<String> = sqlx::query_scalar("SELECT id FROM images WHERE id = ?")
+            let found: Option<String> = sqlx::query_scalar("SELECT id FROM images WHERE id = ? AND owner_id = ?")
                 .bind(id.to_ascii_lowercase())
+                .bind(&caller.id)
                 .fetch_optional(&mut *conn)
                 .await?;
             if found.is_none() {
                 return Err(FieldError::new(
                     format!("{field}[{i}]"),
-                    "no image with this GUID was uploaded (StoreImage)",
+                    "no image with this GUID was uploaded by you (StoreImage)",
                 )
                 .into());
             }
@@ -233,10 +251,16 @@ impl Service {
             Some(Integration::Webhook(w)) => (2, String::new(), w.clone()),
         };
         if kind == 2 {
-            if webhook.client_key.is_empty() || webhook.client_key == WEBHOOK_KEY_STORED {
-                webhook.client_key = stored_key; // the write-only key is kept unless replaced
+            // The write-only key is kept unless replaced; checked with the certificate in
+            // the clear, stored sealed.
+            let keep = webhook.client_key.is_empty() || webhook.client_key == WEBHOOK_KEY_STORED;
+            if keep {
+                webhook.client_key = self.open_key(&stored_key).map_err(|_| {
+                    FieldError::new("Webhook.ClientKey", "the stored key cannot be read any more: enter it again")
+                })?;
             }
-            crate::webhook::check(&webhook, false)?;
+            crate::webhook::check(&webhook, false, &self.config.webhooks)?;
+            webhook.client_key = if keep { stored_key } else { self.seal_key(&webhook.client_key)? };
         }
         let price = decimal::from_pb(req.price.as_ref().expect("validated")).expect("validated");
         let (fiat, variable) = if req.is_base_crypto {
@@ -245,7 +269,7 @@ impl Service {
             (req.fiat_currency.clone(), req.price_variable.clone())
         };
         self.crypto_price(req.is_base_crypto, price, &fiat, &variable)?;
-        self.check_images_exist(&mut tx, "Images", &req.images).await?;
+        self.check_images_owned(&mut tx, caller, "Images", &req.images).await?;
         let status: i32 = row.try_get("status")?;
         // Stock was refilled: a sold-out invoice is on sale again.
         let status = if status == InvoiceStatus::NoPieces as i32 { InvoiceStatus::Active as i32 } else { status };

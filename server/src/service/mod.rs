@@ -10,13 +10,18 @@ mod invoice_reads;
 mod invoices;
 pub mod merchant;
 mod payments;
+mod purchase;
+pub mod quota;
 mod secrets;
+mod settlement;
+mod users;
 
 use crate::rates::Rates;
-use crate::store::{Store, now_ms, timestamp};
+use crate::sealed::Sealer;
+use crate::store::{Store, timestamp};
 use rust_decimal::Decimal;
 use schet_api::pb;
-use schet_api::{FieldError, decimal, validate};
+use schet_api::{FieldError, decimal};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -35,6 +40,9 @@ pub enum ServiceError {
     PermissionDenied(String),
     #[error("{0}")]
     FailedPrecondition(String),
+    /// A quota, a rate or a size limit: try later, or with less.
+    #[error("{0}")]
+    ResourceExhausted(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -98,16 +106,50 @@ impl Viewer<'_> {
 /// Fee for issuing a private invoice: this share of its BTC amount.
 pub(crate) const PRIVATE_FEE_RATE: Decimal = rust_decimal_macros::dec!(0.005);
 
+/// What an operator chooses; the defaults suit production (tests scale them down).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where people reach this service, without a trailing slash (merchant payment links).
+    pub public_url: String,
+    pub webhooks: crate::webhook::Policy,
+    pub quotas: quota::Quotas,
+    pub events: events::Limits,
+    /// An invoice's secrets in a list, at most this many bytes.
+    pub secrets_bytes_per_invoice: usize,
+    /// List replies are cut at about this size.
+    pub reply_budget_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            public_url: "http://localhost".into(),
+            webhooks: Default::default(),
+            quotas: Default::default(),
+            events: Default::default(),
+            secrets_bytes_per_invoice: schet_api::limits::SECRETS_BYTES_PER_INVOICE,
+            reply_budget_bytes: schet_api::limits::REPLY_BUDGET_BYTES,
+        }
+    }
+}
+
 pub struct Service {
     pub store: Store,
     pub rates: Rates,
+    pub config: Config,
     pub events: events::Hub,
     /// Image decodes running at once.
     pub image_slots: tokio::sync::Semaphore,
     /// Token hash → (caller, when checked against the database).
     sessions: std::sync::Mutex<std::collections::HashMap<Vec<u8>, (Caller, i64)>>,
-    /// Where people reach this service, without a trailing slash (merchant payment links).
-    public_url: String,
+    /// User id → when last seen, not yet written (written in the background, so that no
+    /// call waits on the write connection for it).
+    activity: std::sync::Mutex<std::collections::HashMap<String, i64>>,
+    /// Seals webhook client keys at rest; None: the service cannot take webhook keys.
+    sealer: Option<Sealer>,
+    /// Chat messages sent, by user and by conversation.
+    user_messages: quota::Rate,
+    conversation_messages: quota::Rate,
 }
 
 pub(crate) fn hash_token(token: &str) -> Vec<u8> {
@@ -168,113 +210,89 @@ pub(crate) fn user_info(row: &SqliteRow, prefix: &str, id: String) -> Result<pb:
 pub const WEBHOOK_KEY_STORED: &str = "(stored)";
 
 impl Service {
+    /// A service with the default configuration and no key for webhook secrets (the admin
+    /// commands and tests).
     pub fn new(store: Store, rates: Rates) -> Self {
+        Service::with_config(store, rates, Config::default(), None)
+    }
+
+    pub fn with_config(store: Store, rates: Rates, mut config: Config, sealer: Option<Sealer>) -> Self {
+        config.public_url = config.public_url.trim_end_matches('/').to_string();
         Service {
             store,
             rates,
-            events: events::Hub::default(),
+            events: events::Hub::new(config.events),
             image_slots: tokio::sync::Semaphore::new(2),
             sessions: Default::default(),
-            public_url: "http://localhost".into(),
+            activity: Default::default(),
+            sealer,
+            user_messages: quota::Rate::new(config.quotas.messages_per_minute_per_user),
+            conversation_messages: quota::Rate::new(config.quotas.messages_per_minute_per_conversation),
+            config,
         }
-    }
-
-    /// The service as reached at `url` (e.g. `https://pay.example.com`).
-    pub fn with_public_url(mut self, url: String) -> Self {
-        self.public_url = url.trim_end_matches('/').to_string();
-        self
     }
 
     pub fn public_url(&self) -> &str {
-        &self.public_url
+        &self.config.public_url
     }
 
-    // ------------------------------------------------------------------ users
+    // ------------------------------------------------------------------ webhook keys at rest
 
-    /// Creates a user with a balance; returns the user's id and bearer token.
-    pub async fn add_user(&self, username: &str, balance: Decimal, token: Option<&str>) -> Result<(String, String)> {
-        validate::username(username).map_err(|rule| FieldError::new("UserName", rule))?;
-        if balance < Decimal::ZERO || balance.scale() > schet_api::limits::BTC_SCALE {
-            return Err(
-                FieldError::new("Balance", "must be a non-negative BTC amount with at most 8 decimal places").into()
-            );
+    /// A webhook client key as stored: sealed (empty stays empty).
+    pub(crate) fn seal_key(&self, plain: &str) -> Result<String> {
+        if plain.is_empty() || Sealer::is_sealed(plain) {
+            return Ok(plain.to_string());
         }
-        let id = schet_api::Guid::from_random_bytes(random_bytes()).to_string();
-        let token = token.map_or_else(new_token, str::to_string);
-        let now = now_ms();
-        let mut tx = self.store.write.begin().await?;
-        let taken: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
-            .bind(username)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Err(ServiceError::FailedPrecondition(format!("user name {username} is taken")));
-        }
-        sqlx::query(
-            "INSERT INTO users (id, username, token_hash, balance, created_at, last_online) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&id)
-        .bind(username)
-        .bind(hash_token(&token))
-        .bind(balance.normalize().to_string())
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok((id, token))
+        let sealer = self.sealer.as_ref().ok_or_else(|| {
+            ServiceError::FailedPrecondition(
+                "this service cannot keep webhook keys: it was started without a key to seal them \
+                 (--webhook-key-file or SCHET_WEBHOOK_KEY)"
+                    .into(),
+            )
+        })?;
+        Ok(sealer.seal(plain))
     }
 
-    /// The user a bearer token belongs to.
-    pub async fn authenticate(&self, token: &str) -> Result<Caller> {
-        let hash = hash_token(token);
-        // Recently seen tokens skip the database (and the once-a-minute activity write).
-        let now = now_ms();
-        if let Some((caller, seen)) = self.sessions.lock().expect("sessions lock").get(&hash)
-            && now - *seen < 60_000
-        {
-            return Ok(caller.clone());
+    /// A stored webhook client key, opened.
+    pub(crate) fn open_key(&self, stored: &str) -> std::result::Result<String, crate::sealed::SealError> {
+        if !Sealer::is_sealed(stored) {
+            return Ok(stored.to_string());
         }
-        let row = sqlx::query("SELECT id, username, last_online FROM users WHERE token_hash = ?")
-            .bind(&hash)
-            .fetch_optional(&self.store.read)
-            .await?
-            .ok_or(ServiceError::Unauthenticated("the token is not valid: log in again"))?;
-        let caller = Caller { id: row.try_get("id")?, username: row.try_get("username")? };
-        // Record activity at most once a minute: reads should not turn into writes.
-        let last: i64 = row.try_get("last_online")?;
-        if now - last > 60_000 {
-            sqlx::query("UPDATE users SET last_online = ? WHERE id = ?")
-                .bind(now)
-                .bind(&caller.id)
-                .execute(&self.store.write)
+        self.sealer.as_ref().ok_or(crate::sealed::SealError::Open)?.open(stored)
+    }
+
+    /// On start: seals the webhook keys stored in plain text by earlier versions. Refuses to
+    /// go on without a key when any webhook key is stored.
+    pub async fn seal_stored_webhook_keys(&self) -> Result<u64> {
+        let stored: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, webhook_client_key FROM invoices WHERE webhook_client_key <> ''")
+                .fetch_all(&self.store.read)
                 .await?;
+        if stored.is_empty() {
+            return Ok(0);
         }
-        let mut sessions = self.sessions.lock().expect("sessions lock");
-        if sessions.len() > 10_000 {
-            sessions.retain(|_, (_, seen)| now - *seen < 60_000);
+        let Some(sealer) = &self.sealer else {
+            return Err(ServiceError::FailedPrecondition(format!(
+                "{} webhook key(s) are stored: start with the key that seals them \
+                 (--webhook-key-file or SCHET_WEBHOOK_KEY)",
+                stored.len()
+            )));
+        };
+        let mut sealed = 0;
+        let mut tx = self.store.write.begin().await?;
+        for (id, key) in stored {
+            if Sealer::is_sealed(&key) {
+                sealer.open(&key).map_err(|e| ServiceError::FailedPrecondition(format!("invoice {id}: {e}")))?;
+                continue;
+            }
+            sqlx::query("UPDATE invoices SET webhook_client_key = ? WHERE id = ?")
+                .bind(sealer.seal(&key))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sealed += 1;
         }
-        sessions.insert(hash, (caller.clone(), now));
-        Ok(caller)
-    }
-
-    pub async fn is_user_exist(&self, username: &str) -> Result<bool> {
-        Ok(self.user_id(username).await?.is_some())
-    }
-
-    /// The id of the user with this name (any letter case).
-    pub async fn user_id(&self, username: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
-            .bind(username)
-            .fetch_optional(&self.store.read)
-            .await?)
-    }
-
-    pub fn variables(&self) -> Result<pb::Variables> {
-        let mut variables = std::collections::HashMap::new();
-        for (name, value) in &self.rates.variables {
-            variables.insert(name.clone(), decimal::to_pb(*value).map_err(|e| ServiceError::Internal(e.to_string()))?);
-        }
-        Ok(pb::Variables { variables, keep_alive: false })
+        tx.commit().await?;
+        Ok(sealed)
     }
 }

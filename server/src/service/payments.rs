@@ -1,10 +1,10 @@
-//! Payments: paying from balance (with secrets delivered and the webhook called),
-//! listing, cancelling, refunds.
+//! Payments: how one looks to each party, listing, cancelling, refunds. (Paying:
+//! `purchase.rs`.)
 
 use super::events::event;
-use super::invoices::{effective_status, load_row, may_see, not_found};
-use super::secrets::{secret_from_row, write_queue};
-use super::{Caller, Result, Service, ServiceError, dec, pb_dec, random_bytes};
+use super::invoices::{load_row, not_found};
+use super::secrets::secret_from_row;
+use super::{Caller, Result, Service, ServiceError, dec, pb_dec};
 use crate::store::{now_ms, timestamp};
 use rust_decimal::Decimal;
 use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus, invoice_payment::InvoicePaymentStatus};
@@ -13,17 +13,17 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteConnection;
 use std::str::FromStr;
 
-fn payment_not_found(id: u64) -> ServiceError {
+pub(super) fn payment_not_found(id: u64) -> ServiceError {
     ServiceError::NotFound(format!("payment {id} was not found"))
 }
 
-async fn balance(conn: &mut SqliteConnection, user: &str) -> Result<Decimal> {
+pub(super) async fn balance(conn: &mut SqliteConnection, user: &str) -> Result<Decimal> {
     let text: String =
         sqlx::query_scalar("SELECT balance FROM users WHERE id = ?").bind(user).fetch_one(&mut *conn).await?;
     Decimal::from_str(&text).map_err(|e| ServiceError::Internal(format!("balance: {e}")))
 }
 
-async fn add_balance(conn: &mut SqliteConnection, user: &str, delta: Decimal) -> Result<()> {
+pub(super) async fn add_balance(conn: &mut SqliteConnection, user: &str, delta: Decimal) -> Result<()> {
     let new = balance(conn, user).await? + delta;
     if new < Decimal::ZERO {
         return Err(ServiceError::Internal("balance would go negative".into()));
@@ -36,218 +36,7 @@ async fn add_balance(conn: &mut SqliteConnection, user: &str, delta: Decimal) ->
     Ok(())
 }
 
-/// What the seller's system receives on a purchase.
-#[derive(serde::Serialize)]
-struct WebhookBody<'a> {
-    event: &'static str,
-    payment_id: u64,
-    invoice_id: u64,
-    pieces: u32,
-    /// Exact decimal text.
-    amount_btc: String,
-    buyer: Buyer<'a>,
-    confirmation: &'a str,
-    created_at_unix: i64,
-}
-
-#[derive(serde::Serialize)]
-struct Buyer<'a> {
-    id: &'a str,
-    username: &'a str,
-}
-
-fn webhook_body(p: &pb::InvoicePayment) -> Result<Vec<u8>> {
-    let buyer = p.owner.clone().unwrap_or_default();
-    let amount = decimal::from_pb_or_zero(p.crypto_amount.as_ref()).unwrap_or_default();
-    serde_json::to_vec(&WebhookBody {
-        event: "invoice_payment",
-        payment_id: p.id,
-        invoice_id: p.invoice.as_ref().map_or(0, |i| i.id),
-        pieces: p.pieces,
-        amount_btc: amount.normalize().to_string(),
-        buyer: Buyer { id: &buyer.id, username: &buyer.username },
-        confirmation: &p.confirmation,
-        created_at_unix: p.created_at.as_ref().map_or(0, |t| t.seconds),
-    })
-    .map_err(|e| ServiceError::Internal(e.to_string()))
-}
-
 impl Service {
-    /// PayInvoiceFromBalance: the buyer pays `pieces` of a public invoice (or a private
-    /// invoice addressed to them) from their BTC balance. All or nothing: balances, stock,
-    /// secrets and (with a required webhook) the seller's confirmation.
-    pub async fn pay_from_balance(
-        &self,
-        caller: &Caller,
-        req: &pb::PayInvoiceFromBalanceRequest,
-    ) -> Result<pb::InvoicePayment> {
-        if req.invoice_id == 0 {
-            return Err(FieldError::new("InvoiceId", "is required").into());
-        }
-        let key = i64::try_from(req.invoice_id).map_err(|_| not_found(req.invoice_id))?;
-        let mut tx = self.store.write.begin().await?;
-        let row = load_row(&mut tx, key).await?.ok_or_else(|| not_found(req.invoice_id))?;
-        if !may_see(caller, &row)? {
-            return Err(not_found(req.invoice_id));
-        }
-        let invoice = self.invoice_from_row(&row, caller)?;
-        let owner: String = row.try_get("owner_id")?;
-        if owner == caller.id {
-            return Err(ServiceError::FailedPrecondition("you cannot pay your own invoice".into()));
-        }
-        match InvoiceStatus::try_from(effective_status(row.try_get("status")?, row.try_get("valid_to")?, now_ms())) {
-            Ok(InvoiceStatus::Active) => {}
-            Ok(InvoiceStatus::NoPieces) => {
-                return Err(ServiceError::FailedPrecondition("the invoice is sold out".into()));
-            }
-            Ok(InvoiceStatus::Payed) => {
-                return Err(ServiceError::FailedPrecondition("the invoice is already paid".into()));
-            }
-            Ok(InvoiceStatus::PendingPay) => {
-                return Err(ServiceError::FailedPrecondition("the invoice is awaiting another payment".into()));
-            }
-            _ => return Err(ServiceError::FailedPrecondition("the invoice is deleted or expired".into())),
-        }
-        let unit_price = decimal::from_pb_or_zero(invoice.current_crypto_price.as_ref())
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        if unit_price <= Decimal::ZERO {
-            return Err(ServiceError::FailedPrecondition("the invoice has no BTC price right now (no rate)".into()));
-        }
-        let pieces = if invoice.is_private {
-            if req.pieces > 1 {
-                return Err(FieldError::new("Pieces", "a private invoice is paid whole (0 or 1)").into());
-            }
-            1
-        } else {
-            // With limited stock the last pieces may be fewer than PiecesMin.
-            let low = invoice.pieces_min.min(invoice.pieces_max).max(1);
-            if req.pieces < low || req.pieces > invoice.pieces_max {
-                return Err(FieldError::new("Pieces", format!("must be from {low} to {}", invoice.pieces_max)).into());
-            }
-            req.pieces
-        };
-        let amount = unit_price * Decimal::from(pieces);
-        let have = balance(&mut tx, &caller.id).await?;
-        if have < amount {
-            return Err(ServiceError::FailedPrecondition(format!(
-                "insufficient balance: you have {} BTC, this purchase costs {} BTC",
-                decimal::format_btc(have),
-                decimal::format_btc(amount)
-            )));
-        }
-        // Secrets: one per piece, the front of the queue; if the invoice sells secrets,
-        // there must be enough of them.
-        let total_secrets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invoice_secrets WHERE invoice_id = ?")
-            .bind(key)
-            .fetch_one(&mut *tx)
-            .await?;
-        let queue: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM invoice_secrets WHERE invoice_id = ? AND payment_id IS NULL ORDER BY position, id",
-        )
-        .bind(key)
-        .fetch_all(&mut *tx)
-        .await?;
-        if total_secrets > 0 && (queue.len() as u32) < pieces {
-            return Err(ServiceError::FailedPrecondition(format!(
-                "only {} secret(s) are left for {pieces} piece(s)",
-                queue.len()
-            )));
-        }
-        let now = now_ms();
-        let confirmation: String = random_bytes::<8>().iter().map(|b| format!("{b:02x}")).collect();
-        let payment_id: i64 = sqlx::query_scalar(
-            "INSERT INTO payments (invoice_id, buyer_id, pieces, crypto_amount, status, confirmation, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(key)
-        .bind(&caller.id)
-        .bind(i64::from(pieces))
-        .bind(amount.normalize().to_string())
-        .bind(InvoicePaymentStatus::Paid as i32)
-        .bind(&confirmation)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let (sold, rest) = queue.split_at(if total_secrets > 0 { pieces as usize } else { 0 });
-        for id in sold {
-            sqlx::query("UPDATE invoice_secrets SET payment_id = ? WHERE id = ?")
-                .bind(payment_id)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        write_queue(&mut tx, rest).await?;
-        add_balance(&mut tx, &caller.id, -amount).await?;
-        add_balance(&mut tx, &owner, amount).await?;
-        let (new_max, new_status) = if invoice.is_private {
-            (invoice.pieces_max, InvoiceStatus::Payed)
-        } else if invoice.limit_liquidity {
-            let left = invoice.pieces_max - pieces;
-            (left, if left == 0 { InvoiceStatus::NoPieces } else { InvoiceStatus::Active })
-        } else {
-            (invoice.pieces_max, InvoiceStatus::Active)
-        };
-        let total = decimal::from_pb_or_zero(invoice.total_payed_crypto.as_ref()).unwrap_or_default() + amount;
-        sqlx::query("UPDATE invoices SET pieces_max = ?, status = ?, total_payed_crypto = ?, payments_count = payments_count + 1 WHERE id = ?")
-            .bind(i64::from(new_max))
-            .bind(new_status as i32)
-            .bind(total.normalize().to_string())
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE users SET payments_payed = payments_payed + 1 WHERE id = ?")
-            .bind(&caller.id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE users SET payments_received = payments_received + 1 WHERE id = ?")
-            .bind(&owner)
-            .execute(&mut *tx)
-            .await?;
-        // Paying a refund invoice settles that many pieces of the refunded payment.
-        if let Some(pb::invoice::NullableRefund::RefundPaymentId(original)) = invoice.nullable_refund {
-            let n = i64::from(invoice.pieces_max);
-            sqlx::query("UPDATE payments SET is_refund = 1 WHERE id = ?").bind(payment_id).execute(&mut *tx).await?;
-            sqlx::query("UPDATE payments SET refunded = refunded + ?, refunding = MAX(refunding - ?, 0) WHERE id = ?")
-                .bind(n)
-                .bind(n)
-                .bind(original as i64)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let payment = self.payment_in(&mut tx, caller, payment_id, false).await?;
-
-        // The seller's system hears of the purchase before it is final; a required
-        // webhook that fails undoes everything above.
-        if let Some(pb::invoice::Integration::Webhook(_)) = invoice.integration {
-            let w: (String, String, String, String, bool) = sqlx::query_as(
-                "SELECT webhook_url, webhook_client_crt, webhook_client_key, webhook_server_crt, webhook_required FROM invoices WHERE id = ?",
-            )
-            .bind(key)
-            .fetch_one(&mut *tx)
-            .await?;
-            let hook = pb::Webhook { url: w.0, client_crt: w.1, client_key: w.2, server_crt: w.3, required: w.4 };
-            if let Err(e) = crate::webhook::deliver(&hook, webhook_body(&payment)?).await {
-                if hook.required {
-                    tracing::warn!(invoice = key, error = %e, "required webhook failed; purchase rolled back");
-                    tx.rollback().await?;
-                    return Err(ServiceError::FailedPrecondition(format!(
-                        "the purchase was not completed: {e}; nothing was charged"
-                    )));
-                }
-                tracing::warn!(invoice = key, error = %e, "optional webhook failed; purchase kept");
-            }
-        }
-        let seller = Caller { id: owner.clone(), username: String::new() };
-        let seller_view = self.payment_in(&mut tx, &seller, payment_id, false).await?;
-        tx.commit().await?;
-        tracing::info!(payment = payment_id, invoice = key, pieces, "invoice paid");
-        let kind = if invoice.is_private { EventType::InvoicePaid } else { EventType::PaymentNew };
-        self.events.publish(&owner, event(kind, Some(pb::event::Payload::Payment(seller_view))));
-        self.events
-            .publish(&caller.id, event(EventType::PaymentNew, Some(pb::event::Payload::Payment(payment.clone()))));
-        Ok(payment)
-    }
-
     /// A payment as the caller sees it (buyer or seller); `any_party` false means the caller
     /// must be one of them.
     pub(crate) async fn payment_in(
@@ -274,17 +63,26 @@ impl Service {
         let invoice_id: i64 = row.try_get("invoice_id")?;
         let invoice_row = load_row(conn, invoice_id).await?.ok_or_else(|| not_found(invoice_id as u64))?;
         let mut invoice = self.invoice_from_row(&invoice_row, caller)?;
-        let secrets = sqlx::query("SELECT * FROM invoice_secrets WHERE payment_id = ? ORDER BY id")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(secret_from_row)
-            .collect::<Result<Vec<_>>>()?;
+        let status: i32 = row.try_get("status")?;
+        // A purchase still in progress (its webhook not yet answered) has delivered nothing.
+        let delivered = status != InvoicePaymentStatus::Pending as i32 || caller.id == seller;
+        let secrets = if delivered {
+            sqlx::query("SELECT * FROM invoice_secrets WHERE payment_id = ? ORDER BY id")
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(secret_from_row)
+                .collect::<Result<Vec<_>>>()?
+        } else {
+            Vec::new()
+        };
         // The redirect URL travels with the delivered goods: the buyer sees it in their
         // payment (the invoice alone shows it to its owner only).
         let redirect = match &invoice.integration {
-            Some(pb::invoice::Integration::Redirect(_)) => invoice_row.try_get::<String, _>("redirect_url")?,
+            Some(pb::invoice::Integration::Redirect(_)) if delivered => {
+                invoice_row.try_get::<String, _>("redirect_url")?
+            }
             _ => String::new(),
         };
         if caller.id == buyer && !redirect.is_empty() {
@@ -297,8 +95,9 @@ impl Service {
             s
         });
         let refund_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{} WHERE i.refund_payment_id = ? ORDER BY i.id",
-            super::INVOICE_SELECT
+            "{} WHERE i.refund_payment_id = ? ORDER BY i.id LIMIT {}",
+            super::INVOICE_SELECT,
+            limits::REFUNDS_PER_PAYMENT_MAX
         )))
         .bind(id)
         .fetch_all(&mut *conn)
@@ -311,13 +110,15 @@ impl Service {
             confirmation: row.try_get("confirmation")?,
             owner: Some(super::user_info(&row, "b", buyer)?),
             invoice: Some(invoice),
-            status: row.try_get("status")?,
+            status,
             pieces: row.try_get::<i64, _>("pieces")? as u32,
             is_refund: row.try_get("is_refund")?,
             refunds,
             refunded: row.try_get::<i64, _>("refunded")? as u32,
             refunding: row.try_get::<i64, _>("refunding")? as u32,
             secrets: secrets.collect(),
+            // What the seller's system answered is the seller's to read.
+            webhook_detail: if caller.id == seller { row.try_get("webhook_detail")? } else { String::new() },
         })
     }
 
@@ -353,9 +154,18 @@ impl Service {
             .bind(i64::from(count))
             .fetch_all(&mut *conn)
             .await?;
+        // The page is cut where it would pass the reply budget (never below one payment,
+        // which fits by construction); the client goes on from the last one with LastId.
+        let (budget, mut used) = (self.config.reply_budget_bytes, 0);
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            out.push(self.payment_in(&mut conn, caller, id, false).await?);
+            let payment = self.payment_in(&mut conn, caller, id, false).await?;
+            let size = prost::Message::encoded_len(&payment) + 8;
+            if !out.is_empty() && used + size > budget {
+                break;
+            }
+            used += size;
+            out.push(payment);
         }
         Ok(out)
     }
@@ -399,6 +209,17 @@ impl Service {
             .bind(key)
             .execute(&mut *tx)
             .await?;
+        // A cancelled refund payment un-settles its pieces of the refunded payment: they
+        // are in refund again (the refund invoice may be paid again).
+        if let Some(pb::invoice::NullableRefund::RefundPaymentId(original)) = invoice.nullable_refund {
+            let n = i64::from(invoice.pieces_max);
+            sqlx::query("UPDATE payments SET refunded = MAX(refunded - ?, 0), refunding = refunding + ? WHERE id = ?")
+                .bind(n)
+                .bind(n)
+                .bind(original as i64)
+                .execute(&mut *tx)
+                .await?;
+        }
         let invoice_key = invoice.id as i64;
         let total = decimal::from_pb_or_zero(invoice.total_payed_crypto.as_ref()).unwrap_or_default() - amount;
         if invoice.is_private {
@@ -446,6 +267,16 @@ impl Service {
         let payment = self.payment_in(&mut tx, caller, key, false).await?;
         if payment.status != InvoicePaymentStatus::Paid as i32 {
             return Err(ServiceError::FailedPrecondition("only a paid payment can be refunded".into()));
+        }
+        let refunds: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invoices WHERE refund_payment_id = ?")
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await?;
+        if refunds as usize >= limits::REFUNDS_PER_PAYMENT_MAX {
+            return Err(ServiceError::ResourceExhausted(format!(
+                "a payment may have at most {} refund invoices",
+                limits::REFUNDS_PER_PAYMENT_MAX
+            )));
         }
         let left = payment.pieces.saturating_sub(payment.refunded + payment.refunding);
         if req.pieces == 0 || req.pieces > left {

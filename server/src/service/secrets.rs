@@ -70,6 +70,32 @@ fn slot(order: u32, len: usize) -> usize {
 }
 
 impl Service {
+    /// The invoice's secrets, with `bytes` more (in place of secret `replacing`), still fit
+    /// in one list: checked before anything is written, so a call never commits a list it
+    /// then cannot send.
+    async fn check_secrets_fit(
+        &self,
+        conn: &mut SqliteConnection,
+        invoice: i64,
+        replacing: Option<i64>,
+        bytes: usize,
+    ) -> Result<()> {
+        let stored: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(wire_bytes), 0) FROM invoice_secrets WHERE invoice_id = ? AND id IS NOT ?",
+        )
+        .bind(invoice)
+        .bind(replacing)
+        .fetch_one(&mut *conn)
+        .await?;
+        let max = self.config.secrets_bytes_per_invoice;
+        if stored as usize + bytes > max {
+            return Err(ServiceError::ResourceExhausted(format!(
+                "an invoice's secrets may take at most {max} bytes; they take {stored}, and this one {bytes}"
+            )));
+        }
+        Ok(())
+    }
+
     /// The invoice (by id) if the caller owns it: NotFound when they may not see it,
     /// PermissionDenied when they see it but it is not theirs.
     async fn owned_invoice(&self, conn: &mut SqliteConnection, caller: &Caller, id: u64, field: &str) -> Result<i64> {
@@ -139,14 +165,19 @@ impl Service {
                 limits::SECRETS_PER_INVOICE_MAX
             )));
         }
-        self.check_images_exist(&mut tx, "Images", &req.images).await?;
+        let bytes = limits::secret_wire_bytes(&req.text, req.images.len());
+        self.check_secrets_fit(&mut tx, invoice, None, bytes).await?;
+        self.check_unsold_secrets_quota(&mut tx, caller, 1).await?;
+        self.check_images_owned(&mut tx, caller, "Images", &req.images).await?;
         let mut order = queue(&mut tx, invoice).await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO invoice_secrets (invoice_id, text, images, position) VALUES (?, ?, ?, 0) RETURNING id",
+            "INSERT INTO invoice_secrets (invoice_id, text, images, position, wire_bytes) VALUES (?, ?, ?, 0, ?)
+             RETURNING id",
         )
         .bind(invoice)
         .bind(&req.text)
         .bind(join_ids(&req.images))
+        .bind(bytes as i64)
         .fetch_one(&mut *tx)
         .await?;
         order.insert(slot(req.order, order.len()), id);
@@ -169,10 +200,13 @@ impl Service {
         if sold {
             return Err(ServiceError::FailedPrecondition("a sold secret cannot be changed".into()));
         }
-        self.check_images_exist(&mut tx, "Images", &req.images).await?;
-        sqlx::query("UPDATE invoice_secrets SET text = ?, images = ? WHERE id = ?")
+        let bytes = limits::secret_wire_bytes(&req.text, req.images.len());
+        self.check_secrets_fit(&mut tx, invoice, Some(id), bytes).await?;
+        self.check_images_owned(&mut tx, caller, "Images", &req.images).await?;
+        sqlx::query("UPDATE invoice_secrets SET text = ?, images = ?, wire_bytes = ? WHERE id = ?")
             .bind(&req.text)
             .bind(join_ids(&req.images))
+            .bind(bytes as i64)
             .bind(id)
             .execute(&mut *tx)
             .await?;

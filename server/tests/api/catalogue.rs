@@ -91,7 +91,10 @@ async fn fixture(s: &Server) -> Fixture {
     .await
     .unwrap();
     let payment = c
-        .pay_invoice_from_balance(req(pb::PayInvoiceFromBalanceRequest { invoice_id: public_inv.id, pieces: 1 }, BUYER))
+        .pay_invoice_from_balance(req(
+            pb::PayInvoiceFromBalanceRequest { invoice_id: public_inv.id, pieces: 1, ..Default::default() },
+            BUYER,
+        ))
         .await
         .unwrap()
         .into_inner()
@@ -423,15 +426,17 @@ async fn every_bad_request_names_its_field_and_changes_nothing() {
         ),
         (
             "pay invoice 0",
-            call!(|c| c
-                .pay_invoice_from_balance(req(pb::PayInvoiceFromBalanceRequest { invoice_id: 0, pieces: 1 }, BUYER))),
+            call!(|c| c.pay_invoice_from_balance(req(
+                pb::PayInvoiceFromBalanceRequest { invoice_id: 0, pieces: 1, ..Default::default() },
+                BUYER
+            ))),
             IA,
             "InvoiceId",
         ),
         (
             "pay one's own invoice",
             call!(|c| c.pay_invoice_from_balance(req(
-                pb::PayInvoiceFromBalanceRequest { invoice_id: public_id, pieces: 1 },
+                pb::PayInvoiceFromBalanceRequest { invoice_id: public_id, pieces: 1, ..Default::default() },
                 SELLER
             ))),
             FP,
@@ -440,7 +445,7 @@ async fn every_bad_request_names_its_field_and_changes_nothing() {
         (
             "pay zero pieces",
             call!(|c| c.pay_invoice_from_balance(req(
-                pb::PayInvoiceFromBalanceRequest { invoice_id: public_id, pieces: 0 },
+                pb::PayInvoiceFromBalanceRequest { invoice_id: public_id, pieces: 0, ..Default::default() },
                 BUYER
             ))),
             IA,
@@ -449,7 +454,7 @@ async fn every_bad_request_names_its_field_and_changes_nothing() {
         (
             "pay more pieces than allowed",
             call!(|c| c.pay_invoice_from_balance(req(
-                pb::PayInvoiceFromBalanceRequest { invoice_id: public_id, pieces: 6 },
+                pb::PayInvoiceFromBalanceRequest { invoice_id: public_id, pieces: 6, ..Default::default() },
                 BUYER
             ))),
             IA,
@@ -458,7 +463,7 @@ async fn every_bad_request_names_its_field_and_changes_nothing() {
         (
             "pay more secrets than are left",
             call!(|c| c.pay_invoice_from_balance(req(
-                pb::PayInvoiceFromBalanceRequest { invoice_id: public_id, pieces: 2 },
+                pb::PayInvoiceFromBalanceRequest { invoice_id: public_id, pieces: 2, ..Default::default() },
                 BUYER
             ))),
             FP,
@@ -467,7 +472,7 @@ async fn every_bad_request_names_its_field_and_changes_nothing() {
         (
             "pay beyond one's balance",
             call!(|c| c.pay_invoice_from_balance(req(
-                pb::PayInvoiceFromBalanceRequest { invoice_id: pricey, pieces: 1 },
+                pb::PayInvoiceFromBalanceRequest { invoice_id: pricey, pieces: 1, ..Default::default() },
                 OTHER
             ))),
             FP,
@@ -591,7 +596,10 @@ async fn every_bad_request_names_its_field_and_changes_nothing() {
         ),
         (
             "conversations by nothing",
-            call!(|c| c.get_conversations_by_id(req(pb::GetConversationsByIdRequest { ids: None }, BUYER))),
+            call!(|c| c.get_conversations_by_id(req(
+                pb::GetConversationsByIdRequest { ids: None, ..Default::default() },
+                BUYER
+            ))),
             IA,
             "Ids",
         ),
@@ -754,7 +762,7 @@ async fn every_call(
             "PayInvoiceFromBalance",
             c.pay_invoice_from_balance(auth(
                 token,
-                pb::PayInvoiceFromBalanceRequest { invoice_id: public_id, pieces: 1 },
+                pb::PayInvoiceFromBalanceRequest { invoice_id: public_id, pieces: 1, ..Default::default() },
             ))
             .await
             .map(|_| ()),
@@ -780,7 +788,7 @@ async fn every_call(
             "GetConversationsById",
             c.get_conversations_by_id(auth(
                 token,
-                pb::GetConversationsByIdRequest { ids: Some(Ids::InvoiceId(public_id)) },
+                pb::GetConversationsByIdRequest { ids: Some(Ids::InvoiceId(public_id)), ..Default::default() },
             ))
             .await
             .map(|_| ()),
@@ -935,7 +943,10 @@ async fn private_data_does_not_leak_across_users() {
         assert_eq!(delete.code(), want, "delete by {token}");
     }
     let pay = c
-        .pay_invoice_from_balance(req(pb::PayInvoiceFromBalanceRequest { invoice_id: id, pieces: 0 }, OTHER))
+        .pay_invoice_from_balance(req(
+            pb::PayInvoiceFromBalanceRequest { invoice_id: id, pieces: 0, ..Default::default() },
+            OTHER,
+        ))
         .await
         .unwrap_err();
     assert_eq!(pay.code(), Code::NotFound);

@@ -5,19 +5,19 @@ use prost::Message;
 use schet_api::pb;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-struct Reply {
-    status_line: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+pub struct Reply {
+    pub status_line: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
 impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// (flag, payload) of each frame of a gRPC-web body.
-    fn frames(&self) -> Vec<(u8, Vec<u8>)> {
+    pub fn frames(&self) -> Vec<(u8, Vec<u8>)> {
         let mut out = Vec::new();
         let mut b = &self.body[..];
         while b.len() >= 5 {
@@ -29,7 +29,7 @@ impl Reply {
     }
 }
 
-fn frame(message: &impl Message) -> Vec<u8> {
+pub fn frame(message: &impl Message) -> Vec<u8> {
     let bytes = message.encode_to_vec();
     let mut out = vec![0u8];
     out.extend((bytes.len() as u32).to_be_bytes());
@@ -38,7 +38,7 @@ fn frame(message: &impl Message) -> Vec<u8> {
 }
 
 /// One HTTP/1.1 exchange on a fresh connection.
-async fn http(s: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+pub async fn http(s: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
     let mut stream = tokio::net::TcpStream::connect(s.addr).await.unwrap();
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nhost: {}\r\nconnection: close\r\ncontent-length: {}\r\n",
@@ -77,7 +77,7 @@ async fn http(s: &Server, method: &str, path: &str, headers: &[(&str, &str)], bo
     Reply { status_line, headers, body }
 }
 
-const WEB: (&str, &str) = ("content-type", "application/grpc-web+proto");
+pub const WEB: (&str, &str) = ("content-type", "application/grpc-web+proto");
 
 #[tokio::test]
 async fn a_hand_made_frame_gets_the_invoice_and_a_trailer_frame() {

@@ -2,6 +2,7 @@
 
 use rust_decimal::Decimal;
 use schet_api::pb::{self, trade_api_client::TradeApiClient};
+use schet_server::sealed::KeySource;
 use schet_server::{ServeOptions, rates::Rates, service::Service, store::Store};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -20,7 +21,14 @@ pub struct Server {
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     pub ids: Ids,
+    configure: Configure,
 }
+
+/// Changes to the options a test server starts with.
+pub type Configure = fn(&mut ServeOptions);
+
+/// The key test servers seal webhook keys with.
+pub const TEST_KEY: &str = "5c4e7a1f0b2d3c6e8f9a0b1c2d3e4f5061728394a5b6c7d8e9f0a1b2c3d4e5f6";
 
 #[derive(Clone, Debug)]
 pub struct Ids {
@@ -45,6 +53,12 @@ fn temp_dir() -> PathBuf {
 impl Server {
     /// A fresh database with seller (1 BTC), buyer (2 BTC) and other (0.5 BTC).
     pub async fn start() -> Server {
+        Server::start_with(|_| {}).await
+    }
+
+    /// [`Server::start`] with options changed (limits scaled down, a policy…); a restart
+    /// keeps them.
+    pub async fn start_with(configure: Configure) -> Server {
         // The service's logs (internal errors in particular) show with a failing test.
         let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("info,sqlx=warn").try_init();
         let dir = temp_dir();
@@ -58,27 +72,42 @@ impl Server {
         }
         store.close().await;
         let ids = Ids { seller: ids[0].clone(), buyer: ids[1].clone(), other: ids[2].clone() };
-        Self::start_on(dir, db, ids).await
+        Self::start_on(dir, db, ids, configure).await
     }
 
-    async fn start_on(dir: PathBuf, db: PathBuf, ids: Ids) -> Server {
+    async fn start_on(dir: PathBuf, db: PathBuf, ids: Ids, configure: Configure) -> Server {
         let (tx, rx) = oneshot::channel::<()>();
-        let opts = ServeOptions::new("127.0.0.1:0".parse().unwrap(), db.clone());
+        let mut opts = ServeOptions::new("127.0.0.1:0".parse().unwrap(), db.clone());
+        // The suites' webhook receivers listen on loopback; keys are sealed with a test key.
+        opts.webhooks.allow_private = true;
+        opts.webhook_key = Some(KeySource::Hex(TEST_KEY.into()));
+        configure(&mut opts);
         let (addr, running) = schet_server::start(opts, async move {
             let _ = rx.await;
         })
         .await
         .unwrap();
         let task = tokio::spawn(running);
-        Server { addr, db, dir, stop: Some(tx), task: Some(task), ids }
+        Server { addr, db, dir, stop: Some(tx), task: Some(task), ids, configure }
+    }
+
+    /// Graceful stop, then a new server on the same database with other options.
+    pub async fn restart_with(mut self, configure: Configure) -> Server {
+        self.configure = configure;
+        self.restart().await
+    }
+
+    /// A handle on the database, as another process has.
+    pub async fn store(&self) -> Store {
+        Store::open(&self.db).await.unwrap()
     }
 
     /// Graceful stop (as on SIGTERM), then a new server on the same database.
     pub async fn restart(mut self) -> Server {
         self.shutdown().await;
-        let (dir, db, ids) = (self.dir.clone(), self.db.clone(), self.ids.clone());
+        let (dir, db, ids, configure) = (self.dir.clone(), self.db.clone(), self.ids.clone(), self.configure);
         std::mem::forget(self);
-        Self::start_on(dir, db, ids).await
+        Self::start_on(dir, db, ids, configure).await
     }
 
     pub async fn shutdown(&mut self) {
@@ -146,6 +175,11 @@ pub fn req<T>(message: T, token: &str) -> tonic::Request<T> {
     let mut r = tonic::Request::new(message);
     r.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
     r
+}
+
+/// PayInvoiceFromBalance for `pieces` of `invoice_id`.
+pub fn pay(invoice_id: u64, pieces: u32) -> pb::PayInvoiceFromBalanceRequest {
+    pb::PayInvoiceFromBalanceRequest { invoice_id, pieces, ..Default::default() }
 }
 
 pub fn btc(units: i64, nanos: i32) -> Option<pb::Decimal> {

@@ -3,6 +3,15 @@
 //! One test binary (one link) with a module per area.
 
 mod catalogue;
+mod crash;
+mod figures;
 mod flows;
+mod fuzz;
 mod grpc_web;
 mod harness;
+mod holes;
+mod hook;
+mod live;
+mod replies;
+mod stalls;
+mod webhooks;

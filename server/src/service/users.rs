@@ -1,0 +1,113 @@
+//! Users: creating them, authenticating tokens, last-seen times, the rate variables.
+
+use super::{Caller, Result, Service, ServiceError, hash_token, new_token, random_bytes};
+use crate::store::now_ms;
+use rust_decimal::Decimal;
+use schet_api::pb;
+use schet_api::{FieldError, decimal, validate};
+use sqlx::Row;
+
+impl Service {
+    /// Creates a user with a balance; returns the user's id and bearer token.
+    pub async fn add_user(&self, username: &str, balance: Decimal, token: Option<&str>) -> Result<(String, String)> {
+        validate::username(username).map_err(|rule| FieldError::new("UserName", rule))?;
+        if balance < Decimal::ZERO || balance.scale() > schet_api::limits::BTC_SCALE {
+            return Err(
+                FieldError::new("Balance", "must be a non-negative BTC amount with at most 8 decimal places").into()
+            );
+        }
+        let id = schet_api::Guid::from_random_bytes(random_bytes()).to_string();
+        let token = token.map_or_else(new_token, str::to_string);
+        let now = now_ms();
+        let mut tx = self.store.write.begin().await?;
+        let taken: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(ServiceError::FailedPrecondition(format!("user name {username} is taken")));
+        }
+        sqlx::query(
+            "INSERT INTO users (id, username, token_hash, balance, created_at, last_online) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(username)
+        .bind(hash_token(&token))
+        .bind(balance.normalize().to_string())
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok((id, token))
+    }
+
+    /// The user a bearer token belongs to.
+    pub async fn authenticate(&self, token: &str) -> Result<Caller> {
+        let hash = hash_token(token);
+        // Recently seen tokens skip the database (and the once-a-minute activity write).
+        let now = now_ms();
+        if let Some((caller, seen)) = self.sessions.lock().expect("sessions lock").get(&hash)
+            && now - *seen < 60_000
+        {
+            return Ok(caller.clone());
+        }
+        let row = sqlx::query("SELECT id, username, last_online FROM users WHERE token_hash = ?")
+            .bind(&hash)
+            .fetch_optional(&self.store.read)
+            .await?
+            .ok_or(ServiceError::Unauthenticated("the token is not valid: log in again"))?;
+        let caller = Caller { id: row.try_get("id")?, username: row.try_get("username")? };
+        // Activity is noted in memory and written in the background ([`Service::flush_activity`]):
+        // a call never waits on the write connection for it.
+        let last: i64 = row.try_get("last_online")?;
+        if now - last > 60_000 {
+            self.activity.lock().unwrap_or_else(|p| p.into_inner()).insert(caller.id.clone(), now);
+        }
+        let mut sessions = self.sessions.lock().expect("sessions lock");
+        if sessions.len() > 10_000 {
+            sessions.retain(|_, (_, seen)| now - *seen < 60_000);
+        }
+        sessions.insert(hash, (caller.clone(), now));
+        Ok(caller)
+    }
+
+    /// Writes the last-seen times noted since the last flush, in one transaction. Returns
+    /// how many users were written.
+    pub async fn flush_activity(&self) -> Result<usize> {
+        let seen = std::mem::take(&mut *self.activity.lock().unwrap_or_else(|p| p.into_inner()));
+        if seen.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.store.write.begin().await?;
+        for (user, at) in &seen {
+            sqlx::query("UPDATE users SET last_online = MAX(last_online, ?) WHERE id = ?")
+                .bind(at)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(seen.len())
+    }
+
+    pub async fn is_user_exist(&self, username: &str) -> Result<bool> {
+        Ok(self.user_id(username).await?.is_some())
+    }
+
+    /// The id of the user with this name (any letter case).
+    pub async fn user_id(&self, username: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_optional(&self.store.read)
+            .await?)
+    }
+
+    pub fn variables(&self) -> Result<pb::Variables> {
+        let mut variables = std::collections::HashMap::new();
+        for (name, value) in &self.rates.variables {
+            variables.insert(name.clone(), decimal::to_pb(*value).map_err(|e| ServiceError::Internal(e.to_string()))?);
+        }
+        Ok(pb::Variables { variables, keep_alive: false })
+    }
+}
