@@ -10,7 +10,7 @@
 use super::events::event;
 use super::invoices::{load_row, may_see, not_found};
 use super::purchase::summary;
-use super::{Caller, Result, Service, ServiceError, join_ids, split_ids, user_info};
+use super::{Caller, Result, Service, ServiceError, join_ids, split_ids};
 use crate::store::{now_ms, timestamp};
 use prost::Message;
 use schet_api::pb::{self, event::EventType};
@@ -98,8 +98,8 @@ impl Service {
             .collect::<Result<Vec<_>>>()?;
         let mut conversation = pb::Conversation {
             id: id as u64,
-            seller: Some(user_info(&row, "s", row.try_get("seller_id")?)?),
-            buyer: Some(user_info(&row, "b", row.try_get("buyer_id")?)?),
+            seller: Some(self.user_info(&row, "s", row.try_get("seller_id")?)?),
+            buyer: Some(self.user_info(&row, "b", row.try_get("buyer_id")?)?),
             parent,
             messages: Vec::new(),
             has_older_messages: false,

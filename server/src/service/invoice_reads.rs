@@ -2,7 +2,7 @@
 //! Invoice as one viewer may see it.
 
 use super::invoices::{EFFECTIVE_STATUS_SQL, effective_status, load_row, may_see, not_found, to_i64};
-use super::{INVOICE_SELECT, Result, Service, Viewer, WEBHOOK_KEY_STORED, dec, pb_dec, split_ids, user_info};
+use super::{INVOICE_SELECT, Result, Service, Viewer, WEBHOOK_KEY_STORED, dec, pb_dec, split_ids};
 use crate::store::{now_ms, timestamp};
 use rust_decimal::Decimal;
 use schet_api::pb::{self, invoice::InvoiceStatus};
@@ -154,9 +154,9 @@ impl Service {
             status,
             total_payed_crypto: pb_dec(dec(row, "total_payed_crypto")?)?,
             payments_count: row.try_get::<i64, _>("payments_count")? as u32,
-            owner: Some(user_info(row, "o", owner_id)?),
+            owner: Some(self.user_info(row, "o", owner_id)?),
             nullable_target_user: Some(match target_id {
-                Some(id) => NullableTargetUser::TargetUser(user_info(row, "t", id)?),
+                Some(id) => NullableTargetUser::TargetUser(self.user_info(row, "t", id)?),
                 None => NullableTargetUser::TargetUserIsNull(true),
             }),
             created_at: Some(timestamp(row.try_get("created_at")?)),

@@ -193,17 +193,24 @@ pub(crate) const INVOICE_SELECT: &str = "SELECT i.*,
     (SELECT COUNT(*) FROM invoice_secrets s WHERE s.invoice_id = i.id AND s.payment_id IS NULL) AS secrets_unsold
   FROM invoices i JOIN users o ON o.id = i.owner_id LEFT JOIN users t ON t.id = i.target_user_id";
 
-pub(crate) fn user_info(row: &SqliteRow, prefix: &str, id: String) -> Result<pb::UserInfo> {
-    let c = |name: &str| format!("{prefix}_{name}");
-    Ok(pb::UserInfo {
-        id,
-        username: row.try_get(c("name").as_str())?,
-        created_at: Some(timestamp(row.try_get(c("created").as_str())?)),
-        last_online: Some(timestamp(row.try_get(c("online").as_str())?)),
-        invoices_created_count: row.try_get::<i64, _>(c("ic").as_str())? as u32,
-        payments_payed_count: row.try_get::<i64, _>(c("pp").as_str())? as u32,
-        payments_received_count: row.try_get::<i64, _>(c("pr").as_str())? as u32,
-    })
+impl Service {
+    /// A user's public information from columns `{prefix}_…` of `row`. Last seen is the
+    /// later of what is stored and what is noted but not yet written, so that it reads the
+    /// same before and after the background write.
+    pub(crate) fn user_info(&self, row: &SqliteRow, prefix: &str, id: String) -> Result<pb::UserInfo> {
+        let c = |name: &str| format!("{prefix}_{name}");
+        let stored: i64 = row.try_get(c("online").as_str())?;
+        let noted = self.activity.lock().unwrap_or_else(|p| p.into_inner()).get(&id).copied().unwrap_or(0);
+        Ok(pb::UserInfo {
+            username: row.try_get(c("name").as_str())?,
+            created_at: Some(timestamp(row.try_get(c("created").as_str())?)),
+            last_online: Some(timestamp(stored.max(noted))),
+            invoices_created_count: row.try_get::<i64, _>(c("ic").as_str())? as u32,
+            payments_payed_count: row.try_get::<i64, _>(c("pp").as_str())? as u32,
+            payments_received_count: row.try_get::<i64, _>(c("pr").as_str())? as u32,
+            id,
+        })
+    }
 }
 
 /// What a stored webhook key looks like to its owner: that one is set, never the key.

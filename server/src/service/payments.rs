@@ -108,7 +108,7 @@ impl Service {
             crypto_amount: pb_dec(dec(&row, "crypto_amount")?)?,
             created_at: Some(timestamp(row.try_get("created_at")?)),
             confirmation: row.try_get("confirmation")?,
-            owner: Some(super::user_info(&row, "b", buyer)?),
+            owner: Some(self.user_info(&row, "b", buyer)?),
             invoice: Some(invoice),
             status,
             pieces: row.try_get::<i64, _>("pieces")? as u32,

@@ -75,7 +75,8 @@ impl Service {
     /// Writes the last-seen times noted since the last flush, in one transaction. Returns
     /// how many users were written.
     pub async fn flush_activity(&self) -> Result<usize> {
-        let seen = std::mem::take(&mut *self.activity.lock().unwrap_or_else(|p| p.into_inner()));
+        // Kept in memory until written, so that reads never see it go back in between.
+        let seen = self.activity.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if seen.is_empty() {
             return Ok(0);
         }
@@ -88,6 +89,10 @@ impl Service {
                 .await?;
         }
         tx.commit().await?;
+        self.activity
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|user, at| seen.get(user).is_none_or(|written| *at > *written));
         Ok(seen.len())
     }
 
