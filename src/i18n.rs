@@ -6,6 +6,7 @@ use crate::settings::Lang;
 pub mod chat;
 pub mod invoices;
 pub mod merchant;
+pub mod rules;
 
 pub struct Texts {
     /// The invoice screens.
@@ -14,6 +15,7 @@ pub struct Texts {
     pub chat: &'static chat::ChatTexts,
     /// The merchant screen.
     pub merchant: &'static merchant::MerchantTexts,
+    pub lang: Lang,
     pub lang_code: &'static str,
     pub app_tagline: &'static str,
     pub nav_home: &'static str,
@@ -104,6 +106,7 @@ pub const EN: Texts = Texts {
     inv: &invoices::EN,
     chat: &chat::EN,
     merchant: &merchant::EN,
+    lang: Lang::En,
     lang_code: "en",
     app_tagline: "Invoices for a P2P bitcoin marketplace",
     nav_home: "Home",
@@ -190,6 +193,7 @@ pub const RU: Texts = Texts {
     inv: &invoices::RU,
     chat: &chat::RU,
     merchant: &merchant::RU,
+    lang: Lang::Ru,
     lang_code: "ru",
     app_tagline: "Счета для P2P-биржи биткоина",
     nav_home: "Главная",

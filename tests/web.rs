@@ -106,7 +106,8 @@ async fn a_server_side_rule_maps_back_to_its_field() {
     req.user_name = "nobody_with_this_name".into();
     match api::invoices::create(&seller(), req).await {
         Err(ApiError::Invalid(e)) => {
-            assert_eq!((e.field.as_str(), e.rule.as_str()), ("UserName", "no user has this name"))
+            assert_eq!((e.field.as_str(), &e.rule), ("UserName", &schet_api::Rule::NoSuchUser));
+            assert_eq!(e.to_string(), "UserName: no user has this name");
         }
         other => panic!("expected a UserName error, got {other:?}"),
     }

@@ -19,7 +19,11 @@ pub struct Api {
 impl From<ServiceError> for Status {
     fn from(e: ServiceError) -> Status {
         match e {
-            ServiceError::Invalid(f) => Status::invalid_argument(f.to_string()),
+            // The English text for every client; the rule's code in the details, for clients
+            // that word it in their user's language.
+            ServiceError::Invalid(f) => {
+                Status::with_details(tonic::Code::InvalidArgument, f.to_string(), f.status_details().into())
+            }
             ServiceError::Unauthenticated(m) => Status::unauthenticated(m),
             ServiceError::NotFound(m) => Status::not_found(m),
             ServiceError::PermissionDenied(m) => Status::permission_denied(m),

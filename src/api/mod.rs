@@ -77,10 +77,14 @@ impl From<tonic::Status> for ApiError {
     fn from(status: tonic::Status) -> ApiError {
         let message = status.message().to_string();
         match status.code() {
-            Code::InvalidArgument => match FieldError::parse(&message) {
-                Some(field) => ApiError::Invalid(field),
-                None => ApiError::BadRequest(message),
-            },
+            // The rule's code from the details (worded in the user's language), else the
+            // service's own `Field: rule` text.
+            Code::InvalidArgument => {
+                match FieldError::from_status_details(status.details()).or_else(|| FieldError::parse(&message)) {
+                    Some(field) => ApiError::Invalid(field),
+                    None => ApiError::BadRequest(message),
+                }
+            }
             Code::Unauthenticated => ApiError::Unauthenticated(message),
             Code::NotFound => ApiError::NotFound(message),
             Code::PermissionDenied => ApiError::PermissionDenied(message),

@@ -121,7 +121,7 @@ pub struct BulkLine {
     pub text: String,
     pub images: Vec<String>,
     /// A rule the line breaks (it is not sent).
-    pub error: Option<String>,
+    pub error: Option<schet_api::FieldError>,
 }
 
 /// Parses pasted secrets: one per line; blank lines are skipped. A line may be CSV
@@ -136,7 +136,7 @@ pub fn parse_bulk(input: &str) -> Vec<BulkLine> {
             let (text, images) = split_line(l.trim_end_matches('\r'));
             let mut errors = validate::Errors::default();
             validate::secret("", &text, &images, &mut errors);
-            let error = errors.first().err().map(|e| e.to_string());
+            let error = errors.first().err();
             BulkLine { line: i + 1, text, images, error }
         })
         .collect()

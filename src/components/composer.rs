@@ -28,7 +28,7 @@ pub fn Composer(thread: Thread, me: String, on_send: Callback<(String, Vec<Strin
             return;
         }
         if let Err(e) = validate::message(&body, &ids).first() {
-            error.set(Some(e.to_string()));
+            error.set(Some(crate::i18n::rules::field_error_text(&e, None, t.get_untracked().lang)));
             return;
         }
         error.set(None);

@@ -103,7 +103,10 @@ pub fn ImagePicker(
             let guid: Guid = id.parse().expect("made here");
             match api::images::store(&settings, guid, bytes).await {
                 Ok(_) => set_slot(&id, &|s| s.state = State::Ready),
-                Err(e) => set_slot(&id, &|s| s.state = State::Failed(e.detail())),
+                Err(e) => {
+                    let detail = super::error_view::error_detail(&e, t);
+                    set_slot(&id, &|s| s.state = State::Failed(detail.clone()))
+                }
             }
         });
     };

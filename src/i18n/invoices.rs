@@ -67,7 +67,6 @@ pub struct InvoiceTexts {
     pub saving: &'static str,
     pub draft_restored: &'static str,
     pub discard_draft: &'static str,
-    pub not_a_number: &'static str,
     pub not_editable_private: &'static str,
     pub fix_errors: &'static str,
     // detail
@@ -182,7 +181,6 @@ pub const EN: InvoiceTexts = InvoiceTexts {
     saving: "Saving…",
     draft_restored: "Your unsent draft was restored.",
     discard_draft: "Discard draft",
-    not_a_number: "must be a number, e.g. 0.0015",
     not_editable_private: "A private invoice cannot be edited: delete it and issue a new one.",
     fix_errors: "Please fix the fields marked below.",
     copy_link: "Copy link",
@@ -293,7 +291,6 @@ pub const RU: InvoiceTexts = InvoiceTexts {
     saving: "Сохранение…",
     draft_restored: "Ваш неотправленный черновик восстановлен.",
     discard_draft: "Удалить черновик",
-    not_a_number: "должно быть числом, например 0.0015",
     not_editable_private: "Приватный счёт нельзя изменить: удалите его и выставьте новый.",
     fix_errors: "Исправьте отмеченные поля.",
     copy_link: "Скопировать ссылку",

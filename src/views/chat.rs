@@ -220,7 +220,8 @@ pub fn ThreadView(thread: Thread) -> impl IntoView {
                     outbox.update(|o| o.retain(|p| p.key != key));
                 }
                 Err(e) => outbox.update(|o| {
-                    o.iter_mut().filter(|p| p.key == key).for_each(|p| p.failed = Some(e.detail()));
+                    let detail = crate::components::error_view::error_detail(&e, t.get_untracked());
+                    o.iter_mut().filter(|p| p.key == key).for_each(|p| p.failed = Some(detail.clone()));
                 }),
             }
         });

@@ -16,7 +16,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use prost::Message;
 use rust_decimal::Decimal;
 use schet_api::pb::{self, create_invoice_request as cir, update_public_invoice_request as upr};
-use schet_api::{FieldError, currency, decimal, limits, validate};
+use schet_api::{FieldError, Rule, currency, decimal, limits, validate};
 use std::str::FromStr;
 
 /// What the person typed. A protobuf message so a draft is a few bytes in localStorage.
@@ -118,7 +118,7 @@ impl InvoiceForm {
         }
     }
 
-    fn price(&self, errors: &mut Vec<FieldError>, t: &Texts) -> Option<pb::Decimal> {
+    fn price(&self, errors: &mut Vec<FieldError>) -> Option<pb::Decimal> {
         let text = self.price.trim().replace(',', ".");
         if text.is_empty() {
             return None; // "is required" comes from the shared rules
@@ -126,18 +126,18 @@ impl InvoiceForm {
         match Decimal::from_str(&text).ok().and_then(|d| decimal::to_pb(d).ok()) {
             Some(p) => Some(p),
             None => {
-                errors.push(FieldError::new("Price", t.inv.not_a_number));
+                errors.push(FieldError::new("Price", Rule::NotANumber));
                 None
             }
         }
     }
 
-    fn number(text: &str, field: &str, errors: &mut Vec<FieldError>, t: &Texts) -> u32 {
+    fn number(text: &str, field: &str, errors: &mut Vec<FieldError>) -> u32 {
         match text.trim().parse::<u32>() {
             Ok(n) => n,
             Err(_) if text.trim().is_empty() => 0,
             Err(_) => {
-                errors.push(FieldError::new(field, t.inv.not_a_number));
+                errors.push(FieldError::new(field, Rule::NotANumber));
                 0
             }
         }
@@ -154,21 +154,21 @@ impl InvoiceForm {
     }
 
     /// The CreateInvoice request and every broken rule (parsing first, then the shared rules).
-    pub fn to_create(&self, client_key: &str, t: &Texts) -> (pb::CreateInvoiceRequest, Vec<FieldError>) {
+    pub fn to_create(&self, client_key: &str) -> (pb::CreateInvoiceRequest, Vec<FieldError>) {
         let mut errors = Vec::new();
-        let ttl = Self::number(&self.ttl_value, "TtlMinutes", &mut errors, t)
+        let ttl = Self::number(&self.ttl_value, "TtlMinutes", &mut errors)
             .saturating_mul(TTL_FACTORS[self.ttl_unit.min(2) as usize]);
         let req = pb::CreateInvoiceRequest {
             is_private: self.is_private,
             is_base_crypto: !self.in_fiat,
             user_name: self.user_name.trim().to_string(),
-            price: self.price(&mut errors, t),
+            price: self.price(&mut errors),
             fiat_currency: if self.in_fiat { self.fiat_currency.clone() } else { String::new() },
             price_variable: if self.in_fiat { self.price_variable.clone() } else { String::new() },
             ttl_minutes: ttl,
             comment: self.comment.clone(),
-            pieces_min: Self::number(&self.pieces_min, "PiecesMin", &mut errors, t),
-            pieces_max: Self::number(&self.pieces_max, "PiecesMax", &mut errors, t),
+            pieces_min: Self::number(&self.pieces_min, "PiecesMin", &mut errors),
+            pieces_max: Self::number(&self.pieces_max, "PiecesMax", &mut errors),
             limit_liquidity: self.limit_liquidity,
             images: self.images.clone(),
             secrets: self
@@ -199,9 +199,8 @@ impl InvoiceForm {
         id: u64,
         client_key: &str,
         key_stored: bool,
-        t: &Texts,
     ) -> (pb::UpdatePublicInvoiceRequest, Vec<FieldError>) {
-        let (create, mut errors) = self.to_create(client_key, t);
+        let (create, mut errors) = self.to_create(client_key);
         errors.retain(|e| e.field != "TtlMinutes" && !e.field.starts_with("Secrets") && e.field != "UserName");
         if key_stored {
             errors.retain(|e| !(e.field == "Webhook.ClientKey" && client_key.is_empty()));
@@ -306,12 +305,11 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
         }
     });
     let errors = Memo::new(move |_| {
-        let t = t.get();
         let f = form.get();
         let key = client_key.get();
         let mut list = match editing {
-            Some(id) => f.to_update(id, &key, key_stored, t).1,
-            None => f.to_create(&key, t).1,
+            Some(id) => f.to_update(id, &key, key_stored).1,
+            None => f.to_create(&key).1,
         };
         if let Some(e) = server_error.get() {
             list.insert(0, e);
@@ -331,7 +329,7 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
                             || e.field.starts_with(&format!("{field}["))
                             || e.field.starts_with(&format!("{field}."))
                     })
-                    .map(|e| if e.field == field { e.rule.clone() } else { format!("{}: {}", e.field, e.rule) })
+                    .map(|e| crate::i18n::rules::field_error_text(e, Some(field), t.get().lang))
             })
         })
     };
@@ -394,13 +392,12 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
         let f = form.get_untracked();
         let key = client_key.get_untracked();
         let settings = app.settings.get_untracked();
-        let t = t.get_untracked();
         let navigate = navigate.clone();
         saving.set(true);
         leptos::task::spawn_local(async move {
             let result = match editing {
-                Some(id) => api::invoices::update(&settings, f.to_update(id, &key, key_stored, t).0, key_stored).await,
-                None => api::invoices::create(&settings, f.to_create(&key, t).0).await,
+                Some(id) => api::invoices::update(&settings, f.to_update(id, &key, key_stored).0, key_stored).await,
+                None => api::invoices::create(&settings, f.to_create(&key).0).await,
             };
             saving.set(false);
             match result {

@@ -4,7 +4,7 @@
 
 use crate::api::secrets::{self as api_secrets, BulkLine, Move, Secrets};
 use crate::api::{ApiError, events::use_live};
-use crate::components::{ErrorView, ImagePicker, thumbs::Thumbs};
+use crate::components::{ErrorView, ImagePicker, error_view::error_detail, thumbs::Thumbs};
 use crate::drafts;
 use crate::i18n::Texts;
 use crate::settings::{Settings, use_app, use_texts};
@@ -587,7 +587,7 @@ fn AddSecret(ctx: Ctx) -> impl IntoView {
 #[derive(Clone, PartialEq)]
 enum LineState {
     Ready,
-    Invalid(String),
+    Invalid(schet_api::FieldError),
     Created,
     Failed(String),
     /// Not tried: an earlier line failed.
@@ -701,7 +701,7 @@ fn BulkImport(ctx: Ctx) -> impl IntoView {
                         if matches!(e, ApiError::Unavailable(_) | ApiError::Other(_)) {
                             ambiguous.set_value(Some(i));
                         }
-                        set_state(i, LineState::Failed(e.detail()));
+                        set_state(i, LineState::Failed(error_detail(&e, t.get_untracked())));
                         save_draft();
                         break;
                     }
@@ -778,7 +778,7 @@ fn BulkImport(ctx: Ctx) -> impl IntoView {
                                         LineState::Ready => ("", t.chat.line_ready.to_string()),
                                         LineState::Waiting => ("", t.chat.line_waiting.to_string()),
                                         LineState::Created => ("ok", t.chat.line_created.to_string()),
-                                        LineState::Invalid(e) => ("bad", format!("{}: {e}", t.chat.line_invalid)),
+                                        LineState::Invalid(e) => ("bad", format!("{}: {}", t.chat.line_invalid, crate::i18n::rules::field_error_text(&e, None, t.lang))),
                                         LineState::Failed(e) => ("bad", format!("{}: {e}", t.chat.line_failed)),
                                     };
                                     view! {

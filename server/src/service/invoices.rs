@@ -8,7 +8,7 @@ use super::{
 use crate::store::{now_ms, timestamp};
 use rust_decimal::{Decimal, RoundingStrategy};
 use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus};
-use schet_api::{FieldError, decimal, limits, validate};
+use schet_api::{FieldError, Rule, decimal, limits, validate};
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{AssertSqlSafe, Row};
 
@@ -46,9 +46,9 @@ pub(crate) fn not_found(id: u64) -> ServiceError {
 
 fn to_i64(id: u64, field: &str) -> Result<i64> {
     if id == 0 {
-        return Err(FieldError::new(field, "is required").into());
+        return Err(FieldError::new(field, Rule::Required).into());
     }
-    i64::try_from(id).map_err(|_| FieldError::new(field, "is out of range").into())
+    i64::try_from(id).map_err(|_| FieldError::new(field, Rule::OutOfRange).into())
 }
 
 impl Service {
@@ -72,9 +72,9 @@ impl Service {
                 .bind(&req.user_name)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let target = target.ok_or_else(|| FieldError::new("UserName", "no user has this name"))?;
+            let target = target.ok_or_else(|| FieldError::new("UserName", Rule::NoSuchUser))?;
             if target == caller.id {
-                return Err(FieldError::new("UserName", "must be another user, not yourself").into());
+                return Err(FieldError::new("UserName", Rule::NotYourself).into());
             }
             Some(target)
         } else {
@@ -176,11 +176,7 @@ impl Service {
                 .fetch_optional(&mut *conn)
                 .await?;
             if found.is_none() {
-                return Err(FieldError::new(
-                    format!("{field}[{i}]"),
-                    "no image with this GUID was uploaded (StoreImage)",
-                )
-                .into());
+                return Err(FieldError::new(format!("{field}[{i}]"), Rule::NoSuchImage).into());
             }
         }
         Ok(())
@@ -199,11 +195,11 @@ impl Service {
         }
         if !self.rates.variables.contains_key(variable) {
             let known: Vec<&str> = self.rates.variables.keys().map(String::as_str).collect();
-            return Err(FieldError::new("PriceVariable", format!("must be one of: {}", known.join(", "))).into());
+            return Err(FieldError::new("PriceVariable", Rule::OneOf { known: known.join(", ") }).into());
         }
         self.rates
             .btc_for_fiat(price, fiat, variable)
-            .ok_or_else(|| FieldError::new("FiatCurrency", "has no exchange rate on this service").into())
+            .ok_or_else(|| FieldError::new("FiatCurrency", Rule::NoRate).into())
     }
 
     /// GetInvoiceById (a guest: public invoices only).
@@ -229,7 +225,7 @@ impl Service {
         let count = match req.count {
             0 => limits::PAGE_DEFAULT,
             n if n > limits::PAGE_MAX => {
-                return Err(FieldError::new("count", format!("must be at most {}", limits::PAGE_MAX)).into());
+                return Err(FieldError::new("count", Rule::AtMost { max: limits::PAGE_MAX.into() }).into());
             }
             n => n,
         };
@@ -238,7 +234,7 @@ impl Service {
             for (i, s) in req.statuses.iter().enumerate() {
                 if InvoiceStatus::try_from(*s).is_err() {
                     return Err(
-                        FieldError::new(format!("Statuses[{i}]"), format!("{s} is not an invoice status")).into()
+                        FieldError::new(format!("Statuses[{i}]"), Rule::NotAStatus { value: (*s).into() }).into()
                     );
                 }
                 statuses.push(*s);
@@ -247,8 +243,8 @@ impl Service {
         if !req.to_user.is_empty() {
             validate::username(&req.to_user).map_err(|rule| FieldError::new("ToUser", rule))?;
         }
-        let last_id = i64::try_from(req.last_id).map_err(|_| FieldError::new("lastId", "is out of range"))?;
-        let id = i64::try_from(req.id).map_err(|_| FieldError::new("Id", "is out of range"))?;
+        let last_id = i64::try_from(req.last_id).map_err(|_| FieldError::new("lastId", Rule::OutOfRange))?;
+        let id = i64::try_from(req.id).map_err(|_| FieldError::new("Id", Rule::OutOfRange))?;
 
         // ?1 now, ?2 the viewer (NULL for a guest: equal to nothing); then one numbered
         // parameter per filter value. (sqlx numbers anonymous `?`s on its own, so every
