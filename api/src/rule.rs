@@ -9,10 +9,9 @@
 //! details (`grpc-status-details-bin`, a `google.rpc.Status` holding a `google.rpc.BadRequest`
 //! with the field and the English text, and a `google.rpc.ErrorInfo` whose `reason` is the
 //! code and whose `metadata` holds the parameters by name). See [`FieldError::status_details`]
-//! and [`FieldError::from_status_details`].
+//! and [`FieldError::from_status`].
 
 use crate::validate::FieldError;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -78,29 +77,31 @@ macro_rules! rules {
             }
 
             /// The parameters by name (`ErrorInfo.metadata`).
-            pub fn params(&self) -> BTreeMap<String, String> {
+            pub fn params(&self) -> Vec<Param> {
                 match self {
                     $( Rule::$name $({ $($field),* })? => {
-                        #[allow(unused_mut)]
-                        let mut params = BTreeMap::new();
-                        $($( params.insert(stringify!($field).to_string(), $field.to_string()); )*)?
-                        params
+                        vec![$($( Param { name: stringify!($field).to_string(), value: $field.to_string() } ),*)?]
                     } )*
                 }
             }
 
             /// The rule of `code` with `params`; None for a code (or a parameter) this
             /// version does not know.
-            pub fn from_code(code: &str, params: &BTreeMap<String, String>) -> Option<Rule> {
-                #[allow(unused)]
-                let param = |name: &str| params.get(name).map(String::as_str);
+            pub fn from_code(code: &str, params: &[Param]) -> Option<Rule> {
                 match code {
-                    $( $code => Some(Rule::$name $({ $($field: param(stringify!($field))?.parse().ok()?),* })?), )*
+                    $( $code => Some(Rule::$name $({ $($field: read(params, stringify!($field))?),* })?), )*
                     _ => None,
                 }
             }
         }
     };
+}
+
+/// Parameter `name` of `params`, read as a `T` (one copy per type, not per parameter: the
+/// web app carries this table).
+#[inline(never)]
+fn read<T: FromStr>(params: &[Param], name: &str) -> Option<T> {
+    params.iter().find(|p| p.name == name)?.value.parse().ok()
 }
 
 rules! {
@@ -193,9 +194,10 @@ rules! {
 }
 
 impl Rule {
-    /// The megapixels of `width`×`height`, to one decimal place.
+    /// The megapixels of `width`×`height`, to one decimal place (rounded half up).
     pub fn megapixels(width: u64, height: u64) -> String {
-        format!("{:.1}", (width as f64) * (height as f64) / 1e6)
+        let tenths = (u128::from(width) * u128::from(height) + 50_000) / 100_000;
+        format!("{}.{}", tenths / 10, tenths % 10)
     }
 }
 
@@ -341,6 +343,13 @@ impl From<crate::decimal::DecimalError> for Rule {
 
 // ------------------------------------------------------------------ status details
 
+/// `google.rpc.Status`, as a reader needs it: only the details.
+#[derive(Clone, PartialEq, prost::Message)]
+struct StatusDetails {
+    #[prost(message, repeated, tag = "3")]
+    details: Vec<prost_types::Any>,
+}
+
 /// `google.rpc.Status`.
 #[derive(Clone, PartialEq, prost::Message)]
 struct RpcStatus {
@@ -377,8 +386,18 @@ struct ErrorInfo {
     reason: String,
     #[prost(string, tag = "2")]
     domain: String,
-    #[prost(btree_map = "string, string", tag = "3")]
-    metadata: BTreeMap<String, String>,
+    /// `map<string, string> metadata`: on the wire, a repeated entry of key 1 and value 2.
+    #[prost(message, repeated, tag = "3")]
+    metadata: Vec<Param>,
+}
+
+/// One named parameter of a rule (an entry of `ErrorInfo.metadata`).
+#[derive(Clone, PartialEq, Eq, prost::Message)]
+pub struct Param {
+    #[prost(string, tag = "1")]
+    pub name: String,
+    #[prost(string, tag = "2")]
+    pub value: String,
 }
 
 const BAD_REQUEST: &str = "type.googleapis.com/google.rpc.BadRequest";
@@ -413,25 +432,22 @@ impl FieldError {
         .encode_to_vec()
     }
 
-    /// The error carried by status details, if they hold a field and a rule code this
-    /// version knows. (Otherwise read the message with [`FieldError::parse`].)
-    pub fn from_status_details(bytes: &[u8]) -> Option<FieldError> {
+    /// The error of an `INVALID_ARGUMENT` with `message` (`Field: rule`) and status
+    /// `details`: the rule from its code when the details carry one this version knows,
+    /// else the service's text (a service that sends only text). None when the message
+    /// names no field.
+    pub fn from_status(message: &str, details: &[u8]) -> Option<FieldError> {
         use prost::Message;
-        let status = RpcStatus::decode(bytes).ok()?;
-        let mut field = None;
-        let mut rule = None;
-        for any in &status.details {
-            if any.type_url == BAD_REQUEST {
-                let request = BadRequest::decode(&any.value[..]).ok()?;
-                field = request.field_violations.into_iter().next().map(|v| v.field);
-            } else if any.type_url == ERROR_INFO {
-                let info = ErrorInfo::decode(&any.value[..]).ok()?;
-                if info.domain == DOMAIN {
-                    rule = Rule::from_code(&info.reason, &info.metadata);
-                }
-            }
+        let mut error = FieldError::parse(message)?;
+        let status = StatusDetails::decode(details).unwrap_or_default();
+        let info = status.details.iter().find(|any| any.type_url == ERROR_INFO);
+        if let Some(info) = info.and_then(|any| ErrorInfo::decode(&any.value[..]).ok())
+            && info.domain == DOMAIN
+            && let Some(rule) = Rule::from_code(&info.reason, &info.metadata)
+        {
+            error.rule = rule;
         }
-        Some(FieldError { field: field?, rule: rule? })
+        Some(error)
     }
 }
 
@@ -489,20 +505,53 @@ mod tests {
 
     #[test]
     fn unknown_codes_and_parameters_are_refused() {
-        assert_eq!(Rule::from_code("NO_SUCH_CODE", &BTreeMap::new()), None);
-        assert_eq!(Rule::from_code("TOO_LONG", &BTreeMap::new()), None, "parameters missing");
-        let bad = BTreeMap::from([("max".to_string(), "x".to_string()), ("has".to_string(), "1".to_string())]);
+        assert_eq!(Rule::from_code("NO_SUCH_CODE", &[]), None);
+        assert_eq!(Rule::from_code("TOO_LONG", &[]), None, "parameters missing");
+        let param = |name: &str, value: &str| Param { name: name.into(), value: value.into() };
+        let bad = [param("max", "x"), param("has", "1")];
         assert_eq!(Rule::from_code("TOO_LONG", &bad), None, "a parameter that does not parse");
     }
 
     #[test]
-    fn status_details_carry_field_and_rule() {
+    fn a_status_carries_field_and_rule() {
         for rule in every_rule() {
             let e = FieldError::new("Secrets[2].Text", rule);
-            assert_eq!(FieldError::from_status_details(&e.status_details()), Some(e));
+            assert_eq!(FieldError::from_status(&e.to_string(), &e.status_details()), Some(e));
         }
-        assert_eq!(FieldError::from_status_details(b"not a status"), None);
-        assert_eq!(FieldError::from_status_details(&[]), None, "no details: read the message instead");
+    }
+
+    #[test]
+    fn a_status_without_a_code_keeps_the_services_text() {
+        let text = |t: &str| Some(FieldError::new("Price", Rule::Text { text: t.into() }));
+        assert_eq!(FieldError::from_status("Price: is too dear", &[]), text("is too dear"), "no details");
+        assert_eq!(FieldError::from_status("Price: is too dear", b"not a status"), text("is too dear"));
+        let newer = FieldError::new("Price", Rule::Text { text: "x".into() }).status_details();
+        let newer = String::from_utf8_lossy(&newer).replace("TEXT", "NEW!").into_bytes();
+        assert_eq!(FieldError::from_status("Price: is new", &newer), text("is new"), "an unknown code");
+        assert_eq!(FieldError::from_status("invoice 5 was not found", &[]), None, "no field named");
+    }
+
+    /// The metadata's entries are what a `map<string, string>` is on the wire.
+    #[test]
+    fn metadata_reads_as_a_protobuf_map() {
+        use prost::Message;
+        #[derive(Clone, PartialEq, prost::Message)]
+        struct AsMap {
+            #[prost(btree_map = "string, string", tag = "3")]
+            metadata: std::collections::BTreeMap<String, String>,
+        }
+        let info = ErrorInfo { metadata: Rule::TooLong { max: 5, has: 6 }.params(), ..Default::default() };
+        let map = AsMap::decode(&info.encode_to_vec()[..]).unwrap().metadata;
+        assert_eq!(map.get("max").map(String::as_str), Some("5"));
+        assert_eq!(map.get("has").map(String::as_str), Some("6"));
+    }
+
+    #[test]
+    fn megapixels_round_half_up() {
+        assert_eq!(Rule::megapixels(8000, 6000), "48.0");
+        assert_eq!(Rule::megapixels(7000, 7001), "49.0");
+        assert_eq!(Rule::megapixels(1000, 50), "0.1");
+        assert_eq!(Rule::megapixels(1000, 49), "0.0");
     }
 
     #[test]
@@ -520,7 +569,7 @@ mod tests {
         #[test]
         fn text_rules_survive_the_wire(field in "[A-Za-z][A-Za-z0-9_.]{0,20}", text in "\\PC{0,80}") {
             let e = FieldError::new(field, Rule::Text { text });
-            prop_assert_eq!(FieldError::from_status_details(&e.status_details()), Some(e));
+            prop_assert_eq!(FieldError::from_status(&e.to_string(), &e.status_details()), Some(e));
         }
 
         #[test]

@@ -80,7 +80,7 @@ impl From<tonic::Status> for ApiError {
             // The rule's code from the details (worded in the user's language), else the
             // service's own `Field: rule` text.
             Code::InvalidArgument => {
-                match FieldError::from_status_details(status.details()).or_else(|| FieldError::parse(&message)) {
+                match FieldError::from_status(&message, status.details()) {
                     Some(field) => ApiError::Invalid(field),
                     None => ApiError::BadRequest(message),
                 }
