@@ -53,7 +53,7 @@ pub fn resource<T: 'static, F: Future<Output = T> + 'static>(fetch: impl Fn() ->
 
 #[inline(never)]
 fn erased_resource(fetch: Box<dyn Fn() -> Task>) -> LocalResource<Erased> {
-    LocalResource::new(move || fetch())
+    LocalResource::new(fetch)
 }
 
 impl<T: 'static> Resource<T> {

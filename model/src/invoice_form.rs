@@ -30,7 +30,7 @@ impl TtlUnit {
 
     /// A lifetime in the largest unit that divides it: 2880 minutes → (2, Days).
     pub fn split(minutes: u32) -> (u32, TtlUnit) {
-        let unit = [TtlUnit::Days, TtlUnit::Hours].into_iter().find(|u| minutes % u.minutes() == 0);
+        let unit = [TtlUnit::Days, TtlUnit::Hours].into_iter().find(|u| minutes.is_multiple_of(u.minutes()));
         let unit = unit.unwrap_or(TtlUnit::Minutes);
         (minutes / unit.minutes(), unit)
     }

@@ -91,7 +91,7 @@ pub(super) fn BulkImport(ctx: Ctx) -> impl IntoView {
                     hint=move || tc.get().bulk_hint.to_string()
                     value=input on_input=Callback::new(move |v: String| { input.set(v); save_draft(); }) />
                 <div class="row">
-                    <button type="button" class="button bulk-preview" disabled=move || running() on:click=move |_| preview()>
+                    <button type="button" class="button bulk-preview" disabled=running on:click=move |_| preview()>
                         {tr_chat(|t| t.preview)}
                     </button>
                     {move || has_lines().then(|| view! {
