@@ -6,7 +6,9 @@
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use schet::api::{self, ApiError};
-use schet::settings::{AppState, Lang, Settings, Theme};
+use schet::i18n::Lang;
+use schet::settings::{Settings, Theme};
+use schet::state::AppState;
 use schet::views::invoice::InvoiceView;
 use schet_api::pb;
 use wasm_bindgen::JsCast;

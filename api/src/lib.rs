@@ -21,6 +21,7 @@ pub mod json;
 pub mod limits;
 pub mod rpc;
 pub mod rule;
+pub mod status;
 pub mod validate;
 
 /// Generated from `proto/trade_api.proto` (package `CoreSchema.V1`).

@@ -8,11 +8,8 @@
 //! On the wire the service sends both: the English message, and the code in the status
 //! details (`grpc-status-details-bin`, a `google.rpc.Status` holding a `google.rpc.BadRequest`
 //! with the field and the English text, and a `google.rpc.ErrorInfo` whose `reason` is the
-//! code and whose `metadata` holds the parameters by name). See [`FieldError::status_details`]
-//! and [`FieldError::from_status_details`].
+//! code and whose `metadata` holds the parameters by name): see [`crate::status`].
 
-use crate::validate::FieldError;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -78,29 +75,31 @@ macro_rules! rules {
             }
 
             /// The parameters by name (`ErrorInfo.metadata`).
-            pub fn params(&self) -> BTreeMap<String, String> {
+            pub fn params(&self) -> Vec<Param> {
                 match self {
                     $( Rule::$name $({ $($field),* })? => {
-                        #[allow(unused_mut)]
-                        let mut params = BTreeMap::new();
-                        $($( params.insert(stringify!($field).to_string(), $field.to_string()); )*)?
-                        params
+                        vec![$($( Param { name: stringify!($field).to_string(), value: $field.to_string() } ),*)?]
                     } )*
                 }
             }
 
             /// The rule of `code` with `params`; None for a code (or a parameter) this
             /// version does not know.
-            pub fn from_code(code: &str, params: &BTreeMap<String, String>) -> Option<Rule> {
-                #[allow(unused)]
-                let param = |name: &str| params.get(name).map(String::as_str);
+            pub fn from_code(code: &str, params: &[Param]) -> Option<Rule> {
                 match code {
-                    $( $code => Some(Rule::$name $({ $($field: param(stringify!($field))?.parse().ok()?),* })?), )*
+                    $( $code => Some(Rule::$name $({ $($field: read(params, stringify!($field))?),* })?), )*
                     _ => None,
                 }
             }
         }
     };
+}
+
+/// Parameter `name` of `params`, read as a `T` (one copy per type, not per parameter: the
+/// web app carries this table).
+#[inline(never)]
+fn read<T: FromStr>(params: &[Param], name: &str) -> Option<T> {
+    params.iter().find(|p| p.name == name)?.value.parse().ok()
 }
 
 rules! {
@@ -193,9 +192,10 @@ rules! {
 }
 
 impl Rule {
-    /// The megapixels of `width`×`height`, to one decimal place.
+    /// The megapixels of `width`×`height`, to one decimal place (rounded half up).
     pub fn megapixels(width: u64, height: u64) -> String {
-        format!("{:.1}", (width as f64) * (height as f64) / 1e6)
+        let tenths = (u128::from(width) * u128::from(height) + 50_000) / 100_000;
+        format!("{}.{}", tenths / 10, tenths % 10)
     }
 }
 
@@ -339,108 +339,21 @@ impl From<crate::decimal::DecimalError> for Rule {
     }
 }
 
-// ------------------------------------------------------------------ status details
-
-/// `google.rpc.Status`.
-#[derive(Clone, PartialEq, prost::Message)]
-struct RpcStatus {
-    #[prost(int32, tag = "1")]
-    code: i32,
-    #[prost(string, tag = "2")]
-    message: String,
-    #[prost(message, repeated, tag = "3")]
-    details: Vec<prost_types::Any>,
-}
-
-/// `google.rpc.BadRequest`.
-#[derive(Clone, PartialEq, prost::Message)]
-struct BadRequest {
-    #[prost(message, repeated, tag = "1")]
-    field_violations: Vec<FieldViolation>,
-}
-
-/// `google.rpc.BadRequest.FieldViolation`.
-#[derive(Clone, PartialEq, prost::Message)]
-struct FieldViolation {
+/// One named parameter of a rule (an entry of `ErrorInfo.metadata`).
+#[derive(Clone, PartialEq, Eq, prost::Message)]
+pub struct Param {
     #[prost(string, tag = "1")]
-    field: String,
+    pub name: String,
     #[prost(string, tag = "2")]
-    description: String,
-    #[prost(string, tag = "3")]
-    reason: String,
-}
-
-/// `google.rpc.ErrorInfo`.
-#[derive(Clone, PartialEq, prost::Message)]
-struct ErrorInfo {
-    #[prost(string, tag = "1")]
-    reason: String,
-    #[prost(string, tag = "2")]
-    domain: String,
-    #[prost(btree_map = "string, string", tag = "3")]
-    metadata: BTreeMap<String, String>,
-}
-
-const BAD_REQUEST: &str = "type.googleapis.com/google.rpc.BadRequest";
-const ERROR_INFO: &str = "type.googleapis.com/google.rpc.ErrorInfo";
-/// `google.rpc.Code.INVALID_ARGUMENT`.
-const INVALID_ARGUMENT: i32 = 3;
-
-impl FieldError {
-    /// The `grpc-status-details-bin` bytes of an `INVALID_ARGUMENT` for this error (its
-    /// message is the `Display` text).
-    pub fn status_details(&self) -> Vec<u8> {
-        use prost::Message;
-        let violation = FieldViolation {
-            field: self.field.clone(),
-            description: self.rule.to_string(),
-            reason: self.rule.code().to_string(),
-        };
-        let info = ErrorInfo {
-            reason: self.rule.code().to_string(),
-            domain: DOMAIN.to_string(),
-            metadata: self.rule.params(),
-        };
-        let any = |type_url: &str, value: Vec<u8>| prost_types::Any { type_url: type_url.to_string(), value };
-        RpcStatus {
-            code: INVALID_ARGUMENT,
-            message: self.to_string(),
-            details: vec![
-                any(BAD_REQUEST, BadRequest { field_violations: vec![violation] }.encode_to_vec()),
-                any(ERROR_INFO, info.encode_to_vec()),
-            ],
-        }
-        .encode_to_vec()
-    }
-
-    /// The error carried by status details, if they hold a field and a rule code this
-    /// version knows. (Otherwise read the message with [`FieldError::parse`].)
-    pub fn from_status_details(bytes: &[u8]) -> Option<FieldError> {
-        use prost::Message;
-        let status = RpcStatus::decode(bytes).ok()?;
-        let mut field = None;
-        let mut rule = None;
-        for any in &status.details {
-            if any.type_url == BAD_REQUEST {
-                let request = BadRequest::decode(&any.value[..]).ok()?;
-                field = request.field_violations.into_iter().next().map(|v| v.field);
-            } else if any.type_url == ERROR_INFO {
-                let info = ErrorInfo::decode(&any.value[..]).ok()?;
-                if info.domain == DOMAIN {
-                    rule = Rule::from_code(&info.reason, &info.metadata);
-                }
-            }
-        }
-        Some(FieldError { field: field?, rule: rule? })
-    }
+    pub value: String,
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn every_rule() -> Vec<Rule> {
+    pub(crate) fn every_rule() -> Vec<Rule> {
         use Rule::*;
         vec![
             Text { text: "is something new".into() },
@@ -489,20 +402,19 @@ mod tests {
 
     #[test]
     fn unknown_codes_and_parameters_are_refused() {
-        assert_eq!(Rule::from_code("NO_SUCH_CODE", &BTreeMap::new()), None);
-        assert_eq!(Rule::from_code("TOO_LONG", &BTreeMap::new()), None, "parameters missing");
-        let bad = BTreeMap::from([("max".to_string(), "x".to_string()), ("has".to_string(), "1".to_string())]);
+        assert_eq!(Rule::from_code("NO_SUCH_CODE", &[]), None);
+        assert_eq!(Rule::from_code("TOO_LONG", &[]), None, "parameters missing");
+        let param = |name: &str, value: &str| Param { name: name.into(), value: value.into() };
+        let bad = [param("max", "x"), param("has", "1")];
         assert_eq!(Rule::from_code("TOO_LONG", &bad), None, "a parameter that does not parse");
     }
 
     #[test]
-    fn status_details_carry_field_and_rule() {
-        for rule in every_rule() {
-            let e = FieldError::new("Secrets[2].Text", rule);
-            assert_eq!(FieldError::from_status_details(&e.status_details()), Some(e));
-        }
-        assert_eq!(FieldError::from_status_details(b"not a status"), None);
-        assert_eq!(FieldError::from_status_details(&[]), None, "no details: read the message instead");
+    fn megapixels_round_half_up() {
+        assert_eq!(Rule::megapixels(8000, 6000), "48.0");
+        assert_eq!(Rule::megapixels(7000, 7001), "49.0");
+        assert_eq!(Rule::megapixels(1000, 50), "0.1");
+        assert_eq!(Rule::megapixels(1000, 49), "0.0");
     }
 
     #[test]
@@ -517,12 +429,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn text_rules_survive_the_wire(field in "[A-Za-z][A-Za-z0-9_.]{0,20}", text in "\\PC{0,80}") {
-            let e = FieldError::new(field, Rule::Text { text });
-            prop_assert_eq!(FieldError::from_status_details(&e.status_details()), Some(e));
-        }
-
         #[test]
         fn numeric_parameters_survive_the_wire(max in any::<u64>(), has in any::<u64>(), value in any::<i64>()) {
             for rule in [Rule::TooLong { max, has }, Rule::NotAStatus { value }, Rule::FileTooLarge { max, has }] {

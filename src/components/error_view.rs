@@ -2,7 +2,7 @@
 //! the service's detail, and the way forward (retry, or log in again).
 
 use crate::api::ApiError;
-use crate::settings::{tr, use_texts};
+use crate::i18n::{tr, use_texts};
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -140,7 +140,7 @@ async fn a_broken_rule_arrives_with_its_code_readable_cross_origin() {
     assert_eq!(r.header("grpc-status"), Some("3"));
     assert_eq!(r.header("grpc-message"), Some("count:%20must%20be%20at%20most%20100"));
     let details = base64_decode(r.header("grpc-status-details-bin").expect("the details"));
-    let rule = schet_api::FieldError::from_status_details(&details).expect("a rule code");
+    let rule = schet_api::FieldError::from_status("count: must be at most 100", &details).expect("a rule");
     assert_eq!(rule, schet_api::FieldError::new("count", schet_api::Rule::AtMost { max: 100 }));
     let exposed = r.header("access-control-expose-headers").unwrap_or_default();
     assert!(exposed.contains("grpc-status-details-bin"), "{exposed}");
