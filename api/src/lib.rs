@@ -9,13 +9,16 @@
 //!   reader; the reference endpoint uses [`merchant`]).
 //! * `merchant` (feature `merchant`): the merchant REST API's contract: paths, statuses,
 //!   limits, request and answer types (serde), and the list and create rules.
+//! * [`caps`]: every list and string of every request has a cap, checked before anything.
 //! * [`net`]: which addresses the service may call out to (webhooks): public ones only.
 //! * [`validate`]: every request rule, returning [`validate::FieldError`]s that name the
-//!   field (by its proto name) and the rule. The browser shows them next to the field; the
-//!   server answers `INVALID_ARGUMENT` with the same text, so both say the same thing.
+//!   field (by its proto name) and the rule, a [`Rule`] code with its parameters. The
+//!   browser words it in the user's language next to the field; the server answers
+//!   `INVALID_ARGUMENT` with the English text and the code ([`rule`]).
 //!
 //! This crate builds for wasm32 (the web app) and native (the server).
 
+pub mod caps;
 pub mod currency;
 pub mod dates;
 pub mod decimal;
@@ -26,6 +29,8 @@ pub mod limits;
 pub mod merchant;
 pub mod net;
 pub mod rpc;
+pub mod rule;
+pub mod status;
 pub mod validate;
 
 /// Generated from `proto/trade_api.proto` (package `CoreSchema.V1`).
@@ -36,6 +41,7 @@ pub mod pb {
 
 pub use decimal::DecimalError;
 pub use guid::Guid;
+pub use rule::Rule;
 pub use validate::FieldError;
 
 /// The gRPC path prefix every call uses: `POST {endpoint}/CoreSchema.V1.TradeApi/{Method}`.

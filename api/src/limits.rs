@@ -27,6 +27,8 @@ pub const URL_MAX: usize = 2048;
 pub const PEM_MAX: usize = 16 * 1024;
 /// Decimal places of a BTC amount (satoshi).
 pub const BTC_SCALE: u32 = 8;
+/// GetInvoices' Statuses: each status at most once, so no more than there are.
+pub const STATUSES_MAX: usize = 5;
 /// GetInvoices / GetInvoicePayments page size: default when 0, and maximum.
 pub const PAGE_DEFAULT: u32 = 20;
 pub const PAGE_MAX: u32 = 100;
@@ -79,3 +81,15 @@ pub const UNSOLD_SECRETS_PER_USER: u64 = 100_000;
 /// conversation may receive a minute (both parties together).
 pub const MESSAGES_PER_MINUTE_PER_USER: u32 = 60;
 pub const MESSAGES_PER_MINUTE_PER_CONVERSATION: u32 = 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pb::invoice::InvoiceStatus;
+
+    #[test]
+    fn statuses_max_is_the_number_of_statuses() {
+        let statuses = (-10..100).filter(|n| InvoiceStatus::try_from(*n).is_ok()).count();
+        assert_eq!(STATUSES_MAX, statuses);
+    }
+}

@@ -7,6 +7,7 @@
 //! [`host`] judges the host part of a URL before anything is resolved, for the field rule a
 //! seller sees when saving an invoice.
 
+use crate::Rule;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// True when `ip` is an address of the public internet.
@@ -70,47 +71,22 @@ const INTERNAL_NAMES: &[&str] = &["localhost", "metadata", "metadata.google.inte
 const INTERNAL_SUFFIXES: &[&str] =
     &[".localhost", ".local", ".internal", ".localdomain", ".home.arpa", ".intranet", ".lan", ".corp"];
 
-/// Why a host may not be called.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HostRule {
-    /// An IP address that is not public (loopback, private, link-local, metadata…).
-    NotPublicAddress,
-    /// A name of this machine or of an internal network.
-    InternalName,
-    /// Digits and dots that are not a plain IP address (`2130706433`, `0x7f.1`): resolvers
-    /// read these as addresses.
-    NumericName,
-}
-
-impl HostRule {
-    /// The rule, worded for the field it applies to.
-    pub fn text(self) -> &'static str {
-        match self {
-            HostRule::NotPublicAddress => {
-                "must reach the public internet (not a loopback, private, link-local, multicast or cloud metadata address)"
-            }
-            HostRule::InternalName => "must reach the public internet (not localhost or an internal host name)",
-            HostRule::NumericName => "must name its host by a domain name or a plain IP address",
-        }
-    }
-}
-
 /// Checks the host of a URL (a name or an IP literal, IPv6 with or without brackets).
-pub fn host(host: &str) -> Result<(), HostRule> {
+pub fn host(host: &str) -> Result<(), Rule> {
     let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
     if let Ok(ip) = bare.parse::<IpAddr>() {
-        return if is_public(ip) { Ok(()) } else { Err(HostRule::NotPublicAddress) };
+        return if is_public(ip) { Ok(()) } else { Err(Rule::PublicAddress) };
     }
     let name = bare.trim_end_matches('.').to_ascii_lowercase();
     if INTERNAL_NAMES.contains(&name.as_str()) || INTERNAL_SUFFIXES.iter().any(|s| name.ends_with(s)) {
-        return Err(HostRule::InternalName);
+        return Err(Rule::InternalName);
     }
     // The last label of a real name is never all digits (nor a hex number like 0x7f).
     let last = name.rsplit('.').next().unwrap_or("");
     let numeric = last.bytes().all(|b| b.is_ascii_digit())
         || (last.starts_with("0x") && last[2..].bytes().all(|b| b.is_ascii_hexdigit()));
     if numeric {
-        return Err(HostRule::NumericName);
+        return Err(Rule::NumericHost);
     }
     Ok(())
 }
@@ -175,18 +151,18 @@ mod tests {
             assert_eq!(host(ok), Ok(()), "{ok}");
         }
         for (bad, rule) in [
-            ("localhost", HostRule::InternalName),
-            ("LOCALHOST.", HostRule::InternalName),
-            ("api.localhost", HostRule::InternalName),
-            ("metadata.google.internal", HostRule::InternalName),
-            ("printer.local", HostRule::InternalName),
-            ("127.0.0.1", HostRule::NotPublicAddress),
-            ("[::1]", HostRule::NotPublicAddress),
-            ("[::ffff:10.0.0.1]", HostRule::NotPublicAddress),
-            ("169.254.169.254", HostRule::NotPublicAddress),
-            ("2130706433", HostRule::NumericName),
-            ("0x7f.1", HostRule::NumericName),
-            ("127.1", HostRule::NumericName),
+            ("localhost", Rule::InternalName),
+            ("LOCALHOST.", Rule::InternalName),
+            ("api.localhost", Rule::InternalName),
+            ("metadata.google.internal", Rule::InternalName),
+            ("printer.local", Rule::InternalName),
+            ("127.0.0.1", Rule::PublicAddress),
+            ("[::1]", Rule::PublicAddress),
+            ("[::ffff:10.0.0.1]", Rule::PublicAddress),
+            ("169.254.169.254", Rule::PublicAddress),
+            ("2130706433", Rule::NumericHost),
+            ("0x7f.1", Rule::NumericHost),
+            ("127.1", Rule::NumericHost),
         ] {
             assert_eq!(host(bad), Err(rule), "{bad}");
         }

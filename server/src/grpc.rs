@@ -6,6 +6,7 @@
 //! token.
 
 use crate::service::{Caller, Service, ServiceError};
+use schet_api::caps::Capped;
 use schet_api::pb::{self, trade_api_server::TradeApi};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -19,7 +20,11 @@ pub struct Api {
 impl From<ServiceError> for Status {
     fn from(e: ServiceError) -> Status {
         match e {
-            ServiceError::Invalid(f) => Status::invalid_argument(f.to_string()),
+            // The English text for every client; the rule's code in the details, for clients
+            // that word it in their user's language.
+            ServiceError::Invalid(f) => {
+                Status::with_details(tonic::Code::InvalidArgument, f.to_string(), f.status_details().into())
+            }
             ServiceError::Unauthenticated(m) => Status::unauthenticated(m),
             ServiceError::NotFound(m) => Status::not_found(m),
             ServiceError::PermissionDenied(m) => Status::permission_denied(m),
@@ -65,12 +70,19 @@ impl Api {
     }
 }
 
+/// The request's lists and strings within their caps (`schet_api::caps`), before anything
+/// else is done with it.
+fn capped<T: Capped>(req: &Request<T>) -> Result<(), Status> {
+    req.get_ref().caps().map_err(|e| Status::from(ServiceError::Invalid(e)))
+}
+
 type EventStream = Pin<Box<dyn Stream<Item = Result<pb::Event, Status>> + Send + 'static>>;
 
 #[tonic::async_trait]
 impl TradeApi for Api {
     async fn create_invoice(&self, req: Request<pb::CreateInvoiceRequest>) -> Result<Response<pb::Invoice>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.create_invoice(&caller, req.into_inner()).await?))
     }
 
@@ -79,17 +91,20 @@ impl TradeApi for Api {
         req: Request<pb::GetInvoiceByIdRequest>,
     ) -> Result<Response<pb::GetInvoicesResponse>, Status> {
         let viewer = self.viewer(&req).await?;
+        capped(&req)?;
         let invoice = self.service.invoice_by_id(viewer.as_ref(), req.get_ref().invoice_id).await?;
         Ok(Response::new(pb::GetInvoicesResponse { invoices: vec![invoice] }))
     }
 
     async fn get_my_profile(&self, req: Request<()>) -> Result<Response<pb::MyProfileResponse>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(pb::MyProfileResponse { user_id: caller.id, username: caller.username }))
     }
 
     async fn get_variables(&self, req: Request<()>) -> Result<Response<pb::Variables>, Status> {
         self.viewer(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.variables()?))
     }
 
@@ -98,6 +113,7 @@ impl TradeApi for Api {
         req: Request<pb::IsUserExistRequest>,
     ) -> Result<Response<pb::IsUserExistResponse>, Status> {
         self.caller(&req).await?;
+        capped(&req)?;
         let is_exist = self.service.is_user_exist(&req.get_ref().user_name).await?;
         Ok(Response::new(pb::IsUserExistResponse { is_exist }))
     }
@@ -107,6 +123,7 @@ impl TradeApi for Api {
         req: Request<pb::UpdatePublicInvoiceRequest>,
     ) -> Result<Response<pb::Invoice>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.update_public_invoice(&caller, req.into_inner()).await?))
     }
 
@@ -115,6 +132,7 @@ impl TradeApi for Api {
         req: Request<pb::DeleteInvoiceRequest>,
     ) -> Result<Response<pb::DeleteInvoiceResponse>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.delete_invoice(&caller, req.get_ref().invoice_id).await?))
     }
 
@@ -123,6 +141,7 @@ impl TradeApi for Api {
         req: Request<pb::GetInvoicesRequest>,
     ) -> Result<Response<pb::GetInvoicesResponse>, Status> {
         let viewer = self.viewer(&req).await?;
+        capped(&req)?;
         let invoices = self.service.invoices(viewer.as_ref(), req.get_ref()).await?;
         Ok(Response::new(pb::GetInvoicesResponse { invoices }))
     }
@@ -132,6 +151,7 @@ impl TradeApi for Api {
         req: Request<pb::SendInvoiceMessageRequest>,
     ) -> Result<Response<pb::Conversation>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.send_invoice_message(&caller, req.into_inner()).await?))
     }
 
@@ -140,6 +160,7 @@ impl TradeApi for Api {
         req: Request<pb::GetInvoiceSecretsRequest>,
     ) -> Result<Response<pb::InvoiceSecretsList>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.secrets(&caller, req.get_ref()).await?))
     }
 
@@ -148,6 +169,7 @@ impl TradeApi for Api {
         req: Request<pb::ChangeInvoiceSecretRequest>,
     ) -> Result<Response<pb::InvoiceSecretsList>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.change_secret(&caller, req.get_ref()).await?))
     }
 
@@ -156,6 +178,7 @@ impl TradeApi for Api {
         req: Request<pb::CreateInvoiceSecretRequest>,
     ) -> Result<Response<pb::InvoiceSecretsList>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.create_secret(&caller, req.into_inner()).await?))
     }
 
@@ -164,6 +187,7 @@ impl TradeApi for Api {
         req: Request<pb::UpdateInvoiceSecretRequest>,
     ) -> Result<Response<pb::InvoiceSecretsList>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.update_secret(&caller, req.into_inner()).await?))
     }
 
@@ -172,6 +196,7 @@ impl TradeApi for Api {
         req: Request<pb::PayInvoiceFromBalanceRequest>,
     ) -> Result<Response<pb::InvoicePayment>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.pay_from_balance(&caller, req.get_ref()).await?))
     }
 
@@ -180,6 +205,7 @@ impl TradeApi for Api {
         req: Request<pb::GetInvoicePaymentsRequest>,
     ) -> Result<Response<pb::GetInvoicePaymentsResponse>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         let payments = self.service.payments(&caller, req.get_ref()).await?;
         Ok(Response::new(pb::GetInvoicePaymentsResponse { payments }))
     }
@@ -189,6 +215,7 @@ impl TradeApi for Api {
         req: Request<pb::CancelInvoicePaymentRequest>,
     ) -> Result<Response<pb::InvoicePayment>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.cancel_payment(&caller, req.get_ref().payment_id).await?))
     }
 
@@ -197,11 +224,13 @@ impl TradeApi for Api {
         req: Request<pb::CreateRefundRequest>,
     ) -> Result<Response<pb::CreateRefundResponse>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.create_refund(&caller, req.get_ref()).await?))
     }
 
     async fn get_conversations(&self, req: Request<()>) -> Result<Response<pb::GetConversationsResponse>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         let conversations = self.service.conversations(&caller).await?;
         Ok(Response::new(pb::GetConversationsResponse { conversations }))
     }
@@ -211,6 +240,7 @@ impl TradeApi for Api {
         req: Request<pb::GetConversationsByIdRequest>,
     ) -> Result<Response<pb::GetConversationsResponse>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         let conversations = self.service.conversations_by(&caller, req.get_ref()).await?;
         Ok(Response::new(pb::GetConversationsResponse { conversations }))
     }
@@ -220,16 +250,19 @@ impl TradeApi for Api {
         req: Request<pb::SendInvoicePaymentMessageRequest>,
     ) -> Result<Response<pb::Conversation>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.send_payment_message(&caller, req.into_inner()).await?))
     }
 
     async fn store_image(&self, req: Request<pb::StoreImageRequest>) -> Result<Response<pb::Image>, Status> {
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.store_image(&caller, req.into_inner()).await?))
     }
 
     async fn get_image(&self, req: Request<pb::GetImageRequest>) -> Result<Response<pb::Image>, Status> {
         let viewer = self.viewer(&req).await?;
+        capped(&req)?;
         Ok(Response::new(self.service.image(viewer.as_ref(), req.get_ref()).await?))
     }
 
@@ -242,6 +275,7 @@ impl TradeApi for Api {
     async fn subscribe_new_events(&self, req: Request<()>) -> Result<Response<Self::SubscribeNewEventsStream>, Status> {
         use tokio_stream::StreamExt;
         let caller = self.caller(&req).await?;
+        capped(&req)?;
         let events = self.service.events.subscribe(&caller.id);
         Ok(Response::new(Box::pin(
             events.map(|item| item.map_err(|ended| Status::resource_exhausted(ended.to_string()))),

@@ -14,7 +14,7 @@ use super::{Caller, Result, Service, ServiceError, join_ids, split_ids};
 use crate::store::{now_ms, timestamp};
 use prost::Message;
 use schet_api::pb::{self, event::EventType};
-use schet_api::{FieldError, limits, validate};
+use schet_api::{FieldError, Rule, limits, validate};
 use sqlx::Row;
 use sqlx::sqlite::SqliteConnection;
 
@@ -208,7 +208,7 @@ impl Service {
     ) -> Result<pb::Conversation> {
         validate::message(&req.text, &req.image_ids).first()?;
         if req.invoice_id == 0 {
-            return Err(FieldError::new("InvoiceId", "is required").into());
+            return Err(FieldError::new("InvoiceId", Rule::Required).into());
         }
         let key = i64::try_from(req.invoice_id).map_err(|_| not_found(req.invoice_id))?;
         let mut tx = self.store.write.begin().await?;
@@ -219,25 +219,23 @@ impl Service {
         let owner: String = row.try_get("owner_id")?;
         let buyer = if caller.id == owner {
             if req.to_user_id.is_empty() {
-                return Err(FieldError::new("ToUserId", "is required: name the buyer you write to").into());
+                return Err(FieldError::new("ToUserId", Rule::NameTheBuyer).into());
             }
             let buyer_id = req.to_user_id.to_ascii_lowercase();
             if buyer_id == owner {
-                return Err(FieldError::new("ToUserId", "must be a buyer, not yourself").into());
+                return Err(FieldError::new("ToUserId", Rule::BuyerNotYourself).into());
             }
             let exists: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
                 .bind(&buyer_id)
                 .fetch_optional(&mut *tx)
                 .await?;
             if exists.is_none() {
-                return Err(FieldError::new("ToUserId", "no user has this id").into());
+                return Err(FieldError::new("ToUserId", Rule::NoSuchUserId).into());
             }
             // A private invoice's conversation is with its buyer only.
             let target: Option<String> = row.try_get("target_user_id")?;
             if target.as_ref().is_some_and(|t| *t != buyer_id) {
-                return Err(
-                    FieldError::new("ToUserId", "a private invoice's conversation is with its buyer only").into()
-                );
+                return Err(FieldError::new("ToUserId", Rule::BuyerOnly).into());
             }
             buyer_id
         } else {
@@ -255,7 +253,7 @@ impl Service {
     ) -> Result<pb::Conversation> {
         validate::message(&req.text, &req.image_ids).first()?;
         if req.payment_id == 0 {
-            return Err(FieldError::new("PaymentId", "is required").into());
+            return Err(FieldError::new("PaymentId", Rule::Required).into());
         }
         let missing = || ServiceError::NotFound(format!("payment {} was not found", req.payment_id));
         let key = i64::try_from(req.payment_id).map_err(|_| missing())?;
@@ -290,17 +288,14 @@ impl Service {
         let count = match req.messages_count {
             0 => limits::CONVERSATION_PAGE_DEFAULT,
             n if n > limits::CONVERSATION_PAGE_MAX => {
-                return Err(FieldError::new(
-                    "MessagesCount",
-                    format!("must be at most {}", limits::CONVERSATION_PAGE_MAX),
-                )
-                .into());
+                let max = u64::from(limits::CONVERSATION_PAGE_MAX);
+                return Err(FieldError::new("MessagesCount", Rule::AtMost { max }).into());
             }
             n => n,
         };
         let before =
-            i64::try_from(req.before_message_id).map_err(|_| FieldError::new("BeforeMessageId", "is out of range"))?;
-        let id_key = |id: u64, field: &str| i64::try_from(id).map_err(|_| FieldError::new(field, "is out of range"));
+            i64::try_from(req.before_message_id).map_err(|_| FieldError::new("BeforeMessageId", Rule::OutOfRange))?;
+        let id_key = |id: u64, field: &str| i64::try_from(id).map_err(|_| FieldError::new(field, Rule::OutOfRange));
         match &req.ids {
             Some(Ids::InvoiceId(id)) if *id > 0 => {
                 let key = Key::Int(id_key(*id, "InvoiceId")?);
@@ -312,16 +307,16 @@ impl Service {
             }
             Some(Ids::UserId(id)) if !id.is_empty() => {
                 if id.len() > 64 {
-                    return Err(FieldError::new("UserId", "is not a user id").into());
+                    return Err(FieldError::new("UserId", Rule::CharsMax { max: 64 }).into());
                 }
                 let key = Key::Text(id.to_ascii_lowercase());
                 self.conversations_where(caller, "(c.seller_id = ?2 OR c.buyer_id = ?2)", Some(key), before, count)
                     .await
             }
-            Some(Ids::InvoiceId(_)) => Err(FieldError::new("InvoiceId", "is required").into()),
-            Some(Ids::PaymentId(_)) => Err(FieldError::new("PaymentId", "is required").into()),
-            Some(Ids::UserId(_)) => Err(FieldError::new("UserId", "is required").into()),
-            None => Err(FieldError::new("Ids", "one of InvoiceId, PaymentId or UserId is required").into()),
+            Some(Ids::InvoiceId(_)) => Err(FieldError::new("InvoiceId", Rule::Required).into()),
+            Some(Ids::PaymentId(_)) => Err(FieldError::new("PaymentId", Rule::Required).into()),
+            Some(Ids::UserId(_)) => Err(FieldError::new("UserId", Rule::Required).into()),
+            None => Err(FieldError::new("Ids", Rule::OneOfIds).into()),
         }
     }
 

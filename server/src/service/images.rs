@@ -12,7 +12,7 @@ use sqlx::Row;
 
 impl Service {
     pub async fn store_image(&self, caller: &Caller, req: pb::StoreImageRequest) -> Result<pb::Image> {
-        let id: Guid = req.id.parse().map_err(|e: schet_api::guid::GuidError| FieldError::new("Id", e.to_string()))?;
+        let id: Guid = req.id.parse().map_err(|e: schet_api::guid::GuidError| FieldError::new("Id", e.into()))?;
         let id = id.to_string();
         // Decoding is CPU work (up to ~0.3 s and ~180 MB for the largest allowed image): off the
         // async workers, and at most two at a time.
@@ -69,7 +69,7 @@ impl Service {
 
     pub async fn image<'a>(&self, viewer: impl Into<Viewer<'a>>, req: &pb::GetImageRequest) -> Result<pb::Image> {
         let viewer = viewer.into();
-        let id: Guid = req.id.parse().map_err(|e: schet_api::guid::GuidError| FieldError::new("Id", e.to_string()))?;
+        let id: Guid = req.id.parse().map_err(|e: schet_api::guid::GuidError| FieldError::new("Id", e.into()))?;
         let id = id.to_string();
         let missing = || ServiceError::NotFound(format!("image {id} was not found"));
         let like = format!("%{id}%");

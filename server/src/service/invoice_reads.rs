@@ -5,8 +5,8 @@ use super::invoices::{EFFECTIVE_STATUS_SQL, effective_status, load_row, may_see,
 use super::{INVOICE_SELECT, Result, Service, Viewer, WEBHOOK_KEY_STORED, dec, pb_dec, split_ids};
 use crate::store::{now_ms, timestamp};
 use rust_decimal::Decimal;
-use schet_api::pb::{self, invoice::InvoiceStatus};
-use schet_api::{FieldError, limits, validate};
+use schet_api::pb;
+use schet_api::{FieldError, Rule, limits, validate};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row};
 
@@ -34,26 +34,16 @@ impl Service {
         let count = match req.count {
             0 => limits::PAGE_DEFAULT,
             n if n > limits::PAGE_MAX => {
-                return Err(FieldError::new("count", format!("must be at most {}", limits::PAGE_MAX)).into());
+                return Err(FieldError::new("count", Rule::AtMost { max: limits::PAGE_MAX.into() }).into());
             }
             n => n,
         };
-        let mut statuses = Vec::new();
-        if req.is_status_has_value {
-            for (i, s) in req.statuses.iter().enumerate() {
-                if InvoiceStatus::try_from(*s).is_err() {
-                    return Err(
-                        FieldError::new(format!("Statuses[{i}]"), format!("{s} is not an invoice status")).into()
-                    );
-                }
-                statuses.push(*s);
-            }
-        }
+        let statuses = if req.is_status_has_value { validate::statuses(&req.statuses)? } else { Vec::new() };
         if !req.to_user.is_empty() {
             validate::username(&req.to_user).map_err(|rule| FieldError::new("ToUser", rule))?;
         }
-        let last_id = i64::try_from(req.last_id).map_err(|_| FieldError::new("lastId", "is out of range"))?;
-        let id = i64::try_from(req.id).map_err(|_| FieldError::new("Id", "is out of range"))?;
+        let last_id = i64::try_from(req.last_id).map_err(|_| FieldError::new("lastId", Rule::OutOfRange))?;
+        let id = i64::try_from(req.id).map_err(|_| FieldError::new("Id", Rule::OutOfRange))?;
 
         // ?1 now, ?2 the viewer (NULL for a guest: equal to nothing); then one numbered
         // parameter per filter value. (sqlx numbers anonymous `?`s on its own, so every
@@ -71,7 +61,7 @@ impl Service {
             sql += &format!(" AND i.is_private = {}", param(&mut binds, Bind::Int(i64::from(req.is_private))));
         }
         if !statuses.is_empty() {
-            let marks: Vec<String> = statuses.iter().map(|s| param(&mut binds, Bind::Int(i64::from(*s)))).collect();
+            let marks: Vec<String> = statuses.iter().map(|s| param(&mut binds, Bind::Int(*s as i64))).collect();
             sql += &format!(" AND {EFFECTIVE_STATUS_SQL} IN ({})", marks.join(", "));
         }
         if id != 0 {

@@ -7,7 +7,7 @@ use super::{
 use crate::store::now_ms;
 use rust_decimal::{Decimal, RoundingStrategy};
 use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus};
-use schet_api::{FieldError, decimal, limits, validate};
+use schet_api::{FieldError, Rule, decimal, limits, validate};
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{AssertSqlSafe, Row};
 
@@ -46,9 +46,9 @@ pub(crate) fn not_found(id: u64) -> ServiceError {
 
 pub(crate) fn to_i64(id: u64, field: &str) -> Result<i64> {
     if id == 0 {
-        return Err(FieldError::new(field, "is required").into());
+        return Err(FieldError::new(field, Rule::Required).into());
     }
-    i64::try_from(id).map_err(|_| FieldError::new(field, "is out of range").into())
+    i64::try_from(id).map_err(|_| FieldError::new(field, Rule::OutOfRange).into())
 }
 
 impl Service {
@@ -79,9 +79,9 @@ impl Service {
                 .bind(&req.user_name)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let target = target.ok_or_else(|| FieldError::new("UserName", "no user has this name"))?;
+            let target = target.ok_or_else(|| FieldError::new("UserName", Rule::NoSuchUser))?;
             if target == caller.id {
-                return Err(FieldError::new("UserName", "must be another user, not yourself").into());
+                return Err(FieldError::new("UserName", Rule::NotYourself).into());
             }
             Some(target)
         } else {
@@ -194,11 +194,7 @@ impl Service {
                 .fetch_optional(&mut *conn)
                 .await?;
             if found.is_none() {
-                return Err(FieldError::new(
-                    format!("{field}[{i}]"),
-                    "no image with this GUID was uploaded by you (StoreImage)",
-                )
-                .into());
+                return Err(FieldError::new(format!("{field}[{i}]"), Rule::NoSuchImage).into());
             }
         }
         Ok(())
@@ -217,11 +213,11 @@ impl Service {
         }
         if !self.rates.variables.contains_key(variable) {
             let known: Vec<&str> = self.rates.variables.keys().map(String::as_str).collect();
-            return Err(FieldError::new("PriceVariable", format!("must be one of: {}", known.join(", "))).into());
+            return Err(FieldError::new("PriceVariable", Rule::OneOf { known: known.join(", ") }).into());
         }
         self.rates
             .btc_for_fiat(price, fiat, variable)
-            .ok_or_else(|| FieldError::new("FiatCurrency", "has no exchange rate on this service").into())
+            .ok_or_else(|| FieldError::new("FiatCurrency", Rule::NoRate).into())
     }
 
     /// UpdatePublicInvoice: the owner changes price, pieces, comment, images, integration.
@@ -255,9 +251,9 @@ impl Service {
             // the clear, stored sealed.
             let keep = webhook.client_key.is_empty() || webhook.client_key == WEBHOOK_KEY_STORED;
             if keep {
-                webhook.client_key = self.open_key(&stored_key).map_err(|_| {
-                    FieldError::new("Webhook.ClientKey", "the stored key cannot be read any more: enter it again")
-                })?;
+                webhook.client_key = self
+                    .open_key(&stored_key)
+                    .map_err(|_| FieldError::new("Webhook.ClientKey", Rule::KeyUnreadable))?;
             }
             crate::webhook::check(&webhook, false, &self.config.webhooks)?;
             webhook.client_key = if keep { stored_key } else { self.seal_key(&webhook.client_key)? };

@@ -8,7 +8,7 @@ use super::{Caller, Result, Service, ServiceError, dec, pb_dec};
 use crate::store::{now_ms, timestamp};
 use rust_decimal::Decimal;
 use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus, invoice_payment::InvoicePaymentStatus};
-use schet_api::{FieldError, decimal, limits};
+use schet_api::{FieldError, Rule, decimal, limits};
 use sqlx::Row;
 use sqlx::sqlite::SqliteConnection;
 use std::str::FromStr;
@@ -131,12 +131,12 @@ impl Service {
         let count = match req.count {
             0 => limits::PAGE_DEFAULT,
             n if n > limits::PAGE_MAX => {
-                return Err(FieldError::new("Count", format!("must be at most {}", limits::PAGE_MAX)).into());
+                return Err(FieldError::new("Count", Rule::AtMost { max: limits::PAGE_MAX.into() }).into());
             }
             n => n,
         };
-        let payment_id = i64::try_from(req.payment_id).map_err(|_| FieldError::new("PaymentId", "is out of range"))?;
-        let last_id = i64::try_from(req.last_id).map_err(|_| FieldError::new("LastId", "is out of range"))?;
+        let payment_id = i64::try_from(req.payment_id).map_err(|_| FieldError::new("PaymentId", Rule::OutOfRange))?;
+        let last_id = i64::try_from(req.last_id).map_err(|_| FieldError::new("LastId", Rule::OutOfRange))?;
         let side = match (req.is_to_me_has_value, req.is_to_me) {
             (false, _) => "(p.buyer_id = ?1 OR i.owner_id = ?1)",
             (true, true) => "i.owner_id = ?1",
@@ -175,7 +175,7 @@ impl Service {
     /// secrets the buyer already saw stay with the cancelled payment.
     pub async fn cancel_payment(&self, caller: &Caller, payment_id: u64) -> Result<pb::InvoicePayment> {
         if payment_id == 0 {
-            return Err(FieldError::new("PaymentId", "is required").into());
+            return Err(FieldError::new("PaymentId", Rule::Required).into());
         }
         let key = i64::try_from(payment_id).map_err(|_| payment_not_found(payment_id))?;
         let mut tx = self.store.write.begin().await?;
@@ -260,7 +260,7 @@ impl Service {
         req: &pb::CreateRefundRequest,
     ) -> Result<pb::CreateRefundResponse> {
         if req.payment_id == 0 {
-            return Err(FieldError::new("PaymentId", "is required").into());
+            return Err(FieldError::new("PaymentId", Rule::Required).into());
         }
         let key = i64::try_from(req.payment_id).map_err(|_| payment_not_found(req.payment_id))?;
         let mut tx = self.store.write.begin().await?;
@@ -280,7 +280,7 @@ impl Service {
         }
         let left = payment.pieces.saturating_sub(payment.refunded + payment.refunding);
         if req.pieces == 0 || req.pieces > left {
-            return Err(FieldError::new("Pieces", format!("must be from 1 to {left} (pieces not yet refunded)")).into());
+            return Err(FieldError::new("Pieces", Rule::RefundPieces { max: left.into() }).into());
         }
         let invoice = payment.invoice.clone().unwrap_or_default();
         let seller = invoice.owner.as_ref().map(|o| o.id.clone()).unwrap_or_default();

@@ -22,7 +22,7 @@ use crate::store::now_ms;
 use crate::webhook::{self, WebhookError};
 use rust_decimal::Decimal;
 use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus, invoice_payment::InvoicePaymentStatus};
-use schet_api::{FieldError, decimal};
+use schet_api::{FieldError, Rule, decimal};
 use sqlx::Row;
 use sqlx::sqlite::SqliteConnection;
 
@@ -73,10 +73,10 @@ impl Service {
         req: &pb::PayInvoiceFromBalanceRequest,
     ) -> Result<pb::InvoicePayment> {
         if req.invoice_id == 0 {
-            return Err(FieldError::new("InvoiceId", "is required").into());
+            return Err(FieldError::new("InvoiceId", Rule::Required).into());
         }
         let agreed = match &req.agreed_amount {
-            Some(d) => Some(decimal::from_pb(d).map_err(|e| FieldError::new("AgreedAmount", e.to_string()))?),
+            Some(d) => Some(decimal::from_pb(d).map_err(|e| FieldError::new("AgreedAmount", e.into()))?),
             None => None,
         };
         let mut tx = self.store.write.begin().await?;
@@ -178,14 +178,15 @@ impl Service {
         }
         let pieces = if invoice.is_private {
             if req.pieces > 1 {
-                return Err(FieldError::new("Pieces", "a private invoice is paid whole (0 or 1)").into());
+                return Err(FieldError::new("Pieces", Rule::PaidWhole).into());
             }
             1
         } else {
             // With limited stock the last pieces may be fewer than PiecesMin.
             let low = invoice.pieces_min.min(invoice.pieces_max).max(1);
             if req.pieces < low || req.pieces > invoice.pieces_max {
-                return Err(FieldError::new("Pieces", format!("must be from {low} to {}", invoice.pieces_max)).into());
+                let range = Rule::Between { min: low.into(), max: invoice.pieces_max.into() };
+                return Err(FieldError::new("Pieces", range).into());
             }
             req.pieces
         };

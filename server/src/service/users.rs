@@ -4,7 +4,7 @@ use super::{Caller, Result, Service, ServiceError, hash_token, new_token, random
 use crate::store::now_ms;
 use rust_decimal::Decimal;
 use schet_api::pb;
-use schet_api::{FieldError, decimal, validate};
+use schet_api::{FieldError, Rule, decimal, validate};
 use sqlx::Row;
 
 impl Service {
@@ -12,9 +12,7 @@ impl Service {
     pub async fn add_user(&self, username: &str, balance: Decimal, token: Option<&str>) -> Result<(String, String)> {
         validate::username(username).map_err(|rule| FieldError::new("UserName", rule))?;
         if balance < Decimal::ZERO || balance.scale() > schet_api::limits::BTC_SCALE {
-            return Err(
-                FieldError::new("Balance", "must be a non-negative BTC amount with at most 8 decimal places").into()
-            );
+            return Err(FieldError::new("Balance", Rule::Balance).into());
         }
         let id = schet_api::Guid::from_random_bytes(random_bytes()).to_string();
         let token = token.map_or_else(new_token, str::to_string);

@@ -118,7 +118,7 @@ pub fn check(w: &Webhook, key_may_be_empty: bool, policy: &Policy) -> Result<(),
     let provider = ring();
     let t = target(&w.url)?;
     if !policy.allow_private {
-        schet_api::net::host(&t.host).map_err(|rule| FieldError::new(URL, rule.text()))?;
+        schet_api::net::host(&t.host).map_err(|rule| FieldError::new(URL, rule))?;
     }
     let chain = certificates(CLIENT_CRT, &w.client_crt, false)?;
     if !(key_may_be_empty && w.client_key.is_empty()) {

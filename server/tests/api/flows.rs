@@ -242,6 +242,9 @@ async fn get_invoices_filters_pages_and_hides_others_private_invoices() {
     // Default page size 20, maximum 100.
     let e = c.get_invoices(req(pb::GetInvoicesRequest { count: 101, ..Default::default() }, BUYER)).await.unwrap_err();
     assert_eq!((e.code(), e.message()), (Code::InvalidArgument, "count: must be at most 100"));
+    // The rule travels as a code too, for clients that word it in their user's language.
+    let rule = schet_api::FieldError::from_status(e.message(), e.details()).expect("the rule");
+    assert_eq!(rule, schet_api::FieldError::new("count", schet_api::Rule::AtMost { max: 100 }));
 }
 
 #[tokio::test]

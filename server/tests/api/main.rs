@@ -2,6 +2,7 @@
 //! with the generated client, and raw gRPC-web frames over HTTP/1.1.
 //! One test binary (one link) with a module per area.
 
+mod caps;
 mod catalogue;
 mod crash;
 mod figures;
