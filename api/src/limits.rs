@@ -81,6 +81,10 @@ pub const UNSOLD_SECRETS_PER_USER: u64 = 100_000;
 /// conversation may receive a minute (both parties together).
 pub const MESSAGES_PER_MINUTE_PER_USER: u32 = 60;
 pub const MESSAGES_PER_MINUTE_PER_CONVERSATION: u32 = 20;
+/// …and bytes of message text a minute, per user and per conversation (the largest message,
+/// 4,000 four-byte characters, always fits).
+pub const MESSAGE_BYTES_PER_MINUTE_PER_USER: u32 = 512 * 1024;
+pub const MESSAGE_BYTES_PER_MINUTE_PER_CONVERSATION: u32 = 256 * 1024;
 
 #[cfg(test)]
 mod tests {

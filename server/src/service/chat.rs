@@ -137,7 +137,7 @@ impl Service {
     ) -> Result<pb::Conversation> {
         let Thread { key, seller, buyer } = to;
         let rate = rate_key(key, buyer);
-        self.check_message_rate(caller, &rate, false)?;
+        self.check_message_rate(caller, &rate, text.len(), false)?;
         self.check_images_owned(&mut tx, caller, "ImageIds", images).await?;
         let now = now_ms();
         let existing: Option<i64> = match key {
@@ -193,7 +193,7 @@ impl Service {
         let theirs = self.conversation(&mut tx, &other, id, self.page(0, 1)).await?;
         let echo = self.conversation(&mut tx, caller, id, self.page(0, 1)).await?;
         // Posts run one at a time on the write connection: checked and counted in one go.
-        self.check_message_rate(caller, &rate, true)?;
+        self.check_message_rate(caller, &rate, text.len(), true)?;
         tx.commit().await?;
         self.events.publish(other_id, event(EventType::NewMessage, Some(pb::event::Payload::Conversation(theirs))));
         self.events.publish(&caller.id, event(EventType::NewMessage, Some(pb::event::Payload::Conversation(echo))));

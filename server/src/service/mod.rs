@@ -150,6 +150,8 @@ pub struct Service {
     /// Chat messages sent, by user and by conversation.
     user_messages: quota::Rate,
     conversation_messages: quota::Rate,
+    user_message_bytes: quota::Rate,
+    conversation_message_bytes: quota::Rate,
 }
 
 pub(crate) fn hash_token(token: &str) -> Vec<u8> {
@@ -235,6 +237,8 @@ impl Service {
             sealer,
             user_messages: quota::Rate::new(config.quotas.messages_per_minute_per_user),
             conversation_messages: quota::Rate::new(config.quotas.messages_per_minute_per_conversation),
+            user_message_bytes: quota::Rate::new(config.quotas.message_bytes_per_minute_per_user),
+            conversation_message_bytes: quota::Rate::new(config.quotas.message_bytes_per_minute_per_conversation),
             config,
         }
     }

@@ -16,6 +16,9 @@ pub struct Quotas {
     pub unsold_secrets_per_user: u64,
     pub messages_per_minute_per_user: u32,
     pub messages_per_minute_per_conversation: u32,
+    /// Bytes of message text a minute (at least one largest message).
+    pub message_bytes_per_minute_per_user: u32,
+    pub message_bytes_per_minute_per_conversation: u32,
 }
 
 impl Default for Quotas {
@@ -27,6 +30,8 @@ impl Default for Quotas {
             unsold_secrets_per_user: l::UNSOLD_SECRETS_PER_USER,
             messages_per_minute_per_user: l::MESSAGES_PER_MINUTE_PER_USER,
             messages_per_minute_per_conversation: l::MESSAGES_PER_MINUTE_PER_CONVERSATION,
+            message_bytes_per_minute_per_user: l::MESSAGE_BYTES_PER_MINUTE_PER_USER,
+            message_bytes_per_minute_per_conversation: l::MESSAGE_BYTES_PER_MINUTE_PER_CONVERSATION,
         }
     }
 }
@@ -37,8 +42,9 @@ struct Bucket {
     at: Instant,
 }
 
-/// Token buckets by key: `per_minute` tokens, refilled evenly over a minute; a burst of up
-/// to `per_minute` is fine, a steady rate above it is not.
+/// Token buckets by key: `per_minute` units, refilled evenly over a minute; a burst of up
+/// to `per_minute` is fine, a steady rate above it is not. An action takes `weight` units
+/// (one message; or its bytes).
 #[derive(Debug)]
 pub struct Rate {
     per_minute: u32,
@@ -64,20 +70,21 @@ impl Rate {
         b.at = now;
     }
 
-    /// Whether `key` may act now, without taking anything; Err: when it may again.
-    pub fn check(&self, key: &str, now: Instant) -> std::result::Result<(), Duration> {
+    /// Whether `key` may act now with `weight`, without taking anything; Err: when it may.
+    pub fn check(&self, key: &str, weight: u32, now: Instant) -> std::result::Result<(), Duration> {
+        let weight = f64::from(weight.min(self.per_minute));
         let buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         let Some(mut b) = buckets.get(key).copied() else { return Ok(()) };
         self.refill(&mut b, now);
-        if b.tokens >= 1.0 {
+        if b.tokens >= weight {
             Ok(())
         } else {
-            Err(Duration::from_secs_f64((1.0 - b.tokens) * 60.0 / f64::from(self.per_minute)))
+            Err(Duration::from_secs_f64((weight - b.tokens) * 60.0 / f64::from(self.per_minute)))
         }
     }
 
-    /// Takes one token for `key` (call after [`Rate::check`] passed, when the action happened).
-    pub fn take(&self, key: &str, now: Instant) {
+    /// Takes `weight` for `key` (call after [`Rate::check`] passed, when the action happened).
+    pub fn take(&self, key: &str, weight: u32, now: Instant) {
         let capacity = f64::from(self.per_minute);
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() >= KEEP && !buckets.contains_key(key) {
@@ -89,7 +96,7 @@ impl Rate {
         }
         let b = buckets.entry(key.to_string()).or_insert(Bucket { tokens: capacity, at: now });
         self.refill(b, now);
-        b.tokens = (b.tokens - 1.0).max(0.0);
+        b.tokens = (b.tokens - f64::from(weight)).max(0.0);
     }
 }
 
@@ -158,27 +165,36 @@ impl Service {
         Ok(())
     }
 
-    /// The caller may send a message in `conversation` now (both rates); takes a turn of
-    /// each when `take`.
-    pub(crate) fn check_message_rate(&self, caller: &Caller, conversation: &str, take: bool) -> Result<()> {
+    /// The caller may send `bytes` of message in `conversation` now (by count and by bytes,
+    /// per user and per conversation); takes them when `take`.
+    pub(crate) fn check_message_rate(
+        &self,
+        caller: &Caller,
+        conversation: &str,
+        bytes: usize,
+        take: bool,
+    ) -> Result<()> {
         let now = Instant::now();
-        let per_user = self.user_messages.check(&caller.id, now);
-        let per_conversation = self.conversation_messages.check(conversation, now);
-        let refuse = |what: &str, per_minute: u32, wait: Duration| {
-            ServiceError::ResourceExhausted(format!(
-                "{what} may take at most {per_minute} messages a minute: try again in {} s",
-                wait.as_secs() + 1
-            ))
-        };
-        if let Err(wait) = per_user {
-            return Err(refuse("one user", self.user_messages.per_minute(), wait));
-        }
-        if let Err(wait) = per_conversation {
-            return Err(refuse("one conversation", self.conversation_messages.per_minute(), wait));
+        let bytes = u32::try_from(bytes).unwrap_or(u32::MAX);
+        let rates = [
+            (&self.user_messages, caller.id.as_str(), 1, "one user", "messages"),
+            (&self.conversation_messages, conversation, 1, "one conversation", "messages"),
+            (&self.user_message_bytes, caller.id.as_str(), bytes, "one user", "bytes of messages"),
+            (&self.conversation_message_bytes, conversation, bytes, "one conversation", "bytes of messages"),
+        ];
+        for (rate, key, weight, who, what) in rates {
+            if let Err(wait) = rate.check(key, weight, now) {
+                return Err(ServiceError::ResourceExhausted(format!(
+                    "{who} may send at most {} {what} a minute: try again in {} s",
+                    rate.per_minute(),
+                    wait.as_secs() + 1
+                )));
+            }
         }
         if take {
-            self.user_messages.take(&caller.id, now);
-            self.conversation_messages.take(conversation, now);
+            for (rate, key, weight, _, _) in rates {
+                rate.take(key, weight, now);
+            }
         }
         Ok(())
     }
@@ -193,15 +209,26 @@ mod tests {
         let rate = Rate::new(3);
         let t0 = Instant::now();
         for _ in 0..3 {
-            rate.check("a", t0).unwrap();
-            rate.take("a", t0);
+            rate.check("a", 1, t0).unwrap();
+            rate.take("a", 1, t0);
         }
-        let wait = rate.check("a", t0).unwrap_err();
+        let wait = rate.check("a", 1, t0).unwrap_err();
         assert!(wait > Duration::from_secs(19) && wait <= Duration::from_secs(20), "{wait:?}");
-        assert!(rate.check("b", t0).is_ok(), "keys are separate");
-        assert!(rate.check("a", t0 + Duration::from_secs(20)).is_ok(), "one token back after 20 s");
-        rate.take("a", t0 + Duration::from_secs(20));
-        assert!(rate.check("a", t0 + Duration::from_secs(21)).is_err());
-        assert!(rate.check("a", t0 + Duration::from_secs(120)).is_ok());
+        assert!(rate.check("b", 1, t0).is_ok(), "keys are separate");
+        assert!(rate.check("a", 1, t0 + Duration::from_secs(20)).is_ok(), "one token back after 20 s");
+        rate.take("a", 1, t0 + Duration::from_secs(20));
+        assert!(rate.check("a", 1, t0 + Duration::from_secs(21)).is_err());
+        assert!(rate.check("a", 1, t0 + Duration::from_secs(120)).is_ok());
+    }
+
+    #[test]
+    fn weights_count_bytes() {
+        let rate = Rate::new(10_000);
+        let t0 = Instant::now();
+        rate.take("a", 8_000, t0);
+        assert!(rate.check("a", 2_000, t0).is_ok());
+        assert!(rate.check("a", 2_001, t0).is_err());
+        // A weight above the whole bucket still passes once the bucket is full.
+        assert!(rate.check("b", 50_000, t0).is_ok());
     }
 }

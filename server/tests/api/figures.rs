@@ -186,6 +186,8 @@ async fn figures_inbox_flood() {
     let s = Server::start_with(|o| {
         o.limits.quotas.messages_per_minute_per_user = 100_000;
         o.limits.quotas.messages_per_minute_per_conversation = 100_000;
+        o.limits.quotas.message_bytes_per_minute_per_user = u32::MAX;
+        o.limits.quotas.message_bytes_per_minute_per_conversation = u32::MAX;
     })
     .await;
     let mut c = s.client().await;

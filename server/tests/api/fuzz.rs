@@ -325,6 +325,8 @@ fn arbitrary_bytes_and_extreme_messages_to_every_call_break_nothing() {
     let s = rt.block_on(Server::start_with(|o| {
         o.limits.quotas.messages_per_minute_per_user = 100_000;
         o.limits.quotas.messages_per_minute_per_conversation = 100_000;
+        o.limits.quotas.message_bytes_per_minute_per_user = u32::MAX;
+        o.limits.quotas.message_bytes_per_minute_per_conversation = u32::MAX;
     }));
     let attacker = rt.block_on(async {
         let mut c = s.client().await;

@@ -62,6 +62,8 @@ async fn a_stream_that_never_reads_is_closed_as_lagging_while_the_others_keep_ev
         o.limits.events.queue = 4;
         o.limits.quotas.messages_per_minute_per_user = 1000;
         o.limits.quotas.messages_per_minute_per_conversation = 1000;
+        o.limits.quotas.message_bytes_per_minute_per_user = u32::MAX;
+        o.limits.quotas.message_bytes_per_minute_per_conversation = u32::MAX;
     })
     .await;
     let mut c = s.client().await;

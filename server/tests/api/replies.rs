@@ -24,6 +24,8 @@ async fn a_flooded_conversation_still_answers_and_pages_back_to_its_first_messag
         o.limits.reply_budget_bytes = BUDGET;
         o.limits.quotas.messages_per_minute_per_user = 10_000;
         o.limits.quotas.messages_per_minute_per_conversation = 10_000;
+        o.limits.quotas.message_bytes_per_minute_per_user = u32::MAX;
+        o.limits.quotas.message_bytes_per_minute_per_conversation = u32::MAX;
     })
     .await;
     let mut c = s.client().await;
@@ -108,6 +110,34 @@ async fn messages_are_rate_limited_per_conversation_and_per_user() {
     assert!(e.message().contains("one user"), "{}", e.message());
     // Another user is not held back by them.
     c.send_invoice_message(req(send(b), OTHER)).await.unwrap();
+}
+
+#[tokio::test]
+async fn long_messages_are_limited_by_their_bytes_per_conversation_and_per_user() {
+    let s = Server::start_with(|o| {
+        o.limits.quotas.message_bytes_per_minute_per_conversation = 40 * 1024;
+        o.limits.quotas.message_bytes_per_minute_per_user = 64 * 1024;
+    })
+    .await;
+    let mut c = s.client().await;
+    let a = c.create_invoice(req(public("a"), SELLER)).await.unwrap().into_inner().id;
+    let b = c.create_invoice(req(public("b"), SELLER)).await.unwrap().into_inner().id;
+    let long = "ж".repeat(4000); // 8 KB
+    let send = |invoice_id| pb::SendInvoiceMessageRequest { invoice_id, text: long.clone(), ..Default::default() };
+    for _ in 0..5 {
+        c.send_invoice_message(req(send(a), BUYER)).await.unwrap();
+    }
+    let before = s.fingerprint().await;
+    let e = c.send_invoice_message(req(send(a), BUYER)).await.unwrap_err();
+    assert_eq!(e.code(), Code::ResourceExhausted);
+    assert!(e.message().contains("one conversation may send at most 40960 bytes"), "{}", e.message());
+    assert_eq!(s.fingerprint().await, before);
+    // Far below 20 messages a minute: it is their bytes. Another conversation, to the user's own bytes.
+    for _ in 0..3 {
+        c.send_invoice_message(req(send(b), BUYER)).await.unwrap();
+    }
+    let e = c.send_invoice_message(req(send(b), BUYER)).await.unwrap_err();
+    assert!(e.message().contains("one user may send at most 65536 bytes"), "{}", e.message());
 }
 
 #[tokio::test]
