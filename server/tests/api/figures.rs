@@ -124,7 +124,7 @@ async fn figures_stalled_stream_memory() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let baseline = rss_kib(pid);
     println!("stalled stream: server memory after warm-up (200 posts, no streams): {baseline} KiB");
-    for cycle in 1..=2 {
+    for cycle in 1..=3 {
         let inv = c.create_invoice(req(public("busy"), SELLER)).await.unwrap().into_inner().id;
         // A stream that never reads, with HTTP/2's smallest window; and 500 more streams, on
         // a connection of their own (streams nobody reads hold its window).
