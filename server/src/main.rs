@@ -3,7 +3,8 @@
 //! ```text
 //! schet-server serve --listen ADDR --database PATH [--static DIR] [--demo] [--rates FILE]
 //!                    [--public-url URL] [--webhook-key-file PATH] [--webhook-timeout-secs N]
-//!                    [--allow-private-webhooks]
+//!                    [--allow-private-webhooks] [--live-invoices-per-user N]
+//!                    [--unsold-secrets-per-user N] [--image-bytes-per-user BYTES]
 //! schet-server user add NAME --database PATH [--balance BTC]
 //! schet-server merchant set-status INV-XXXXXXXX STATUS --database PATH [--paid AMOUNT]
 //! schet-server merchant demo USER --database PATH
@@ -78,6 +79,22 @@ struct Serve {
     /// Let webhooks reach loopback and private addresses (local testing only).
     #[arg(long)]
     allow_private_webhooks: bool,
+    #[command(flatten)]
+    quotas: QuotaArgs,
+}
+
+/// Per-user quotas (default: `schet_api::limits`).
+#[derive(Args)]
+struct QuotaArgs {
+    /// Invoices one user may have that are not deleted.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    live_invoices_per_user: Option<u64>,
+    /// Unsold secrets one user may have.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    unsold_secrets_per_user: Option<u64>,
+    /// Bytes of images (originals and previews) one user may store.
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    image_bytes_per_user: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -161,8 +178,14 @@ async fn run(command: Command) -> anyhow::Result<()> {
             if serve.allow_private_webhooks {
                 tracing::warn!("webhooks may reach loopback and private addresses (--allow-private-webhooks)");
             }
+            let mut limits = schet_server::service::Config::default();
+            let q = &mut limits.quotas;
+            q.live_invoices_per_user = serve.quotas.live_invoices_per_user.unwrap_or(q.live_invoices_per_user);
+            q.unsold_secrets_per_user = serve.quotas.unsold_secrets_per_user.unwrap_or(q.unsold_secrets_per_user);
+            q.image_bytes_per_user = serve.quotas.image_bytes_per_user.unwrap_or(q.image_bytes_per_user);
             let opts = ServeOptions {
                 static_dir: serve.static_dir,
+                limits,
                 demo: serve.demo,
                 rates,
                 public_url: serve.public_url,

@@ -79,6 +79,8 @@ pub fn bench() -> Result {
         "cargo",
         &["run", "--release", "--quiet", "-p", "schet-server", "--example", "bench_lookup"],
     )?;
+    crate::service_bench::scale(&env)?;
+    crate::service_bench::load_table(&env)?;
 
     if ok { Ok(()) } else { Err("the release app is over its size budget".into()) }
 }

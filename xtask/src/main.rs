@@ -4,12 +4,14 @@
 //!   start the reference service with demo data on one port, print the URL and logins.
 //! * `test`: native tests, then browser tests in headless Chromium against a live
 //!   reference server, then the release build loaded in Chromium (catches blank pages).
-//! * `bench`: wasm size against the budget (and, as they come, the other budgets).
+//! * `bench`: wasm size against the budget, the list's render time, the service's lookup
+//!   latency, cost at scale (1,000 vs 100,000 invoices) and throughput under load.
 //! * `screenshots`: the main screens in headless Chromium, light and dark, English and
 //!   Russian, saved under `screenshots/` for a person to look at.
 
 mod bench;
 mod proc;
+mod service_bench;
 mod tools;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,279 @@
+//! `cargo xtask bench`, scale section: does a call cost the same with 1,000 invoices as with
+//! 100,000 (and 1,000,000)? A release server (a child process) is filled over loopback by 8
+//! concurrent users; at each size every measured call runs `--calls` times (median), and the
+//! server's resident memory is read. Prints one table with the growth from the first size
+//! to each next one.
+//!
+//! ```text
+//! scale --bin target/release/schet-server --database DB [--sizes 1000,100000] [--calls 50]
+//! ```
+
+#[path = "support/mod.rs"]
+mod support;
+
+use schet_api::pb::{self, invoice::InvoiceStatus};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+use support::{auth, client, quantile};
+
+const USERS: usize = 8;
+
+fn public(comment: String) -> pb::CreateInvoiceRequest {
+    pb::CreateInvoiceRequest {
+        is_base_crypto: true,
+        price: Some(pb::Decimal { units: 0, nanos: 10_000 }),
+        ttl_minutes: 60 * 24 * 30,
+        comment,
+        pieces_min: 1,
+        pieces_max: 5,
+        ..Default::default()
+    }
+}
+
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 64, |x, y| image::Rgb([x as u8 * 4, y as u8 * 4, 128]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).expect("png");
+    out.into_inner()
+}
+
+struct Ctx {
+    url: Vec<String>,
+    tokens: Vec<String>,
+    names: Vec<String>,
+    image: String,
+}
+
+/// What the measured user (u0) has besides the bulk: 120 purchases, 30 conversations,
+/// 20 private invoices sent to them, an invoice showing an image.
+async fn base(ctx: &Ctx) -> u64 {
+    let mut created = 0;
+    let mut c0 = client(&ctx.url[0]).await;
+    let t0 = &ctx.tokens[0];
+    c0.store_image(auth(pb::StoreImageRequest { id: ctx.image.clone(), data: png() }, t0)).await.expect("image");
+    let mut with_image = public("with an image".into());
+    with_image.images = vec![ctx.image.clone()];
+    c0.create_invoice(auth(with_image, t0)).await.expect("invoice with image");
+    created += 1;
+    for n in 0..120 {
+        let seller = 1 + n % (USERS - 1);
+        let mut c = client(&ctx.url[seller]).await;
+        let inv = c
+            .create_invoice(auth(public(format!("base {n}")), &ctx.tokens[seller]))
+            .await
+            .expect("base invoice")
+            .into_inner();
+        created += 1;
+        c0.pay_invoice_from_balance(auth(
+            pb::PayInvoiceFromBalanceRequest { invoice_id: inv.id, pieces: 1, ..Default::default() },
+            t0,
+        ))
+        .await
+        .expect("base payment");
+        if n < 30 {
+            c0.send_invoice_message(auth(
+                pb::SendInvoiceMessageRequest {
+                    invoice_id: inv.id,
+                    text: format!("question {n}"),
+                    ..Default::default()
+                },
+                t0,
+            ))
+            .await
+            .expect("base message");
+        }
+    }
+    for n in 0..20 {
+        let from = 1 + n % (USERS - 1);
+        let mut c = client(&ctx.url[from]).await;
+        let req = pb::CreateInvoiceRequest {
+            is_private: true,
+            user_name: ctx.names[0].clone(),
+            comment: format!("private {n}"),
+            pieces_min: 0,
+            pieces_max: 0,
+            ..public(String::new())
+        };
+        c.create_invoice(auth(req, &ctx.tokens[from])).await.expect("private invoice");
+        created += 1;
+    }
+    created
+}
+
+/// Fills to `target` invoices in all: 8 users at once, each making its share; every 50th
+/// invoice a user makes, it also buys a piece of its neighbour's latest.
+async fn fill(ctx: &Arc<Ctx>, from: u64, target: u64, last: &Arc<Vec<AtomicU64>>) -> (f64, u64) {
+    let per_user = (target - from).div_ceil(USERS as u64);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for k in 0..USERS {
+        let (ctx, last) = (ctx.clone(), last.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut c = client(&ctx.url[k]).await;
+            let token = &ctx.tokens[k];
+            let mut errors = 0;
+            for i in 0..per_user {
+                match c.create_invoice(auth(public(format!("bulk {k}-{i}")), token)).await {
+                    Ok(inv) => last[k].store(inv.into_inner().id, Ordering::Relaxed),
+                    Err(_) => errors += 1,
+                }
+                let theirs = last[(k + 1) % USERS].load(Ordering::Relaxed);
+                if i % 50 == 49 && theirs != 0 {
+                    let pay = pb::PayInvoiceFromBalanceRequest { invoice_id: theirs, pieces: 1, ..Default::default() };
+                    if c.pay_invoice_from_balance(auth(pay, token)).await.is_err() {
+                        errors += 1;
+                    }
+                }
+            }
+            errors
+        }));
+    }
+    let mut errors = 0;
+    for t in tasks {
+        errors += t.await.expect("fill task");
+    }
+    let made = per_user * USERS as u64;
+    (made as f64 / started.elapsed().as_secs_f64(), errors)
+}
+
+/// Median milliseconds of `calls` runs of each measured call.
+async fn measure(ctx: &Ctx, calls: usize, max_id: u64, sample_id: u64) -> Vec<(&'static str, f64, usize)> {
+    let mut c0 = client(&ctx.url[0]).await;
+    let mut c1 = client(&ctx.url[1 % ctx.url.len()]).await;
+    let (t0, t1) = (ctx.tokens[0].clone(), ctx.tokens[1].clone());
+    let page = |f: fn(&mut pb::GetInvoicesRequest)| {
+        let mut r = pb::GetInvoicesRequest { count: 100, ..Default::default() };
+        f(&mut r);
+        r
+    };
+    let mine = page(|r| {
+        r.is_owner = true;
+        r.is_owner_has_value = true;
+    });
+    let mut middle = page(|_| {});
+    middle.last_id = max_id / 2;
+    let public_tab = page(|r| r.is_private_has_value = true);
+    let mut to_me = page(|_| {});
+    to_me.to_user = ctx.names[0].clone();
+    let none_match = page(|r| {
+        r.statuses = vec![InvoiceStatus::Payed as i32];
+        r.is_status_has_value = true;
+    });
+    let mine_active = page(|r| {
+        r.is_owner = true;
+        r.is_owner_has_value = true;
+        r.statuses = vec![InvoiceStatus::Active as i32];
+        r.is_status_has_value = true;
+    });
+    let lists: Vec<(&'static str, pb::GetInvoicesRequest)> = vec![
+        ("GetInvoices: mine, first 100", mine),
+        ("GetInvoices: all, 100 from the middle", middle),
+        ("GetInvoices: public tab, first 100", public_tab),
+        ("GetInvoices: to me, first 100", to_me),
+        ("GetInvoices: Statuses=Payed (none match)", none_match),
+        ("GetInvoices: mine, Active, first 100", mine_active),
+    ];
+    let mut out = Vec::new();
+    for (name, req) in lists {
+        let mut ms = Vec::new();
+        let mut rows = 0;
+        for _ in 0..calls + 5 {
+            let t = Instant::now();
+            rows = c0.get_invoices(auth(req.clone(), &t0)).await.expect(name).into_inner().invoices.len();
+            ms.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        out.push((name, quantile(&mut ms[5..], 0.5), rows));
+    }
+    macro_rules! timed {
+        ($name:literal, $rows:expr, $call:expr) => {{
+            let mut ms = Vec::new();
+            let mut rows = 0;
+            for _ in 0..calls + 5 {
+                let t = Instant::now();
+                let answer = $call.await.expect($name).into_inner();
+                ms.push(t.elapsed().as_secs_f64() * 1e3);
+                rows = $rows(&answer);
+            }
+            out.push(($name, quantile(&mut ms[5..], 0.5), rows));
+        }};
+    }
+    timed!("GetInvoiceById", |_: &pb::GetInvoicesResponse| 1, {
+        c0.get_invoice_by_id(auth(pb::GetInvoiceByIdRequest { invoice_id: sample_id }, &t0))
+    });
+    timed!("GetInvoicePayments: mine, first 100", |a: &pb::GetInvoicePaymentsResponse| a.payments.len(), {
+        c0.get_invoice_payments(auth(pb::GetInvoicePaymentsRequest { count: 100, ..Default::default() }, &t0))
+    });
+    timed!("GetConversations", |a: &pb::GetConversationsResponse| a.conversations.len(), {
+        c0.get_conversations(auth((), &t0))
+    });
+    timed!("GetImage (another user, preview)", |_: &pb::Image| 1, {
+        c1.get_image(auth(pb::GetImageRequest { id: ctx.image.clone(), is_preview: true }, &t1))
+    });
+    out
+}
+
+#[tokio::main]
+async fn main() {
+    let bin = support::required("--bin");
+    let database = support::required("--database");
+    let sizes: Vec<u64> = support::arg("--sizes")
+        .unwrap_or_else(|| "1000,100000".into())
+        .split(',')
+        .map(|s| s.parse().expect("--sizes: numbers"))
+        .collect();
+    let calls: usize = support::arg("--calls").map_or(50, |c| c.parse().expect("--calls: a number"));
+    let dir = support::temp_dir("scale");
+    let names: Vec<String> = (0..USERS).map(|n| format!("user{n}")).collect();
+    let users = support::add_users(&bin, &database, &names, "100000");
+    let quota = (sizes.iter().max().copied().unwrap_or(0) / USERS as u64 + 1000).to_string();
+    let servers = support::Servers::start(&bin, &database, 1, &["--live-invoices-per-user", &quota], &dir);
+    let ctx = Arc::new(Ctx {
+        url: vec![servers.addrs[0].clone(); USERS],
+        tokens: users.iter().map(|u| u.1.clone()).collect(),
+        names,
+        image: "0b9f5f3e-8a39-4d55-9d1e-3c1f0e4a7b21".into(),
+    });
+    let mut have = base(&ctx).await;
+    let last: Arc<Vec<AtomicU64>> = Arc::new((0..USERS).map(|_| AtomicU64::new(0)).collect());
+    let mut columns = Vec::new();
+    for &size in &sizes {
+        let (rate, errors) = fill(&ctx, have, size, &last).await;
+        have = have.max(size);
+        let max_id = last.iter().map(|a| a.load(Ordering::Relaxed)).max().unwrap_or(1);
+        println!(
+            "scale: filled to {have} invoices at {rate:.0} creates/s ({errors} errors); measuring {calls} calls each"
+        );
+        let figures = measure(&ctx, calls, max_id, max_id / 3).await;
+        columns.push((size, figures, servers.rss_kib(0)));
+    }
+    drop(servers);
+    let _ = std::fs::remove_dir_all(&dir);
+    let (first_size, first, first_rss) = &columns[0];
+    print!("\nscale  {:<42}", "call (median ms; rows)");
+    for (size, _, _) in &columns {
+        print!(" {:>16}", format!("{size} invoices"));
+    }
+    for (size, _, _) in &columns[1..] {
+        print!(" {:>12}", format!("growth {}x", size / first_size));
+    }
+    println!();
+    for (i, (name, ms, _)) in first.iter().enumerate() {
+        print!("scale  {name:<42}");
+        for (_, figures, _) in &columns {
+            print!(" {:>16}", format!("{:.2} ({})", figures[i].1, figures[i].2));
+        }
+        for (_, figures, _) in &columns[1..] {
+            print!(" {:>11.2}x", figures[i].1 / ms);
+        }
+        println!();
+    }
+    print!("scale  {:<42}", "server memory (RSS, MiB)");
+    for (_, _, rss) in &columns {
+        print!(" {:>16.1}", *rss as f64 / 1024.0);
+    }
+    for (_, _, rss) in &columns[1..] {
+        print!(" {:>11.2}x", *rss as f64 / *first_rss as f64);
+    }
+    println!();
+}
