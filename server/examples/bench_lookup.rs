@@ -2,7 +2,8 @@
 //! against a fresh in-process server. Prints the median and the 99th percentile.
 
 use schet_api::pb::{self, trade_api_client::TradeApiClient};
-use schet_server::{ServeOptions, rates::Rates, service::Service, store::Store};
+use schet_server::db::Store;
+use schet_server::{ServeOptions, rates::Rates, service::Service};
 use std::time::Instant;
 use tonic::transport::Channel;
 

@@ -3,10 +3,10 @@
 //! `cargo xtask run`); never use `--demo` on a database that real people use. Everything goes
 //! through the service: no SQL here.
 
+use crate::db::now_ms;
 use crate::service::coins::COINS;
 use crate::service::merchant::Draft;
 use crate::service::{Caller, Service, ServiceError};
-use crate::store::now_ms;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use schet_api::merchant::{DAY_MS, DEFAULT_LIFETIME_MINUTES, Status};

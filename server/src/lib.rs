@@ -1,11 +1,13 @@
 //! The reference invoice service: `CoreSchema.V1.TradeApi` over gRPC (HTTP/2) and
-//! gRPC-web (HTTP/1.1), persisted in SQLite, plus the web app's static files on the
-//! same port.
+//! gRPC-web (HTTP/1.1), persisted in SQLite (one instance) or PostgreSQL (several instances
+//! over one database), plus the web app's static files on the same port.
 //!
 //! Layers: [`listener`] (connections: limits, timeouts) → [`http`] (routing, CORS, static
 //! files, security headers) → [`grpc`] (handlers: authenticate, translate) → [`service`]
-//! (rules and data) → [`store`] (SQLite). Validation comes from the shared `schet-api` crate.
+//! (rules and data) → [`db`] (SQLite or PostgreSQL). Validation comes from the shared
+//! `schet-api` crate.
 
+pub mod db;
 pub mod demo;
 pub mod grpc;
 pub mod http;
@@ -15,10 +17,10 @@ pub mod merchant;
 pub mod rates;
 pub mod sealed;
 pub mod service;
-pub mod store;
 pub mod webhook;
 
 use anyhow::Context;
+use db::Database;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,15 +30,16 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub listen: SocketAddr,
-    pub database: PathBuf,
+    pub database: Database,
     pub static_dir: Option<PathBuf>,
     pub demo: bool,
     pub rates: rates::Rates,
     /// Where people reach this service (the merchant API's payment links), e.g.
     /// `https://pay.example.com`; None: `http://` and the bound address.
     pub public_url: Option<String>,
-    /// The key that seals webhook client keys at rest. None: with `demo`, a key file next to
-    /// the database (made if missing); otherwise the service takes no webhook keys.
+    /// The key that seals webhook client keys at rest (instances sharing a database share it).
+    /// None: with `demo` on SQLite, a key file next to the database (made if missing);
+    /// otherwise the service takes no webhook keys.
     pub webhook_key: Option<sealed::KeySource>,
     /// Webhooks may reach loopback and private addresses (local testing only) and how long
     /// the seller's system has to answer.
@@ -48,10 +51,10 @@ pub struct ServeOptions {
 
 impl ServeOptions {
     /// Serve on `listen` from `database`, everything else at its default.
-    pub fn new(listen: SocketAddr, database: PathBuf) -> ServeOptions {
+    pub fn new(listen: SocketAddr, database: impl Into<Database>) -> ServeOptions {
         ServeOptions {
             listen,
-            database,
+            database: database.into(),
             static_dir: None,
             demo: false,
             rates: rates::Rates::default(),
@@ -97,32 +100,41 @@ pub async fn start(
     opts: ServeOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<(SocketAddr, impl std::future::Future<Output = anyhow::Result<()>> + Send + 'static)> {
-    let store = store::Store::open(&opts.database)
-        .await
-        .with_context(|| format!("cannot open database {}", opts.database.display()))?;
+    let store =
+        db::Store::open(&opts.database).await.with_context(|| format!("cannot open database {}", opts.database))?;
     let listener = tokio::net::TcpListener::bind(opts.listen)
         .await
         .with_context(|| format!("cannot listen on {}", opts.listen))?;
     let addr = listener.local_addr()?;
-    let key_source = opts.webhook_key.clone().or_else(|| {
-        opts.demo.then(|| {
-            let mut path = opts.database.clone().into_os_string();
+    let key_source = match (&opts.webhook_key, &opts.database) {
+        (Some(key), _) => Some(key.clone()),
+        (None, Database::Sqlite(db)) if opts.demo => {
+            let mut path = db.clone().into_os_string();
             path.push(".webhook-key");
-            sealed::KeySource::FileOrNew(path.into())
-        })
-    });
+            Some(sealed::KeySource::FileOrNew(PathBuf::from(path)))
+        }
+        (None, Database::Postgres(_)) if opts.demo => anyhow::bail!(
+            "--demo on PostgreSQL needs --webhook-key-file (or SCHET_WEBHOOK_KEY): every instance must seal \
+             webhook keys with the same key"
+        ),
+        (None, _) => None,
+    };
     let sealer = key_source.as_ref().map(sealed::Sealer::load).transpose().context("the webhook key")?;
     let mut config = opts.limits.clone();
     config.public_url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     config.webhooks = opts.webhooks;
-    let service = Arc::new(service::Service::with_config(store.clone(), opts.rates.clone(), config, sealer));
+    let service = service::Service::with_config(store.clone(), opts.rates.clone(), config, sealer);
+    let service = Arc::new(service);
     let sealed = service.seal_stored_webhook_keys().await.context("sealing stored webhook keys")?;
     if sealed > 0 {
         tracing::info!(sealed, "webhook keys stored in plain text were sealed");
     }
-    // Purchases a crash left half-done (taken, never settled) are put back.
+    // Purchases a crash left half-done (taken, never settled) are put back. With other
+    // instances on the database, one of them may be waiting on a webhook right now: only
+    // reservations too old for that are released.
     let webhook_timeout = opts.webhooks.timeout;
-    let released = service.release_stale_reservations(webhook_timeout).await.context("releasing reservations")?;
+    let stale = if store.is_shared() { webhook_timeout * 2 + Duration::from_secs(30) } else { webhook_timeout };
+    let released = service.release_stale_reservations(stale).await.context("releasing reservations")?;
     if released > 0 {
         tracing::warn!(released, "purchases left pending by a stop were released");
     }
@@ -130,8 +142,8 @@ pub async fn start(
     let late_release = {
         let service = service.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(webhook_timeout).await;
-            match service.release_stale_reservations(webhook_timeout).await {
+            tokio::time::sleep(stale).await;
+            match service.release_stale_reservations(stale).await {
                 Ok(0) => {}
                 Ok(n) => tracing::warn!(released = n, "purchases left pending by a stop were released"),
                 Err(e) => tracing::warn!(error = %e, "releasing reservations failed"),
@@ -156,7 +168,7 @@ pub async fn start(
                 }
             }
         }),
-        // Last-seen times, in one write now and then instead of one per call.
+        // Last-seen times this instance noted, in one write now and then instead of one per call.
         every(Duration::from_secs(10), {
             let service = service.clone();
             move || {

@@ -1,24 +1,25 @@
 //! `schet-server`: the reference invoice service.
 //!
 //! ```text
-//! schet-server serve --listen ADDR --database PATH [--static DIR] [--demo] [--rates FILE]
+//! schet-server serve --listen ADDR --database PATH|postgres://… [--static DIR] [--demo] [--rates FILE]
 //!                    [--public-url URL] [--webhook-key-file PATH] [--webhook-timeout-secs N]
 //!                    [--allow-private-webhooks] [--live-invoices-per-user N]
 //!                    [--unsold-secrets-per-user N] [--image-bytes-per-user BYTES]
-//! schet-server user add NAME --database PATH [--balance BTC]
-//! schet-server merchant set-status INV-XXXXXXXX STATUS --database PATH [--paid AMOUNT]
-//! schet-server merchant demo USER --database PATH
+//! schet-server user add NAME --database DB [--balance BTC]
+//! schet-server merchant set-status INV-XXXXXXXX STATUS --database DB [--paid AMOUNT]
+//! schet-server merchant demo USER --database DB
 //! ```
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use rust_decimal::Decimal;
 use schet_api::merchant::Status;
+use schet_server::db::{Database, Store};
 use schet_server::sealed::KeySource;
 use schet_server::webhook::Policy;
-use schet_server::{ServeOptions, rates::Rates, service::Service, store::Store};
+use schet_server::{ServeOptions, rates::Rates, service::Service};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -42,10 +43,12 @@ enum Command {
 }
 
 #[derive(Args)]
-struct Database {
-    /// The SQLite database (created if missing).
-    #[arg(long, value_name = "PATH")]
-    database: PathBuf,
+struct DatabaseArg {
+    /// Where the data lives: an SQLite file (created if missing; also `sqlite:PATH`), or a
+    /// PostgreSQL database, `postgres://USER[:PASSWORD]@HOST[:PORT]/DB`, which several
+    /// instances may share.
+    #[arg(long, value_name = "PATH|URL")]
+    database: Database,
 }
 
 #[derive(Args)]
@@ -54,7 +57,7 @@ struct Serve {
     #[arg(long, value_name = "ADDR")]
     listen: SocketAddr,
     #[command(flatten)]
-    database: Database,
+    database: DatabaseArg,
     /// The built web app (a folder with index.html) to serve on the same port.
     #[arg(long = "static", value_name = "DIR")]
     static_dir: Option<PathBuf>,
@@ -103,7 +106,7 @@ enum UserCommand {
     Add {
         name: String,
         #[command(flatten)]
-        database: Database,
+        database: DatabaseArg,
         /// Starting balance in BTC.
         #[arg(long, value_name = "BTC", default_value = "0")]
         balance: Decimal,
@@ -118,7 +121,7 @@ enum MerchantCommand {
         #[arg(value_parser = parse_status)]
         status: Status,
         #[command(flatten)]
-        database: Database,
+        database: DatabaseArg,
         /// What was paid, in the invoice's coin (default: what the status implies).
         #[arg(long, value_name = "AMOUNT")]
         paid: Option<Decimal>,
@@ -127,7 +130,7 @@ enum MerchantCommand {
     Demo {
         user: String,
         #[command(flatten)]
-        database: Database,
+        database: DatabaseArg,
     },
 }
 
@@ -224,8 +227,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
 }
 
 /// The database and a service on it, for the one-shot admin commands.
-async fn open(path: &Path) -> anyhow::Result<(Store, Service)> {
-    let store = Store::open(path).await.with_context(|| format!("cannot open database {}", path.display()))?;
+async fn open(database: &Database) -> anyhow::Result<(Store, Service)> {
+    let store = Store::open(database).await.with_context(|| format!("cannot open database {database}"))?;
     Ok((store.clone(), Service::new(store, Rates::default())))
 }
 

@@ -6,9 +6,9 @@
 //! before any look at the body. An empty body counts as `{}`. The create answer's `link` is
 //! built from the service's configured public URL, never from the request's `Host`.
 
+use crate::db::now_ms;
 use crate::service::merchant::Draft;
 use crate::service::{Caller, Service, ServiceError};
-use crate::store::now_ms;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;

@@ -9,9 +9,10 @@ use hyper_util::rt::TokioIo;
 use rust_decimal::Decimal;
 use schet_api::dates::{format_date, parse_date};
 use schet_api::merchant::Status;
+use schet_server::db::Store;
 use schet_server::service::coins::find_coin;
 use schet_server::service::merchant::Draft;
-use schet_server::{ServeOptions, rates::Rates, service::Service, store::Store};
+use schet_server::{ServeOptions, rates::Rates, service::Service};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -131,7 +132,7 @@ impl Server {
 }
 
 fn now_ms() -> i64 {
-    schet_server::store::now_ms()
+    schet_server::db::now_ms()
 }
 
 fn today() -> String {

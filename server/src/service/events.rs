@@ -132,6 +132,21 @@ impl Hub {
         }
     }
 
+    /// Whether `user_id` has a stream here.
+    pub fn has(&self, user_id: &str) -> bool {
+        self.users().contains_key(user_id)
+    }
+
+    /// Closes every stream as lagging (events may have been missed: clients reconnect and
+    /// reload).
+    pub fn lag_all(&self) {
+        let mut users = self.users();
+        for entry in users.values().flatten() {
+            *entry.end.lock().unwrap_or_else(|p| p.into_inner()) = Some(Ended::Lagged);
+        }
+        users.clear();
+    }
+
     /// Open streams (all users).
     pub fn streams(&self) -> usize {
         self.users().values().map(Vec::len).sum()
@@ -208,7 +223,7 @@ impl Drop for Subscription {
 }
 
 pub fn event(kind: pb::event::EventType, payload: Option<pb::event::Payload>) -> pb::Event {
-    pb::Event { r#type: kind as i32, created_at: Some(crate::store::timestamp(crate::store::now_ms())), payload }
+    pb::Event { r#type: kind as i32, created_at: Some(crate::db::timestamp(crate::db::now_ms())), payload }
 }
 
 #[cfg(test)]

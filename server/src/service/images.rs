@@ -6,9 +6,9 @@
 //! reads the images of public invoices only.
 
 use super::{Caller, Result, Service, ServiceError, Viewer};
-use crate::store::{now_ms, timestamp};
+use crate::db::{now_ms, q, timestamp};
+use crate::sql;
 use schet_api::{FieldError, Guid, pb};
-use sqlx::Row;
 
 impl Service {
     pub async fn store_image(&self, caller: &Caller, req: pb::StoreImageRequest) -> Result<pb::Image> {
@@ -21,19 +21,20 @@ impl Service {
         let processed = tokio::task::spawn_blocking(move || crate::images::process(&data))
             .await
             .map_err(|e| ServiceError::Internal(format!("image worker: {e}")))??;
-        let mut tx = self.store.write.begin().await?;
-        let existing = sqlx::query("SELECT owner_id, original, created_at FROM images WHERE id = ?")
+        let mut tx = self.store.begin().await?;
+        // On PostgreSQL this locks the caller's row: their uploads take turns at the quota.
+        q(sql!(lock: "SELECT id FROM users WHERE id = $1")).bind(&caller.id).fetch_one(&mut tx).await?;
+        let existing = q(sql!("SELECT owner_id, original, created_at FROM images WHERE id = $1"))
             .bind(&id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut tx)
             .await?;
         if let Some(row) = existing {
             // Retrying the same upload is harmless; reusing someone's GUID is not.
-            let same = row.try_get::<String, _>("owner_id")? == caller.id
-                && row.try_get::<Vec<u8>, _>("original")? == req.data;
+            let same = row.get::<String>("owner_id")? == caller.id && row.get::<Vec<u8>>("original")? == req.data;
             if !same {
                 return Err(ServiceError::FailedPrecondition("an image with this GUID exists; make a new GUID".into()));
             }
-            let created: i64 = row.try_get("created_at")?;
+            let created: i64 = row.get("created_at")?;
             return Ok(pb::Image {
                 id,
                 created_at: Some(timestamp(created)),
@@ -45,9 +46,11 @@ impl Service {
         let bytes = (processed.original.len() + processed.preview.len()) as u64;
         self.check_image_bytes_quota(&mut tx, caller, bytes).await?;
         let now = now_ms();
-        sqlx::query(
-            "INSERT INTO images (id, owner_id, mime, original, preview, created_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
+        // Another instance may store the same GUID meanwhile: then nothing is inserted here.
+        let inserted = q(sql!(
+            "INSERT INTO images (id, owner_id, mime, original, preview, created_at, bytes)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING"
+        ))
         .bind(&id)
         .bind(&caller.id)
         .bind(processed.mime)
@@ -55,8 +58,11 @@ impl Service {
         .bind(&processed.preview)
         .bind(now)
         .bind(bytes as i64)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
+        if inserted == 0 {
+            return Err(ServiceError::FailedPrecondition("an image with this GUID exists; make a new GUID".into()));
+        }
         tx.commit().await?;
         Ok(pb::Image {
             id,
@@ -72,33 +78,35 @@ impl Service {
         let id: Guid = req.id.parse().map_err(|e: schet_api::guid::GuidError| FieldError::new("Id", e.into()))?;
         let id = id.to_string();
         let missing = || ServiceError::NotFound(format!("image {id} was not found"));
-        let like = format!("%{id}%");
         // Visible when: mine; on an invoice I can see; in a conversation of mine; a secret of
-        // my invoice, or one sold to me (not merely held for a purchase still in progress). ?2 is NULL for a guest, equal to nothing: only the
-        // public invoices' clause can hold.
-        let row = sqlx::query(
-            "SELECT im.* FROM images im WHERE im.id = ?1 AND (
-                im.owner_id = ?2
-                OR EXISTS (SELECT 1 FROM invoices i WHERE i.images LIKE ?3
-                           AND (i.is_private = 0 OR i.owner_id = ?2 OR i.target_user_id = ?2))
-                OR EXISTS (SELECT 1 FROM messages m JOIN conversations c ON c.id = m.conversation_id
-                           WHERE m.images LIKE ?3 AND (c.seller_id = ?2 OR c.buyer_id = ?2))
-                OR EXISTS (SELECT 1 FROM invoice_secrets s JOIN invoices i ON i.id = s.invoice_id
-                           LEFT JOIN payments p ON p.id = s.payment_id
-                           WHERE s.images LIKE ?3 AND (i.owner_id = ?2 OR (p.buyer_id = ?2 AND p.status <> 0))))",
-        )
-        .bind(&id)
-        .bind(viewer.user_id())
-        .bind(&like)
-        .fetch_optional(&self.store.read)
-        .await?
-        .ok_or_else(missing)?;
-        let created: i64 = row.try_get("created_at")?;
+        // my invoice, or one sold to me (not merely held for a purchase still in progress).
+        // Where it is shown is looked up in `image_uses`, by image. $2 is NULL for a guest,
+        // equal to nothing: only the public invoices' clause can hold.
+        macro_rules! visible {
+            ($what:literal) => {
+                concat!(
+                    "SELECT im.created_at, im.", $what, " FROM images im WHERE im.id = $1 AND (
+                im.owner_id = $2
+                OR EXISTS (SELECT 1 FROM image_uses u JOIN invoices i ON i.id = u.invoice_id WHERE u.image_id = $1
+                           AND (i.is_private = FALSE OR i.owner_id = $2 OR i.target_user_id = $2))
+                OR EXISTS (SELECT 1 FROM image_uses u JOIN messages m ON m.id = u.message_id
+                           JOIN conversations c ON c.id = m.conversation_id
+                           WHERE u.image_id = $1 AND (c.seller_id = $2 OR c.buyer_id = $2))
+                OR EXISTS (SELECT 1 FROM image_uses u JOIN invoice_secrets s ON s.id = u.secret_id
+                           JOIN invoices i ON i.id = s.invoice_id LEFT JOIN payments p ON p.id = s.payment_id
+                           WHERE u.image_id = $1 AND (i.owner_id = $2 OR (p.buyer_id = $2 AND p.status <> 0))))"
+                )
+            };
+        }
+        let stmt = if req.is_preview { sql!(visible!("preview")) } else { sql!(visible!("original")) };
+        let mut conn = self.store.read().await?;
+        let row = q(stmt).bind(&id).bind(viewer.user_id()).fetch_optional(&mut conn).await?.ok_or_else(missing)?;
+        let created: i64 = row.at(0)?;
         Ok(if req.is_preview {
             pb::Image {
                 id,
                 created_at: Some(timestamp(created)),
-                preview: row.try_get("preview")?,
+                preview: row.at(1)?,
                 original: Vec::new(),
                 is_preview: true,
             }
@@ -107,7 +115,7 @@ impl Service {
                 id,
                 created_at: Some(timestamp(created)),
                 preview: Vec::new(),
-                original: row.try_get("original")?,
+                original: row.at(1)?,
                 is_preview: false,
             }
         })

@@ -13,14 +13,12 @@
 
 use super::coins::{COINS, Coin, default_coin, find_coin};
 use super::{Result, Service, ServiceError, random_bytes};
-use crate::store::now_ms;
+use crate::db::{Row, now_ms, q};
+use crate::sql;
 use rust_decimal::{Decimal, RoundingStrategy};
 use rust_decimal_macros::dec;
 use schet_api::dates::format_time;
 use schet_api::merchant::{self as api, Accepts, ListQuery, Status};
-use sqlx::Row as _;
-use sqlx::sqlite::SqliteRow;
-use std::str::FromStr;
 
 /// The service fee, paid by the merchant: this share of the amount.
 const SERVICE_FEE_RATE: Decimal = dec!(0.019);
@@ -87,36 +85,31 @@ impl Draft {
     }
 }
 
-fn dec_col(row: &SqliteRow, col: &str) -> Result<Decimal> {
-    let text: String = row.try_get(col)?;
-    Decimal::from_str(&text).map_err(|e| ServiceError::Internal(format!("merchant {col}: {e}")))
-}
-
 impl Invoice {
-    fn from_row(row: &SqliteRow) -> Result<Invoice> {
-        let crypto: String = row.try_get("crypto")?;
-        let status: String = row.try_get("status")?;
+    fn from_row(row: &Row) -> Result<Invoice> {
+        let crypto: String = row.get("crypto")?;
+        let status: String = row.get("status")?;
         Ok(Invoice {
-            uuid: row.try_get("uuid")?,
-            created_at: row.try_get("created_at")?,
-            expiry_at: row.try_get("expiry_at")?,
-            finished_at: row.try_get("finished_at")?,
+            uuid: row.get("uuid")?,
+            created_at: row.get("created_at")?,
+            expiry_at: row.get("expiry_at")?,
+            finished_at: row.get("finished_at")?,
             status: Status::parse(&status)
                 .ok_or_else(|| ServiceError::Internal(format!("merchant status {status:?}")))?,
-            test_mode: row.try_get("test_mode")?,
-            order_id: row.try_get("order_id")?,
-            email: row.try_get("email")?,
-            fiat_currency: row.try_get("fiat_currency")?,
-            amount_in_fiat: dec_col(row, "amount_in_fiat")?,
-            amount_usd: dec_col(row, "amount_usd")?,
+            test_mode: row.get("test_mode")?,
+            order_id: row.get("order_id")?,
+            email: row.get("email")?,
+            fiat_currency: row.get("fiat_currency")?,
+            amount_in_fiat: row.get("amount_in_fiat")?,
+            amount_usd: row.get("amount_usd")?,
             coin: find_coin(&crypto).ok_or_else(|| ServiceError::Internal(format!("unknown coin {crypto}")))?,
-            usd_per_coin: dec_col(row, "usd_per_coin")?,
-            amount: dec_col(row, "amount")?,
-            fee: dec_col(row, "fee")?,
-            service_fee: dec_col(row, "service_fee")?,
-            amount_paid: dec_col(row, "amount_paid")?,
-            project_id: row.try_get("project_id")?,
-            project_name: row.try_get("project_name")?,
+            usd_per_coin: row.get("usd_per_coin")?,
+            amount: row.get("amount")?,
+            fee: row.get("fee")?,
+            service_fee: row.get("service_fee")?,
+            amount_paid: row.get("amount_paid")?,
+            project_id: row.get("project_id")?,
+            project_name: row.get("project_name")?,
         })
     }
 
@@ -270,25 +263,26 @@ impl Accepts for Merchant<'_> {
 impl Merchant<'_> {
     /// One page of the owner's invoices, and how many there are in the range.
     pub async fn page(&self, owner_id: &str, q: &ListQuery) -> Result<(Vec<Invoice>, u64)> {
-        let mut tx = self.0.store.read.begin().await?;
-        let all: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM merchant_invoices WHERE owner_id = ? AND created_at >= ? AND created_at < ?",
-        )
-        .bind(owner_id)
-        .bind(q.from_ms)
-        .bind(q.to_ms)
-        .fetch_one(&mut *tx)
-        .await?;
-        let rows = sqlx::query(select!(
-            "WHERE m.owner_id = ? AND m.created_at >= ? AND m.created_at < ? \
-             ORDER BY m.created_at DESC, m.id DESC LIMIT ? OFFSET ?"
+        let query = q;
+        let mut tx = self.0.store.snapshot().await?;
+        let all: i64 = crate::db::q(sql!(
+            "SELECT COUNT(*) FROM merchant_invoices WHERE owner_id = $1 AND created_at >= $2 AND created_at < $3"
         ))
         .bind(owner_id)
-        .bind(q.from_ms)
-        .bind(q.to_ms)
-        .bind(q.count as i64)
-        .bind(q.offset as i64)
-        .fetch_all(&mut *tx)
+        .bind(query.from_ms)
+        .bind(query.to_ms)
+        .scalar(&mut tx)
+        .await?;
+        let rows = crate::db::q(sql!(select!(
+            "WHERE m.owner_id = $1 AND m.created_at >= $2 AND m.created_at < $3 \
+             ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5"
+        )))
+        .bind(owner_id)
+        .bind(query.from_ms)
+        .bind(query.to_ms)
+        .bind(query.count as i64)
+        .bind(query.offset as i64)
+        .fetch_all(&mut tx)
         .await?;
         tx.commit().await?;
         let invoices = rows.iter().map(Invoice::from_row).collect::<Result<Vec<_>>>()?;
@@ -306,69 +300,69 @@ impl Merchant<'_> {
         let amount = round(amount_usd / coin.usd, coin.scale);
         let service_fee = round(amount * SERVICE_FEE_RATE, coin.scale);
         let expiry_at = new.created_at + new.lifetime_minutes * 60_000;
-        let mut tx = self.0.store.write.begin().await?;
+        let mut tx = self.0.store.begin().await?;
         let name = new.project_name.clone().unwrap_or_else(|| new.shop_id.clone());
-        sqlx::query("INSERT OR IGNORE INTO merchant_projects (owner_id, shop_id, name) VALUES (?, ?, ?)")
+        q(sql!("INSERT INTO merchant_projects (owner_id, shop_id, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"))
             .bind(owner_id)
             .bind(&new.shop_id)
             .bind(&name)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
-        let project_id: i64 = sqlx::query_scalar("SELECT id FROM merchant_projects WHERE owner_id = ? AND shop_id = ?")
+        let project_id: i64 = q(sql!("SELECT id FROM merchant_projects WHERE owner_id = $1 AND shop_id = $2"))
             .bind(owner_id)
             .bind(&new.shop_id)
-            .fetch_one(&mut *tx)
+            .scalar(&mut tx)
             .await?;
         let mut uuid = new_uuid();
         for attempt in 0.. {
-            let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM merchant_invoices WHERE uuid = ?")
-                .bind(&uuid)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let taken: Option<i64> =
+                q(sql!("SELECT id FROM merchant_invoices WHERE uuid = $1")).bind(&uuid).scalar_opt(&mut tx).await?;
             if taken.is_none() || attempt > 8 {
                 break;
             }
             uuid = new_uuid();
         }
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = q(sql!(
             "INSERT INTO merchant_invoices (uuid, owner_id, project_id, order_id, email, fiat_currency, amount_in_fiat, \
              amount_usd, crypto, usd_per_coin, amount, fee, service_fee, status, test_mode, created_at, expiry_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?, ?, ?) RETURNING id",
-        )
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'created', $14, $15, $16) RETURNING id"
+        ))
         .bind(&uuid)
         .bind(owner_id)
         .bind(project_id)
         .bind(&new.order_id)
         .bind(&new.email)
         .bind(&new.fiat_currency)
-        .bind(new.amount_in_fiat.normalize().to_string())
-        .bind(amount_usd.to_string())
+        .bind(new.amount_in_fiat.normalize())
+        .bind(amount_usd)
         .bind(coin.fullcode)
-        .bind(coin.usd.normalize().to_string())
-        .bind(amount.to_string())
-        .bind(coin.fee.normalize().to_string())
-        .bind(service_fee.to_string())
+        .bind(coin.usd.normalize())
+        .bind(amount)
+        .bind(coin.fee.normalize())
+        .bind(service_fee)
         .bind(new.test_mode)
         .bind(new.created_at)
         .bind(expiry_at)
-        .fetch_one(&mut *tx)
+        .scalar(&mut tx)
         .await?;
-        let row = sqlx::query(select!("WHERE m.id = ?")).bind(id).fetch_one(&mut *tx).await?;
+        let row = q(sql!(select!("WHERE m.id = $1"))).bind(id).fetch_one(&mut tx).await?;
         let invoice = Invoice::from_row(&row)?;
         tx.commit().await?;
         Ok(invoice)
     }
 
     pub async fn find(&self, uuid: &str) -> Result<Option<Invoice>> {
-        let row = sqlx::query(select!("WHERE m.uuid = ?")).bind(uuid).fetch_optional(&self.0.store.read).await?;
+        let mut conn = self.0.store.read().await?;
+        let row = q(sql!(select!("WHERE m.uuid = $1"))).bind(uuid).fetch_optional(&mut conn).await?;
         row.as_ref().map(Invoice::from_row).transpose()
     }
 
     /// How many invoices `owner_id` has.
     pub async fn count(&self, owner_id: &str) -> Result<u64> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM merchant_invoices WHERE owner_id = ?")
+        let mut conn = self.0.store.read().await?;
+        let n: i64 = q(sql!("SELECT COUNT(*) FROM merchant_invoices WHERE owner_id = $1"))
             .bind(owner_id)
-            .fetch_one(&self.0.store.read)
+            .scalar(&mut conn)
             .await?;
         Ok(n as u64)
     }
@@ -400,13 +394,15 @@ impl Merchant<'_> {
             )));
         }
         let finished = matches!(status, Status::Paid | Status::Overpaid | Status::Canceled).then_some(at);
-        sqlx::query("UPDATE merchant_invoices SET status = ?, amount_paid = ?, finished_at = ? WHERE uuid = ?")
+        let mut tx = self.0.store.begin().await?;
+        q(sql!("UPDATE merchant_invoices SET status = $1, amount_paid = $2, finished_at = $3 WHERE uuid = $4"))
             .bind(status.as_str())
-            .bind(paid.normalize().to_string())
+            .bind(paid.normalize())
             .bind(finished)
             .bind(&invoice.uuid)
-            .execute(&self.0.store.write)
+            .execute(&mut tx)
             .await?;
+        tx.commit().await?;
         Ok(format!("{}: {status}, paid {} {} of {to_pay}", invoice.uuid, paid.normalize(), invoice.coin.code))
     }
 

@@ -1,14 +1,41 @@
 //! The domain: who may do what, and what it does to the data. Knows nothing of gRPC:
 //! it takes and returns the contract's plain messages and [`ServiceError`]s; `grpc.rs`
-//! translates those to and from the wire.
+//! translates those to and from the wire. Its SQL runs on either store (`crate::db`).
+
+/// The columns `invoice_from_row` reads: the invoice (`i`), its owner (`o_…`) and target
+/// (`t_…`), and how many secrets are unsold (their positions are consecutive: the last
+/// minus the first, two index seeks).
+macro_rules! invoice_columns {
+    () => {
+        "i.*,
+    o.username AS o_name, o.created_at AS o_created, o.last_online AS o_online,
+    o.invoices_created AS o_ic, o.payments_payed AS o_pp, o.payments_received AS o_pr,
+    t.username AS t_name, t.created_at AS t_created, t.last_online AS t_online,
+    t.invoices_created AS t_ic, t.payments_payed AS t_pp, t.payments_received AS t_pr,
+    COALESCE((SELECT MAX(s.position) FROM invoice_secrets s WHERE s.invoice_id = i.id AND s.payment_id IS NULL)
+      - (SELECT MIN(s.position) FROM invoice_secrets s WHERE s.invoice_id = i.id AND s.payment_id IS NULL) + 1, 0)
+      AS secrets_unsold"
+    };
+}
+
+/// The users an invoice row joins ([`invoice_columns`]).
+macro_rules! invoice_users {
+    () => {
+        " JOIN users o ON o.id = i.owner_id LEFT JOIN users t ON t.id = i.target_user_id"
+    };
+}
 
 mod chat;
+mod chat_reads;
 pub mod coins;
 pub mod events;
 mod images;
+mod invoice_list;
+pub use invoice_list::shapes as invoice_list_shapes;
 mod invoice_reads;
 mod invoices;
 pub mod merchant;
+mod payment_views;
 mod payments;
 mod purchase;
 pub mod quota;
@@ -16,16 +43,14 @@ mod secrets;
 mod settlement;
 mod users;
 
+use crate::db::{Row, Store, q, timestamp};
 use crate::rates::Rates;
 use crate::sealed::Sealer;
-use crate::store::{Store, timestamp};
+use crate::sql;
 use rust_decimal::Decimal;
 use schet_api::pb;
 use schet_api::{FieldError, decimal};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
-use std::str::FromStr;
 
 /// Why a call did not happen. Nothing was written when one of these is returned.
 #[derive(Debug, thiserror::Error)]
@@ -137,6 +162,7 @@ pub struct Service {
     pub store: Store,
     pub rates: Rates,
     pub config: Config,
+    /// This instance's open event streams.
     pub events: events::Hub,
     /// Image decodes running at once.
     pub image_slots: tokio::sync::Semaphore,
@@ -169,11 +195,6 @@ pub fn new_token() -> String {
     random_bytes::<32>().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(crate) fn dec(row: &SqliteRow, col: &str) -> Result<Decimal> {
-    let text: String = row.try_get(col)?;
-    Decimal::from_str(&text).map_err(|e| ServiceError::Internal(format!("{col}: {e}")))
-}
-
 pub(crate) fn pb_dec(value: Decimal) -> Result<Option<pb::Decimal>> {
     decimal::to_pb(value).map(Some).map_err(|e| ServiceError::Internal(e.to_string()))
 }
@@ -187,29 +208,21 @@ pub(crate) fn join_ids(ids: &[String]) -> String {
     ids.iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<_>>().join(",")
 }
 
-pub(crate) const INVOICE_SELECT: &str = "SELECT i.*,
-    o.username AS o_name, o.created_at AS o_created, o.last_online AS o_online,
-    o.invoices_created AS o_ic, o.payments_payed AS o_pp, o.payments_received AS o_pr,
-    t.username AS t_name, t.created_at AS t_created, t.last_online AS t_online,
-    t.invoices_created AS t_ic, t.payments_payed AS t_pp, t.payments_received AS t_pr,
-    (SELECT COUNT(*) FROM invoice_secrets s WHERE s.invoice_id = i.id AND s.payment_id IS NULL) AS secrets_unsold
-  FROM invoices i JOIN users o ON o.id = i.owner_id LEFT JOIN users t ON t.id = i.target_user_id";
-
 impl Service {
     /// A user's public information from columns `{prefix}_…` of `row`. Last seen is the
     /// later of what is stored and what is noted but not yet written, so that it reads the
     /// same before and after the background write.
-    pub(crate) fn user_info(&self, row: &SqliteRow, prefix: &str, id: String) -> Result<pb::UserInfo> {
+    pub(crate) fn user_info(&self, row: &Row, prefix: &str, id: String) -> Result<pb::UserInfo> {
         let c = |name: &str| format!("{prefix}_{name}");
-        let stored: i64 = row.try_get(c("online").as_str())?;
+        let stored: i64 = row.get(&c("online"))?;
         let noted = self.activity.lock().unwrap_or_else(|p| p.into_inner()).get(&id).copied().unwrap_or(0);
         Ok(pb::UserInfo {
-            username: row.try_get(c("name").as_str())?,
-            created_at: Some(timestamp(row.try_get(c("created").as_str())?)),
+            username: row.get(&c("name"))?,
+            created_at: Some(timestamp(row.get(&c("created"))?)),
             last_online: Some(timestamp(stored.max(noted))),
-            invoices_created_count: row.try_get::<i64, _>(c("ic").as_str())? as u32,
-            payments_payed_count: row.try_get::<i64, _>(c("pp").as_str())? as u32,
-            payments_received_count: row.try_get::<i64, _>(c("pr").as_str())? as u32,
+            invoices_created_count: row.get(&c("ic"))?,
+            payments_payed_count: row.get(&c("pp"))?,
+            payments_received_count: row.get(&c("pr"))?,
             id,
         })
     }
@@ -241,6 +254,11 @@ impl Service {
             conversation_message_bytes: quota::Rate::new(config.quotas.message_bytes_per_minute_per_conversation),
             config,
         }
+    }
+
+    /// Sends `event` to `user_id`'s streams, on whichever instance they are.
+    pub(crate) fn publish(&self, user_id: &str, event: pb::Event) {
+        self.events.publish(user_id, event)
     }
 
     pub fn public_url(&self) -> &str {
@@ -275,10 +293,14 @@ impl Service {
     /// On start: seals the webhook keys stored in plain text by earlier versions. Refuses to
     /// go on without a key when any webhook key is stored.
     pub async fn seal_stored_webhook_keys(&self) -> Result<u64> {
+        let mut tx = self.store.begin().await?;
         let stored: Vec<(i64, String)> =
-            sqlx::query_as("SELECT id, webhook_client_key FROM invoices WHERE webhook_client_key <> ''")
-                .fetch_all(&self.store.read)
-                .await?;
+            q(sql!("SELECT id, webhook_client_key FROM invoices WHERE webhook_client_key <> ''"))
+                .fetch_all(&mut tx)
+                .await?
+                .iter()
+                .map(|r| Ok((r.at(0)?, r.at(1)?)))
+                .collect::<Result<_>>()?;
         if stored.is_empty() {
             return Ok(0);
         }
@@ -290,16 +312,15 @@ impl Service {
             )));
         };
         let mut sealed = 0;
-        let mut tx = self.store.write.begin().await?;
         for (id, key) in stored {
             if Sealer::is_sealed(&key) {
                 sealer.open(&key).map_err(|e| ServiceError::FailedPrecondition(format!("invoice {id}: {e}")))?;
                 continue;
             }
-            sqlx::query("UPDATE invoices SET webhook_client_key = ? WHERE id = ?")
+            q(sql!("UPDATE invoices SET webhook_client_key = $1 WHERE id = $2"))
                 .bind(sealer.seal(&key))
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
             sealed += 1;
         }

@@ -1,128 +1,63 @@
-//! Payments: how one looks to each party, listing, cancelling, refunds. (Paying:
-//! `purchase.rs`.)
+//! Payments: listing, cancelling, refunds, and the balances they move. (How one looks to
+//! each party: `payment_views.rs`; paying: `purchase.rs`.)
 
 use super::events::event;
-use super::invoices::{load_row, not_found};
-use super::secrets::secret_from_row;
-use super::{Caller, Result, Service, ServiceError, dec, pb_dec};
-use crate::store::{now_ms, timestamp};
+use super::invoices::{load_row, lock_row, not_found};
+use super::payment_views::{Detail, payment_not_found};
+use super::{Caller, Result, Service, ServiceError};
+use crate::db::{Conn, Row, now_ms, q};
+use crate::sql;
 use rust_decimal::Decimal;
 use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus, invoice_payment::InvoicePaymentStatus};
 use schet_api::{FieldError, Rule, decimal, limits};
-use sqlx::Row;
-use sqlx::sqlite::SqliteConnection;
-use std::str::FromStr;
+use std::collections::HashMap;
 
-pub(super) fn payment_not_found(id: u64) -> ServiceError {
-    ServiceError::NotFound(format!("payment {id} was not found"))
-}
-
-pub(super) async fn balance(conn: &mut SqliteConnection, user: &str) -> Result<Decimal> {
-    let text: String =
-        sqlx::query_scalar("SELECT balance FROM users WHERE id = ?").bind(user).fetch_one(&mut *conn).await?;
-    Decimal::from_str(&text).map_err(|e| ServiceError::Internal(format!("balance: {e}")))
-}
-
-pub(super) async fn add_balance(conn: &mut SqliteConnection, user: &str, delta: Decimal) -> Result<()> {
-    let new = balance(conn, user).await? + delta;
-    if new < Decimal::ZERO {
-        return Err(ServiceError::Internal("balance would go negative".into()));
-    }
-    sqlx::query("UPDATE users SET balance = ? WHERE id = ?")
-        .bind(new.normalize().to_string())
-        .bind(user)
-        .execute(&mut *conn)
+/// The balances of `users`, locked for this transaction (PostgreSQL: in id order, so that
+/// two transactions never wait on each other the other way round).
+pub(super) async fn lock_balances(tx: &mut Conn, users: &[&str]) -> Result<HashMap<String, Decimal>> {
+    let mut ids: Vec<&str> = users.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let (a, b) = (ids[0], *ids.get(1).unwrap_or(&ids[0]));
+    let rows = q(sql!(lock: "SELECT id, balance FROM users WHERE id IN ($1, $2) ORDER BY id"))
+        .bind(a)
+        .bind(b)
+        .fetch_all(tx)
         .await?;
+    rows.iter().map(|r| Ok((r.get("id")?, r.get("balance")?))).collect()
+}
+
+/// Writes new balances (read with [`lock_balances`]); refuses a negative one.
+pub(super) async fn write_balances(tx: &mut Conn, balances: &[(&str, Decimal)]) -> Result<()> {
+    for (user, balance) in balances {
+        if *balance < Decimal::ZERO {
+            return Err(ServiceError::Internal("balance would go negative".into()));
+        }
+        q(sql!("UPDATE users SET balance = $1 WHERE id = $2"))
+            .bind(balance.normalize())
+            .bind(*user)
+            .execute(tx)
+            .await?;
+    }
     Ok(())
 }
 
-impl Service {
-    /// A payment as the caller sees it (buyer or seller); `any_party` false means the caller
-    /// must be one of them.
-    pub(crate) async fn payment_in(
-        &self,
-        conn: &mut SqliteConnection,
-        caller: &Caller,
-        id: i64,
-        any_party: bool,
-    ) -> Result<pb::InvoicePayment> {
-        let row = sqlx::query(
-            "SELECT p.*, u.username AS b_name, u.created_at AS b_created, u.last_online AS b_online,
-                u.invoices_created AS b_ic, u.payments_payed AS b_pp, u.payments_received AS b_pr, i.owner_id AS seller_id
-             FROM payments p JOIN users u ON u.id = p.buyer_id JOIN invoices i ON i.id = p.invoice_id WHERE p.id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| payment_not_found(id as u64))?;
-        let buyer: String = row.try_get("buyer_id")?;
-        let seller: String = row.try_get("seller_id")?;
-        if !any_party && caller.id != buyer && caller.id != seller {
-            return Err(payment_not_found(id as u64));
-        }
-        let invoice_id: i64 = row.try_get("invoice_id")?;
-        let invoice_row = load_row(conn, invoice_id).await?.ok_or_else(|| not_found(invoice_id as u64))?;
-        let mut invoice = self.invoice_from_row(&invoice_row, caller)?;
-        let status: i32 = row.try_get("status")?;
-        // A purchase still in progress (its webhook not yet answered) has delivered nothing.
-        let delivered = status != InvoicePaymentStatus::Pending as i32 || caller.id == seller;
-        let secrets = if delivered {
-            sqlx::query("SELECT * FROM invoice_secrets WHERE payment_id = ? ORDER BY id")
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(secret_from_row)
-                .collect::<Result<Vec<_>>>()?
-        } else {
-            Vec::new()
-        };
-        // The redirect URL travels with the delivered goods: the buyer sees it in their
-        // payment (the invoice alone shows it to its owner only).
-        let redirect = match &invoice.integration {
-            Some(pb::invoice::Integration::Redirect(_)) if delivered => {
-                invoice_row.try_get::<String, _>("redirect_url")?
-            }
-            _ => String::new(),
-        };
-        if caller.id == buyer && !redirect.is_empty() {
-            invoice.integration = Some(pb::invoice::Integration::Redirect(redirect.clone()));
-        }
-        let secrets = secrets.into_iter().map(|mut s| {
-            if s.url.is_empty() {
-                s.url = redirect.clone();
-            }
-            s
-        });
-        let refund_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{} WHERE i.refund_payment_id = ? ORDER BY i.id LIMIT {}",
-            super::INVOICE_SELECT,
-            limits::REFUNDS_PER_PAYMENT_MAX
-        )))
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let refunds = refund_rows.iter().map(|r| self.invoice_from_row(r, caller)).collect::<Result<Vec<_>>>()?;
-        Ok(pb::InvoicePayment {
-            id: id as u64,
-            crypto_amount: pb_dec(dec(&row, "crypto_amount")?)?,
-            created_at: Some(timestamp(row.try_get("created_at")?)),
-            confirmation: row.try_get("confirmation")?,
-            owner: Some(self.user_info(&row, "b", buyer)?),
-            invoice: Some(invoice),
-            status,
-            pieces: row.try_get::<i64, _>("pieces")? as u32,
-            is_refund: row.try_get("is_refund")?,
-            refunds,
-            refunded: row.try_get::<i64, _>("refunded")? as u32,
-            refunding: row.try_get::<i64, _>("refunding")? as u32,
-            secrets: secrets.collect(),
-            // What the seller's system answered is the seller's to read.
-            webhook_detail: if caller.id == seller { row.try_get("webhook_detail")? } else { String::new() },
-        })
-    }
+/// The payment's invoice, locked (returned), then the payment itself: the order every
+/// transaction that changes a payment takes.
+pub(super) async fn lock_payment(tx: &mut Conn, payment_id: i64) -> Result<Option<Row>> {
+    let Some(invoice) =
+        q(sql!("SELECT invoice_id FROM payments WHERE id = $1")).bind(payment_id).scalar_opt(tx).await?
+    else {
+        return Ok(None);
+    };
+    let row = lock_row(tx, invoice).await?.ok_or_else(|| not_found(invoice as u64))?;
+    q(sql!(lock: "SELECT id FROM payments WHERE id = $1")).bind(payment_id).fetch_one(tx).await?;
+    Ok(Some(row))
+}
 
-    /// GetInvoicePayments: payments the caller made (IsToMe false), received (true) or both.
+impl Service {
+    /// GetInvoicePayments: payments the caller made (IsToMe false), received (true) or both,
+    /// newest first; the page is cut where it would pass the reply budget.
     pub async fn payments(
         &self,
         caller: &Caller,
@@ -137,37 +72,35 @@ impl Service {
         };
         let payment_id = i64::try_from(req.payment_id).map_err(|_| FieldError::new("PaymentId", Rule::OutOfRange))?;
         let last_id = i64::try_from(req.last_id).map_err(|_| FieldError::new("LastId", Rule::OutOfRange))?;
-        let side = match (req.is_to_me_has_value, req.is_to_me) {
-            (false, _) => "(p.buyer_id = ?1 OR i.owner_id = ?1)",
-            (true, true) => "i.owner_id = ?1",
-            (true, false) => "p.buyer_id = ?1",
-        };
-        let sql = format!(
-            "SELECT p.id FROM payments p JOIN invoices i ON i.id = p.invoice_id
-             WHERE {side} AND (?2 = 0 OR p.id = ?2) AND (?3 = 0 OR p.id < ?3) ORDER BY p.id DESC LIMIT ?4"
-        );
-        let mut conn = self.store.read.acquire().await?;
-        let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(&caller.id)
-            .bind(payment_id)
-            .bind(last_id)
-            .bind(i64::from(count))
-            .fetch_all(&mut *conn)
-            .await?;
-        // The page is cut where it would pass the reply budget (never below one payment,
-        // which fits by construction); the client goes on from the last one with LastId.
-        let (budget, mut used) = (self.config.reply_budget_bytes, 0);
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let payment = self.payment_in(&mut conn, caller, id, false).await?;
-            let size = prost::Message::encoded_len(&payment) + 8;
-            if !out.is_empty() && used + size > budget {
-                break;
+        let before = if last_id == 0 { i64::MAX } else { last_id };
+        let mut conn = self.store.read().await?;
+        let stmt = match (payment_id != 0, req.is_to_me_has_value, req.is_to_me) {
+            (true, false, _) => {
+                sql!("SELECT id FROM payments WHERE id = $2 AND id < $3 AND (buyer_id = $1 OR seller_id = $1) LIMIT $4")
             }
-            used += size;
-            out.push(payment);
-        }
-        Ok(out)
+            (true, true, true) => sql!("SELECT id FROM payments WHERE id = $2 AND id < $3 AND seller_id = $1 LIMIT $4"),
+            (true, true, false) => sql!("SELECT id FROM payments WHERE id = $2 AND id < $3 AND buyer_id = $1 LIMIT $4"),
+            // Made and received are disjoint (nobody pays their own invoice): two index
+            // ranges, merged.
+            (false, false, _) => sql!(
+                "SELECT id FROM (SELECT id FROM payments WHERE buyer_id = $1 AND id < $3
+                    ORDER BY id DESC LIMIT $4) AS made
+                 UNION ALL SELECT id FROM (SELECT id FROM payments WHERE seller_id = $1 AND id < $3
+                    ORDER BY id DESC LIMIT $4) AS received
+                 ORDER BY id DESC LIMIT $4"
+            ),
+            (false, true, true) => {
+                sql!("SELECT id FROM payments WHERE seller_id = $1 AND id < $3 ORDER BY id DESC LIMIT $4")
+            }
+            (false, true, false) => {
+                sql!("SELECT id FROM payments WHERE buyer_id = $1 AND id < $3 ORDER BY id DESC LIMIT $4")
+            }
+        };
+        let ids: Vec<i64> =
+            q(stmt).bind(&caller.id).bind(payment_id).bind(before).bind(i64::from(count)).scalars(&mut conn).await?;
+        let loaded =
+            self.load_payments(&mut conn, &ids, Detail::Full, Some((caller, self.config.reply_budget_bytes))).await?;
+        self.show_payments(&loaded, caller, true)
     }
 
     /// CancelInvoicePayment: the seller cancels a paid payment and returns the money; the
@@ -178,7 +111,8 @@ impl Service {
             return Err(FieldError::new("PaymentId", Rule::Required).into());
         }
         let key = i64::try_from(payment_id).map_err(|_| payment_not_found(payment_id))?;
-        let mut tx = self.store.write.begin().await?;
+        let mut tx = self.store.begin().await?;
+        lock_payment(&mut tx, key).await?.ok_or_else(|| payment_not_found(payment_id))?;
         let payment = self.payment_in(&mut tx, caller, key, false).await?;
         let invoice = payment.invoice.clone().unwrap_or_default();
         let seller = invoice.owner.as_ref().map(|o| o.id.clone()).unwrap_or_default();
@@ -196,59 +130,65 @@ impl Service {
         }
         let amount = decimal::from_pb_or_zero(payment.crypto_amount.as_ref())
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        if balance(&mut tx, &seller).await? < amount {
+        let balances = lock_balances(&mut tx, &[&seller, &buyer]).await?;
+        let (from, to) = (balances[&seller], balances[&buyer]);
+        if from < amount {
             return Err(ServiceError::FailedPrecondition(format!(
                 "your balance is below the {} BTC to return",
                 decimal::format_btc(amount)
             )));
         }
-        add_balance(&mut tx, &seller, -amount).await?;
-        add_balance(&mut tx, &buyer, amount).await?;
-        sqlx::query("UPDATE payments SET status = ? WHERE id = ?")
+        write_balances(&mut tx, &[(&seller, from - amount), (&buyer, to + amount)]).await?;
+        q(sql!("UPDATE payments SET status = $1 WHERE id = $2"))
             .bind(InvoicePaymentStatus::Canceled as i32)
             .bind(key)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         // A cancelled refund payment un-settles its pieces of the refunded payment: they
         // are in refund again (the refund invoice may be paid again).
         if let Some(pb::invoice::NullableRefund::RefundPaymentId(original)) = invoice.nullable_refund {
             let n = i64::from(invoice.pieces_max);
-            sqlx::query("UPDATE payments SET refunded = MAX(refunded - ?, 0), refunding = refunding + ? WHERE id = ?")
-                .bind(n)
-                .bind(n)
-                .bind(original as i64)
-                .execute(&mut *tx)
-                .await?;
+            q(sql!(
+                "UPDATE payments SET refunded = CASE WHEN refunded > $1 THEN refunded - $1 ELSE 0 END,
+                    refunding = refunding + $1 WHERE id = $2"
+            ))
+            .bind(n)
+            .bind(original as i64)
+            .execute(&mut tx)
+            .await?;
         }
         let invoice_key = invoice.id as i64;
         let total = decimal::from_pb_or_zero(invoice.total_payed_crypto.as_ref()).unwrap_or_default() - amount;
         if invoice.is_private {
-            sqlx::query("UPDATE invoices SET status = ?, total_payed_crypto = ? WHERE id = ? AND status = ?")
+            q(sql!("UPDATE invoices SET status = $1, total_payed_crypto = $2 WHERE id = $3 AND status = $4"))
                 .bind(InvoiceStatus::Active as i32)
-                .bind(total.max(Decimal::ZERO).normalize().to_string())
+                .bind(total.max(Decimal::ZERO).normalize())
                 .bind(invoice_key)
                 .bind(InvoiceStatus::Payed as i32)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         } else {
             let restore = if invoice.limit_liquidity { i64::from(payment.pieces) } else { 0 };
-            sqlx::query(
-                "UPDATE invoices SET pieces_max = pieces_max + ?, total_payed_crypto = ?,
-                    status = CASE WHEN status = ? THEN ? ELSE status END WHERE id = ?",
-            )
+            q(sql!(
+                "UPDATE invoices SET pieces_max = pieces_max + $1, total_payed_crypto = $2,
+                    status = CASE WHEN status = $3 THEN $4 ELSE status END WHERE id = $5"
+            ))
             .bind(restore)
-            .bind(total.max(Decimal::ZERO).normalize().to_string())
+            .bind(total.max(Decimal::ZERO).normalize())
             .bind(InvoiceStatus::NoPieces as i32)
             .bind(InvoiceStatus::Active as i32)
             .bind(invoice_key)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
-        let updated = self.payment_in(&mut tx, caller, key, false).await?;
-        let buyer_view =
-            self.payment_in(&mut tx, &Caller { id: buyer.clone(), username: String::new() }, key, false).await?;
+        let loaded = self.load_payments(&mut tx, &[key], Detail::Full, None).await?;
+        let updated = self.show_payments(&loaded, caller, true)?.pop().ok_or_else(|| payment_not_found(payment_id))?;
+        let buyer_view = self
+            .show_payments(&loaded, &Caller { id: buyer.clone(), username: String::new() }, true)?
+            .pop()
+            .ok_or_else(|| payment_not_found(payment_id))?;
         tx.commit().await?;
-        self.events.publish(&buyer, event(EventType::PaymentUpdated, Some(pb::event::Payload::Payment(buyer_view))));
+        self.publish(&buyer, event(EventType::PaymentUpdated, Some(pb::event::Payload::Payment(buyer_view))));
         Ok(updated)
     }
 
@@ -263,16 +203,18 @@ impl Service {
             return Err(FieldError::new("PaymentId", Rule::Required).into());
         }
         let key = i64::try_from(req.payment_id).map_err(|_| payment_not_found(req.payment_id))?;
-        let mut tx = self.store.write.begin().await?;
+        let mut tx = self.store.begin().await?;
+        // Refunds of one payment take turns: each sees what the others left.
+        q(sql!(lock: "SELECT id FROM payments WHERE id = $1"))
+            .bind(key)
+            .fetch_optional(&mut tx)
+            .await?
+            .ok_or_else(|| payment_not_found(req.payment_id))?;
         let payment = self.payment_in(&mut tx, caller, key, false).await?;
         if payment.status != InvoicePaymentStatus::Paid as i32 {
             return Err(ServiceError::FailedPrecondition("only a paid payment can be refunded".into()));
         }
-        let refunds: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invoices WHERE refund_payment_id = ?")
-            .bind(key)
-            .fetch_one(&mut *tx)
-            .await?;
-        if refunds as usize >= limits::REFUNDS_PER_PAYMENT_MAX {
+        if payment.refunds.len() >= limits::REFUNDS_PER_PAYMENT_MAX {
             return Err(ServiceError::ResourceExhausted(format!(
                 "a payment may have at most {} refund invoices",
                 limits::REFUNDS_PER_PAYMENT_MAX
@@ -291,28 +233,29 @@ impl Service {
             / Decimal::from(payment.pieces);
         let amount = amount.round_dp(8).normalize();
         let now = now_ms();
-        let refund_id: i64 = sqlx::query_scalar(
+        let refund_id: i64 = q(sql!(
             "INSERT INTO invoices (owner_id, target_user_id, is_private, is_base_crypto, price, fiat_currency,
                 price_variable, ttl_minutes, comment, pieces_min, pieces_max, limit_liquidity, status, created_at,
                 valid_to, fee, refund_payment_id)
-             VALUES (?, ?, 1, 1, ?, '', '', ?, ?, 1, ?, 0, ?, ?, ?, '0', ?) RETURNING id",
-        )
+             VALUES ($1, $2, TRUE, TRUE, $3, '', '', $4, $5, 1, $6, FALSE, $7, $8, $9, $10, $11) RETURNING id"
+        ))
         .bind(&buyer)
         .bind(&seller)
-        .bind(amount.to_string())
+        .bind(amount)
         .bind(7 * 24 * 60)
         .bind(format!("Refund of {} piece(s) of payment #{}", req.pieces, payment.id))
-        .bind(i64::from(req.pieces))
+        .bind(req.pieces)
         .bind(InvoiceStatus::Active as i32)
         .bind(now)
         .bind(now + 7 * 24 * 60 * 60_000)
+        .bind(Decimal::ZERO)
         .bind(key)
-        .fetch_one(&mut *tx)
+        .scalar(&mut tx)
         .await?;
-        sqlx::query("UPDATE payments SET refunding = refunding + ? WHERE id = ?")
-            .bind(i64::from(req.pieces))
+        q(sql!("UPDATE payments SET refunding = refunding + $1 WHERE id = $2"))
+            .bind(req.pieces)
             .bind(key)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         let updated = self.payment_in(&mut tx, caller, key, false).await?;
         let row = load_row(&mut tx, refund_id).await?.ok_or_else(|| not_found(refund_id as u64))?;

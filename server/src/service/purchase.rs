@@ -1,30 +1,34 @@
 //! PayInvoiceFromBalance: a buyer pays pieces of an invoice from their BTC balance.
 //!
-//! Every purchase is *taken* (a Pending payment: the buyer's money held, stock and secrets
-//! set aside) and then *settled* (the seller is paid, the payment is Paid) or *released*
-//! (all of it put back, the payment Canceled). Without a webhook both happen in one
-//! transaction. With one, no transaction waits on the network:
-//! 1. take, and commit (the payment id and its idempotency key are now permanent);
+//! Every purchase is *taken* (the buyer's money held, stock and secrets set aside) and
+//! *settled* (the seller is paid, the payment is Paid) or *released* (all of it put back,
+//! the payment Canceled). Without a webhook both happen at once, in one transaction of a
+//! few statements. With one, no transaction waits on the network:
+//! 1. take (a Pending payment), and commit (its id and idempotency key are now permanent);
 //! 2. deliver the webhook, outside any transaction, with that key;
 //! 3. settle (delivered, or an optional webhook failed) or release (a required one failed)
-//!    in a second transaction.
+//!    in a second transaction (`settlement.rs`).
 //!
 //! A crash between the steps leaves a Pending payment; `release_stale_reservations`
 //! (on start, and every half minute) releases those older than the webhook timeout, so
 //! nothing is charged twice and nothing is lost.
+//!
+//! Concurrency: the invoice's row is locked first (PostgreSQL: `FOR UPDATE`), then the two
+//! balances in id order; two purchases of one invoice take turns, so stock never goes below
+//! zero and a secret is sold once. (SQLite runs one write transaction at a time.)
 
 use super::events::event;
-use super::invoices::{effective_status, load_row, may_see, not_found};
-use super::payments::{add_balance, balance};
-use super::secrets::write_queue;
+use super::invoices::{effective_status, lock_row, may_see, not_found};
+use super::payment_views::Detail;
+use super::payments::lock_balances;
+use super::settlement::{NewBalances, apply};
 use super::{Caller, Result, Service, ServiceError, random_bytes};
-use crate::store::now_ms;
+use crate::db::{Conn, now_ms, q};
+use crate::sql;
 use crate::webhook::{self, WebhookError};
 use rust_decimal::Decimal;
 use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus, invoice_payment::InvoicePaymentStatus};
 use schet_api::{FieldError, Rule, decimal};
-use sqlx::Row;
-use sqlx::sqlite::SqliteConnection;
 
 /// What the seller's system receives on a purchase.
 #[derive(serde::Serialize)]
@@ -49,18 +53,21 @@ struct Buyer<'a> {
 }
 
 /// A purchase that passed every check, ready to take.
-struct Plan {
-    invoice_id: i64,
-    seller: String,
-    is_private: bool,
-    limit_liquidity: bool,
-    pieces: u32,
-    amount: Decimal,
-    /// Unsold secrets in queue order; the first `pieces` go with the payment when the
-    /// invoice sells secrets.
-    queue: Vec<i64>,
-    sells_secrets: bool,
-    webhook: Option<pb::Webhook>,
+pub(super) struct Plan {
+    pub invoice_id: i64,
+    pub seller: String,
+    pub is_private: bool,
+    pub limit_liquidity: bool,
+    pub pieces: u32,
+    pub amount: Decimal,
+    /// The invoice's stock (PiecesMax) and total paid, as locked.
+    pub stock: i64,
+    pub total: Decimal,
+    /// The first unsold secret's position, when the invoice sells secrets (one per piece).
+    pub first_secret: Option<i64>,
+    pub webhook: Option<pb::Webhook>,
+    /// A refund invoice: the payment it refunds, and how many of its pieces.
+    pub refund_of: Option<(i64, i64)>,
 }
 
 impl Service {
@@ -79,17 +86,29 @@ impl Service {
             Some(d) => Some(decimal::from_pb(d).map_err(|e| FieldError::new("AgreedAmount", e.into()))?),
             None => None,
         };
-        let mut tx = self.store.write.begin().await?;
+        let mut tx = self.store.begin().await?;
         let plan = self.plan(&mut tx, caller, req, agreed).await?;
+        let balances = lock_balances(&mut tx, &[&caller.id, &plan.seller]).await?;
+        let have = balances[&caller.id];
+        if have < plan.amount {
+            return Err(ServiceError::FailedPrecondition(format!(
+                "insufficient balance: you have {} BTC, this purchase costs {} BTC",
+                decimal::format_btc(have),
+                decimal::format_btc(plan.amount)
+            )));
+        }
         let idempotency_key: String = random_bytes::<16>().iter().map(|b| format!("{b:02x}")).collect();
-        let payment_id = self.take(&mut tx, caller, &plan, &idempotency_key).await?;
         let Some(hook) = plan.webhook.clone() else {
-            self.settle(&mut tx, payment_id, "").await?;
+            // Taken and settled at once.
+            let after = NewBalances { buyer: have - plan.amount, seller: Some(balances[&plan.seller] + plan.amount) };
+            let payment_id = self.take(&mut tx, caller, &plan, &idempotency_key, after).await?;
             let (buyer_view, seller_view) = self.views(&mut tx, caller, &plan.seller, payment_id).await?;
             tx.commit().await?;
             self.announce_paid(&plan, caller, buyer_view.clone(), seller_view);
             return Ok(buyer_view);
         };
+        let after = NewBalances { buyer: have - plan.amount, seller: None };
+        let payment_id = self.take(&mut tx, caller, &plan, &idempotency_key, after).await?;
         let body = {
             let p = self.payment_in(&mut tx, caller, payment_id, false).await?;
             let buyer = p.owner.clone().unwrap_or_default();
@@ -112,7 +131,7 @@ impl Service {
             Ok(opened) => webhook::deliver(&opened, body, &idempotency_key, &self.config.webhooks).await,
             Err(e) => Err(e),
         };
-        let mut tx = self.store.write.begin().await?;
+        let mut tx = self.store.begin().await?;
         let done = match &outcome {
             Ok(()) => self.settle(&mut tx, payment_id, "").await?,
             Err(e) if !hook.required => {
@@ -131,8 +150,7 @@ impl Service {
             self.announce_paid(&plan, caller, buyer_view.clone(), seller_view);
             return Ok(buyer_view);
         }
-        self.events
-            .publish(&plan.seller, event(EventType::PaymentUpdated, Some(pb::event::Payload::Payment(seller_view))));
+        self.publish(&plan.seller, event(EventType::PaymentUpdated, Some(pb::event::Payload::Payment(seller_view))));
         let why = match outcome {
             Err(e) => e.to_string(),
             Ok(()) => WebhookError::Timeout(self.config.webhooks.timeout).to_string(),
@@ -140,25 +158,25 @@ impl Service {
         Err(ServiceError::FailedPrecondition(format!("the purchase was not completed: {why}; nothing was charged")))
     }
 
-    /// Every check of a purchase, in the write transaction.
+    /// Every check of a purchase, with the invoice locked.
     async fn plan(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut Conn,
         caller: &Caller,
         req: &pb::PayInvoiceFromBalanceRequest,
         agreed: Option<Decimal>,
     ) -> Result<Plan> {
         let key = i64::try_from(req.invoice_id).map_err(|_| not_found(req.invoice_id))?;
-        let row = load_row(tx, key).await?.ok_or_else(|| not_found(req.invoice_id))?;
+        let row = lock_row(tx, key).await?.ok_or_else(|| not_found(req.invoice_id))?;
         if !may_see(caller, &row)? {
             return Err(not_found(req.invoice_id));
         }
         let invoice = self.invoice_from_row(&row, caller)?;
-        let seller: String = row.try_get("owner_id")?;
+        let seller: String = row.get("owner_id")?;
         if seller == caller.id {
             return Err(ServiceError::FailedPrecondition("you cannot pay your own invoice".into()));
         }
-        match InvoiceStatus::try_from(effective_status(row.try_get("status")?, row.try_get("valid_to")?, now_ms())) {
+        match InvoiceStatus::try_from(effective_status(row.get("status")?, row.get("valid_to")?, now_ms())) {
             Ok(InvoiceStatus::Active) => {}
             Ok(InvoiceStatus::NoPieces) => {
                 return Err(ServiceError::FailedPrecondition("the invoice is sold out".into()));
@@ -200,42 +218,40 @@ impl Service {
                 decimal::format_btc(agreed)
             )));
         }
-        let have = balance(tx, &caller.id).await?;
-        if have < amount {
-            return Err(ServiceError::FailedPrecondition(format!(
-                "insufficient balance: you have {} BTC, this purchase costs {} BTC",
-                decimal::format_btc(have),
-                decimal::format_btc(amount)
-            )));
-        }
         // Secrets: one per piece, the front of the queue; if the invoice sells secrets,
         // there must be enough of them.
-        let total_secrets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invoice_secrets WHERE invoice_id = ?")
-            .bind(key)
-            .fetch_one(&mut *tx)
-            .await?;
-        let queue: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM invoice_secrets WHERE invoice_id = ? AND payment_id IS NULL ORDER BY position, id",
-        )
-        .bind(key)
-        .fetch_all(&mut *tx)
-        .await?;
-        if total_secrets > 0 && (queue.len() as u32) < pieces {
+        let unsold = i64::from(invoice.secrets_count);
+        let first_secret: Option<i64> = if unsold > 0 {
+            q(sql!("SELECT MIN(position) FROM invoice_secrets WHERE invoice_id = $1 AND payment_id IS NULL"))
+                .bind(key)
+                .scalar(tx)
+                .await?
+        } else {
+            let any = q(sql!("SELECT id FROM invoice_secrets WHERE invoice_id = $1 LIMIT 1"))
+                .bind(key)
+                .scalar_opt::<i64>(tx)
+                .await?;
+            any.map(|_| 0)
+        };
+        if first_secret.is_some() && unsold < i64::from(pieces) {
             return Err(ServiceError::FailedPrecondition(format!(
-                "only {} secret(s) are left for {pieces} piece(s)",
-                queue.len()
+                "only {unsold} secret(s) are left for {pieces} piece(s)"
             )));
         }
-        let webhook = if row.try_get::<i64, _>("integration")? == 2 {
+        let webhook = if row.get::<i64>("integration")? == 2 {
             Some(pb::Webhook {
-                url: row.try_get("webhook_url")?,
-                client_crt: row.try_get("webhook_client_crt")?,
-                client_key: row.try_get("webhook_client_key")?,
-                server_crt: row.try_get("webhook_server_crt")?,
-                required: row.try_get("webhook_required")?,
+                url: row.get("webhook_url")?,
+                client_crt: row.get("webhook_client_crt")?,
+                client_key: row.get("webhook_client_key")?,
+                server_crt: row.get("webhook_server_crt")?,
+                required: row.get("webhook_required")?,
             })
         } else {
             None
+        };
+        let refund_of = match row.get::<Option<i64>>("refund_payment_id")? {
+            Some(original) => Some((original, row.get("pieces_max")?)),
+            None => None,
         };
         Ok(Plan {
             invoice_id: key,
@@ -244,65 +260,80 @@ impl Service {
             limit_liquidity: invoice.limit_liquidity,
             pieces,
             amount,
-            queue,
-            sells_secrets: total_secrets > 0,
+            stock: row.get("pieces_max")?,
+            total: row.get("total_payed_crypto")?,
+            first_secret,
             webhook,
+            refund_of,
         })
     }
 
-    /// Step 1: a Pending payment; the buyer's money held, stock and secrets set aside.
+    /// Takes the purchase: the payment (Pending; Paid when the seller is paid at once), its
+    /// secrets, the invoice's stock and status, the balances.
     async fn take(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut Conn,
         caller: &Caller,
         plan: &Plan,
         idempotency_key: &str,
+        after: NewBalances,
     ) -> Result<i64> {
+        let settled = after.seller.is_some();
         let now = now_ms();
         let confirmation: String = random_bytes::<8>().iter().map(|b| format!("{b:02x}")).collect();
-        let payment_id: i64 = sqlx::query_scalar(
-            "INSERT INTO payments (invoice_id, buyer_id, pieces, crypto_amount, status, confirmation, created_at,
-                idempotency_key, reserved_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
+        let status = if settled { InvoicePaymentStatus::Paid } else { InvoicePaymentStatus::Pending };
+        let payment_id: i64 = q(sql!(
+            "INSERT INTO payments (invoice_id, buyer_id, seller_id, pieces, crypto_amount, status, confirmation,
+                created_at, idempotency_key, reserved_at, is_refund)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id"
+        ))
         .bind(plan.invoice_id)
         .bind(&caller.id)
-        .bind(i64::from(plan.pieces))
-        .bind(plan.amount.normalize().to_string())
-        .bind(InvoicePaymentStatus::Pending as i32)
+        .bind(&plan.seller)
+        .bind(plan.pieces)
+        .bind(plan.amount.normalize())
+        .bind(status as i32)
         .bind(&confirmation)
         .bind(now)
         .bind(idempotency_key)
-        .bind(now)
-        .fetch_one(&mut *tx)
+        .bind(if settled { None } else { Some(now) })
+        .bind(settled && plan.refund_of.is_some())
+        .scalar(tx)
         .await?;
-        let (sold, rest) = plan.queue.split_at(if plan.sells_secrets { plan.pieces as usize } else { 0 });
-        for id in sold {
-            sqlx::query("UPDATE invoice_secrets SET payment_id = ? WHERE id = ?")
-                .bind(payment_id)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        write_queue(tx, rest).await?;
-        add_balance(tx, &caller.id, -plan.amount).await?;
-        if plan.is_private {
-            sqlx::query("UPDATE invoices SET status = ? WHERE id = ?")
-                .bind(InvoiceStatus::PendingPay as i32)
-                .bind(plan.invoice_id)
-                .execute(&mut *tx)
-                .await?;
-        } else if plan.limit_liquidity {
-            sqlx::query(
-                "UPDATE invoices SET pieces_max = pieces_max - ?1,
-                    status = CASE WHEN pieces_max - ?1 <= 0 THEN ?2 ELSE status END WHERE id = ?3",
-            )
-            .bind(i64::from(plan.pieces))
-            .bind(InvoiceStatus::NoPieces as i32)
+        if let Some(first) = plan.first_secret {
+            // The front of the queue is sold, keeping the Order it was sold at (1..pieces).
+            q(sql!(
+                "UPDATE invoice_secrets SET payment_id = $1, position = position - $2
+                 WHERE invoice_id = $3 AND payment_id IS NULL AND position < $4"
+            ))
+            .bind(payment_id)
+            .bind(first - 1)
             .bind(plan.invoice_id)
-            .execute(&mut *tx)
+            .bind(first + i64::from(plan.pieces))
+            .execute(tx)
             .await?;
         }
+        let stock = if plan.limit_liquidity { plan.stock - i64::from(plan.pieces) } else { plan.stock };
+        let status = if plan.is_private {
+            if settled { InvoiceStatus::Payed } else { InvoiceStatus::PendingPay }
+        } else if plan.limit_liquidity && stock <= 0 {
+            InvoiceStatus::NoPieces
+        } else {
+            InvoiceStatus::Active
+        };
+        let (total, count) = if settled { (plan.total + plan.amount, 1) } else { (plan.total, 0) };
+        q(sql!(
+            "UPDATE invoices SET pieces_max = $1, status = $2, total_payed_crypto = $3,
+                payments_count = payments_count + $4 WHERE id = $5"
+        ))
+        .bind(stock)
+        .bind(status as i32)
+        .bind(total.normalize())
+        .bind(count)
+        .bind(plan.invoice_id)
+        .execute(tx)
+        .await?;
+        apply(tx, &caller.id, &plan.seller, after, plan.refund_of).await?;
         Ok(payment_id)
     }
 
@@ -312,17 +343,19 @@ impl Service {
         Ok(hook)
     }
 
-    /// The payment as its buyer and as its seller see it.
+    /// The payment as its buyer and as its seller see it (read once).
     async fn views(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut Conn,
         buyer: &Caller,
         seller: &str,
         payment_id: i64,
     ) -> Result<(pb::InvoicePayment, pb::InvoicePayment)> {
-        let buyer_view = self.payment_in(tx, buyer, payment_id, false).await?;
+        let loaded = self.load_payments(tx, &[payment_id], Detail::New, None).await?;
         let seller = Caller { id: seller.to_string(), username: String::new() };
-        let seller_view = self.payment_in(tx, &seller, payment_id, false).await?;
+        let missing = || ServiceError::Internal(format!("payment {payment_id} vanished"));
+        let buyer_view = self.show_payments(&loaded, buyer, true)?.pop().ok_or_else(missing)?;
+        let seller_view = self.show_payments(&loaded, &seller, true)?.pop().ok_or_else(missing)?;
         Ok((buyer_view, seller_view))
     }
 
@@ -333,11 +366,10 @@ impl Service {
         buyer_view: pb::InvoicePayment,
         seller_view: pb::InvoicePayment,
     ) {
-        tracing::info!(payment = buyer_view.id, invoice = plan.invoice_id, pieces = plan.pieces, "invoice paid");
+        tracing::debug!(payment = buyer_view.id, invoice = plan.invoice_id, pieces = plan.pieces, "invoice paid");
         let kind = if plan.is_private { EventType::InvoicePaid } else { EventType::PaymentNew };
-        self.events.publish(&plan.seller, event(kind, Some(pb::event::Payload::Payment(summary(seller_view)))));
-        self.events
-            .publish(&buyer.id, event(EventType::PaymentNew, Some(pb::event::Payload::Payment(summary(buyer_view)))));
+        self.publish(&plan.seller, event(kind, Some(pb::event::Payload::Payment(summary(seller_view)))));
+        self.publish(&buyer.id, event(EventType::PaymentNew, Some(pb::event::Payload::Payment(summary(buyer_view)))));
     }
 }
 

@@ -2,8 +2,8 @@
 //! (counted in the database before a write). Every refusal is RESOURCE_EXHAUSTED.
 
 use super::{Caller, Result, Service, ServiceError};
-use crate::store::now_ms;
-use sqlx::sqlite::SqliteConnection;
+use crate::db::{Conn, now_ms, q};
+use crate::sql;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -101,15 +101,18 @@ impl Rate {
 }
 
 impl Service {
-    /// A new invoice fits the caller's quota of invoices not deleted.
-    pub(crate) async fn check_live_invoices_quota(&self, conn: &mut SqliteConnection, caller: &Caller) -> Result<()> {
+    /// A new invoice fits the caller's quota of invoices not deleted. Costs what the quota
+    /// allows, not what the table holds: the live statuses are counted in the owner's index,
+    /// less those expired (the expiry index: only those the sweeper has not yet marked).
+    pub(crate) async fn check_live_invoices_quota(&self, conn: &mut Conn, caller: &Caller) -> Result<()> {
         let max = self.config.quotas.live_invoices_per_user;
-        let live: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM invoices WHERE owner_id = ? AND status IN (0, 1, 2) AND valid_to > ?",
-        )
+        let live: i64 = q(sql!(
+            "SELECT (SELECT COUNT(*) FROM invoices WHERE owner_id = $1 AND status IN (0, 1, 2))
+                  - (SELECT COUNT(*) FROM invoices WHERE status IN (0, 1, 2) AND valid_to <= $2 AND owner_id = $1)"
+        ))
         .bind(&caller.id)
         .bind(now_ms())
-        .fetch_one(&mut *conn)
+        .scalar(conn)
         .await?;
         if live as u64 >= max {
             return Err(ServiceError::ResourceExhausted(format!(
@@ -122,7 +125,7 @@ impl Service {
     /// `adding` more unsold secrets fit the caller's quota.
     pub(crate) async fn check_unsold_secrets_quota(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         caller: &Caller,
         adding: usize,
     ) -> Result<()> {
@@ -130,12 +133,14 @@ impl Service {
             return Ok(());
         }
         let max = self.config.quotas.unsold_secrets_per_user;
-        let unsold: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM invoice_secrets s JOIN invoices i ON i.id = s.invoice_id
-             WHERE i.owner_id = ? AND s.payment_id IS NULL AND i.status IN (0, 1, 2)",
-        )
+        // Counted up to the quota at most: the cost is bounded by it.
+        let unsold: i64 = q(sql!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM invoices i JOIN invoice_secrets s ON s.invoice_id = i.id
+                AND s.payment_id IS NULL WHERE i.owner_id = $1 AND i.status IN (0, 1, 2) LIMIT $2) AS unsold"
+        ))
         .bind(&caller.id)
-        .fetch_one(&mut *conn)
+        .bind(i64::try_from(max).unwrap_or(i64::MAX - 1) + 1)
+        .scalar(conn)
         .await?;
         if unsold as u64 + adding as u64 > max {
             return Err(ServiceError::ResourceExhausted(format!(
@@ -146,16 +151,11 @@ impl Service {
     }
 
     /// `adding` more bytes of images fit the caller's quota.
-    pub(crate) async fn check_image_bytes_quota(
-        &self,
-        conn: &mut SqliteConnection,
-        caller: &Caller,
-        adding: u64,
-    ) -> Result<()> {
+    pub(crate) async fn check_image_bytes_quota(&self, conn: &mut Conn, caller: &Caller, adding: u64) -> Result<()> {
         let max = self.config.quotas.image_bytes_per_user;
-        let used: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(bytes), 0) FROM images WHERE owner_id = ?")
+        let used: i64 = q(sql!("SELECT CAST(COALESCE(SUM(bytes), 0) AS BIGINT) FROM images WHERE owner_id = $1"))
             .bind(&caller.id)
-            .fetch_one(&mut *conn)
+            .scalar(conn)
             .await?;
         if used as u64 + adding > max {
             return Err(ServiceError::ResourceExhausted(format!(

@@ -1,11 +1,11 @@
 //! Users: creating them, authenticating tokens, last-seen times, the rate variables.
 
 use super::{Caller, Result, Service, ServiceError, hash_token, new_token, random_bytes};
-use crate::store::now_ms;
+use crate::db::{now_ms, q};
+use crate::sql;
 use rust_decimal::Decimal;
 use schet_api::pb;
 use schet_api::{FieldError, Rule, decimal, validate};
-use sqlx::Row;
 
 impl Service {
     /// Creates a user with a balance; returns the user's id and bearer token.
@@ -17,25 +17,24 @@ impl Service {
         let id = schet_api::Guid::from_random_bytes(random_bytes()).to_string();
         let token = token.map_or_else(new_token, str::to_string);
         let now = now_ms();
-        let mut tx = self.store.write.begin().await?;
-        let taken: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
-            .bind(username)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Err(ServiceError::FailedPrecondition(format!("user name {username} is taken")));
-        }
-        sqlx::query(
-            "INSERT INTO users (id, username, token_hash, balance, created_at, last_online) VALUES (?, ?, ?, ?, ?, ?)",
-        )
+        let mut tx = self.store.begin().await?;
+        // Names are unique in any letter case (an index on lower(username)): a name taken
+        // meanwhile by another instance inserts nothing.
+        let made: Option<String> = q(sql!(
+            "INSERT INTO users (id, username, token_hash, balance, created_at, last_online)
+             SELECT $1, $2, $3, $4, $5, $5 WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($2))
+             ON CONFLICT DO NOTHING RETURNING id"
+        ))
         .bind(&id)
         .bind(username)
         .bind(hash_token(&token))
-        .bind(balance.normalize().to_string())
+        .bind(balance.normalize())
         .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
+        .scalar_opt(&mut tx)
         .await?;
+        if made.is_none() {
+            return Err(ServiceError::FailedPrecondition(format!("user name {username} is taken")));
+        }
         tx.commit().await?;
         Ok((id, token))
     }
@@ -50,15 +49,16 @@ impl Service {
         {
             return Ok(caller.clone());
         }
-        let row = sqlx::query("SELECT id, username, last_online FROM users WHERE token_hash = ?")
+        let mut conn = self.store.read().await?;
+        let row = q(sql!("SELECT id, username, last_online FROM users WHERE token_hash = $1"))
             .bind(&hash)
-            .fetch_optional(&self.store.read)
+            .fetch_optional(&mut conn)
             .await?
             .ok_or(ServiceError::Unauthenticated("the token is not valid: log in again"))?;
-        let caller = Caller { id: row.try_get("id")?, username: row.try_get("username")? };
+        let caller = Caller { id: row.get("id")?, username: row.get("username")? };
         // Activity is noted in memory and written in the background ([`Service::flush_activity`]):
         // a call never waits on the write connection for it.
-        let last: i64 = row.try_get("last_online")?;
+        let last: i64 = row.get("last_online")?;
         if now - last > 60_000 {
             self.activity.lock().unwrap_or_else(|p| p.into_inner()).insert(caller.id.clone(), now);
         }
@@ -70,20 +70,20 @@ impl Service {
         Ok(caller)
     }
 
-    /// Writes the last-seen times noted since the last flush, in one transaction. Returns
-    /// how many users were written.
+    /// Writes the last-seen times noted since the last flush (by this instance), in one
+    /// transaction. Returns how many users were written.
     pub async fn flush_activity(&self) -> Result<usize> {
         // Kept in memory until written, so that reads never see it go back in between.
         let seen = self.activity.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if seen.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.store.write.begin().await?;
+        let mut tx = self.store.begin().await?;
         for (user, at) in &seen {
-            sqlx::query("UPDATE users SET last_online = MAX(last_online, ?) WHERE id = ?")
-                .bind(at)
+            q(sql!("UPDATE users SET last_online = $1 WHERE id = $2 AND last_online < $1"))
+                .bind(*at)
                 .bind(user)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
         tx.commit().await?;
@@ -100,9 +100,10 @@ impl Service {
 
     /// The id of the user with this name (any letter case).
     pub async fn user_id(&self, username: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+        let mut conn = self.store.read().await?;
+        Ok(q(sql!("SELECT id FROM users WHERE lower(username) = lower($1)"))
             .bind(username)
-            .fetch_optional(&self.store.read)
+            .scalar_opt(&mut conn)
             .await?)
     }
 

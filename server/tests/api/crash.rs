@@ -6,11 +6,11 @@ use crate::harness::*;
 use crate::hook::{Answer, Receiver};
 use rust_decimal::Decimal;
 use schet_api::pb::{self, invoice_payment::InvoicePaymentStatus, trade_api_client::TradeApiClient};
+use schet_server::db::{Database, Store, dynamic};
 use schet_server::rates::Rates;
 use schet_server::service::Service;
-use schet_server::store::Store;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::str::FromStr;
 use std::time::Duration;
@@ -23,16 +23,20 @@ pub struct Process {
 }
 
 impl Process {
-    pub fn start(db: &Path) -> Process {
+    pub fn start(db: &Database) -> Process {
         Process::start_with(db, &["--webhook-timeout-secs", "2"])
     }
 
-    pub fn start_with(db: &Path, args: &[&str]) -> Process {
+    pub fn start_with(db: &Database, args: &[&str]) -> Process {
+        let db = match db {
+            Database::Sqlite(path) => path.display().to_string(),
+            Database::Postgres(url) => url.clone(),
+        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_schet-server"))
             .args(["serve", "--listen", "127.0.0.1:0", "--allow-private-webhooks"])
             .args(args)
             .arg("--database")
-            .arg(db)
+            .arg(&db)
             .env("SCHET_WEBHOOK_KEY", TEST_KEY)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
@@ -72,25 +76,24 @@ struct Books {
     unsold_secrets: i64,
 }
 
-async fn books(db: &Path) -> Books {
+async fn books(db: &Database) -> Books {
     let store = Store::open(db).await.unwrap();
-    let balances: Vec<String> =
-        sqlx::query_scalar("SELECT balance FROM users ORDER BY username").fetch_all(&store.read).await.unwrap();
-    let payments: Vec<(i32, String)> =
-        sqlx::query_as("SELECT status, crypto_amount FROM payments ORDER BY id").fetch_all(&store.read).await.unwrap();
-    let stock: i64 =
-        sqlx::query_scalar("SELECT pieces_max FROM invoices WHERE id = 1").fetch_one(&store.read).await.unwrap();
-    let unsold: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invoice_secrets WHERE payment_id IS NULL")
-        .fetch_one(&store.read)
+    let mut conn = store.read().await.unwrap();
+    let sql = |text: &str| dynamic(text.to_string());
+    let balances: Vec<Decimal> = sql("SELECT balance FROM users ORDER BY username").scalars(&mut conn).await.unwrap();
+    let payments: Vec<(i32, Decimal)> = sql("SELECT status, crypto_amount FROM payments ORDER BY id")
+        .fetch_all(&mut conn)
         .await
-        .unwrap();
+        .unwrap()
+        .iter()
+        .map(|r| (r.at(0).unwrap(), r.at(1).unwrap()))
+        .collect();
+    let stock: i64 = sql("SELECT pieces_max FROM invoices WHERE id = 1").scalar(&mut conn).await.unwrap();
+    let unsold: i64 =
+        sql("SELECT COUNT(*) FROM invoice_secrets WHERE payment_id IS NULL").scalar(&mut conn).await.unwrap();
+    drop(conn);
     store.close().await;
-    Books {
-        balances: balances.iter().map(|b| Decimal::from_str(b).unwrap()).collect(),
-        payments: payments.into_iter().map(|(s, a)| (s, Decimal::from_str(&a).unwrap())).collect(),
-        stock,
-        unsold_secrets: unsold,
-    }
+    Books { balances, payments, stock, unsold_secrets: unsold }
 }
 
 /// The books balance: every BTC is in a balance or held by a pending purchase, and each paid
@@ -105,7 +108,7 @@ fn assert_consistent(b: &Books, total: Decimal, stock: i64, secrets: i64) {
 }
 
 /// Waits (at most 30 s) until no purchase is pending: the restarted service released them.
-async fn until_settled(db: &Path) -> Books {
+async fn until_settled(db: &Database) -> Books {
     for _ in 0..300 {
         let b = books(db).await;
         if b.payments.iter().all(|(s, _)| *s != InvoicePaymentStatus::Pending as i32) {
@@ -116,10 +119,11 @@ async fn until_settled(db: &Path) -> Books {
     panic!("a purchase stayed pending after the restart");
 }
 
-pub fn temp_db() -> (PathBuf, PathBuf) {
+/// A fresh database (SQLite or, under `SCHET_TEST_POSTGRES`, PostgreSQL) and a folder.
+pub async fn temp_db() -> (PathBuf, Database) {
     let dir = std::env::temp_dir().join(format!("schet-crash-{}-{}", std::process::id(), rand_suffix()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("crash.db");
+    let db = fresh_database(&dir).await;
     (dir, db)
 }
 
@@ -129,7 +133,7 @@ fn rand_suffix() -> u64 {
 
 #[tokio::test]
 async fn a_kill_between_reserve_webhook_and_settle_charges_nothing_twice_and_loses_nothing() {
-    let (dir, db) = temp_db();
+    let (dir, db) = temp_db().await;
     {
         let store = Store::open(&db).await.unwrap();
         let service = Service::new(store.clone(), Rates::default());

@@ -11,9 +11,9 @@ use crate::harness::*;
 use crate::hook::{Answer, Receiver};
 use rust_decimal::Decimal;
 use schet_api::pb;
+use schet_server::db::Store;
 use schet_server::rates::Rates;
 use schet_server::service::Service;
-use schet_server::store::Store;
 use std::time::{Duration, Instant};
 
 fn ms(d: Duration) -> String {
@@ -54,11 +54,13 @@ async fn figures_tarpit_webhook() {
         calls.push(format!("{what}: {}", ms(t.elapsed())));
     }
     let store = s.store().await;
-    sqlx::query("UPDATE users SET last_online = 0 WHERE id = ?")
+    let mut tx = store.begin().await.unwrap();
+    schet_server::db::dynamic("UPDATE users SET last_online = 0 WHERE id = $1".into())
         .bind(&s.ids.other)
-        .execute(&store.write)
+        .execute(&mut tx)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     store.close().await;
     let t = Instant::now();
     c.get_my_profile(req((), OTHER)).await.unwrap();
@@ -82,7 +84,7 @@ fn rss_kib(pid: u32) -> u64 {
 #[tokio::test]
 #[ignore = "prints figures for the report"]
 async fn figures_stalled_stream_memory() {
-    let (dir, db) = temp_db();
+    let (dir, db) = temp_db().await;
     let buyers: Vec<String> = (0..10).map(|n| format!("t-fig-buyer-{n}")).collect();
     {
         let store = Store::open(&db).await.unwrap();

@@ -570,12 +570,14 @@ async fn an_expired_invoice_reads_as_deleted_before_and_after_the_sweep() {
     let s = Server::start().await;
     let mut c = s.client().await;
     let inv = c.create_invoice(req(public("short-lived"), SELLER)).await.unwrap().into_inner();
-    let store = schet_server::store::Store::open(&s.db).await.unwrap();
-    sqlx::query("UPDATE invoices SET valid_to = 0 WHERE id = ?")
+    let store = schet_server::db::Store::open(&s.db).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    schet_server::db::dynamic("UPDATE invoices SET valid_to = 0 WHERE id = $1".into())
         .bind(inv.id as i64)
-        .execute(&store.write)
+        .execute(&mut tx)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     let read =
         c.get_invoice_by_id(req(pb::GetInvoiceByIdRequest { invoice_id: inv.id }, BUYER)).await.unwrap().into_inner();
     assert_eq!(read.invoices[0].status, InvoiceStatus::Deleted as i32, "not Active, even before the sweep");
@@ -589,11 +591,13 @@ async fn an_expired_invoice_reads_as_deleted_before_and_after_the_sweep() {
     assert_eq!(e.code(), Code::FailedPrecondition);
     let service = schet_server::service::Service::new(store.clone(), schet_server::rates::Rates::default());
     assert_eq!(service.sweep_expired().await.unwrap(), 1);
-    let status: i64 = sqlx::query_scalar("SELECT status FROM invoices WHERE id = ?")
+    let mut conn = store.read().await.unwrap();
+    let status: i64 = schet_server::db::dynamic("SELECT status FROM invoices WHERE id = $1".into())
         .bind(inv.id as i64)
-        .fetch_one(&store.read)
+        .scalar(&mut conn)
         .await
         .unwrap();
+    drop(conn);
     assert_eq!(status, InvoiceStatus::Deleted as i64);
     store.close().await;
 }

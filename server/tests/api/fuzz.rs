@@ -303,15 +303,16 @@ async fn victims(s: &Server, attacker: &str) -> String {
     let store = s.store().await;
     let mut out = String::new();
     for sql in [
-        "SELECT group_concat(id || '|' || status || '|' || pieces_max || '|' || price || '|' || comment || '|' || images || '|' || webhook_client_key || '|' || total_payed_crypto, ';') FROM invoices WHERE owner_id <> ?1",
-        "SELECT group_concat(s.id || '|' || s.text || '|' || s.position || '|' || IFNULL(s.payment_id, '-'), ';') FROM invoice_secrets s JOIN invoices i ON i.id = s.invoice_id WHERE i.owner_id <> ?1",
-        "SELECT group_concat(id || '|' || status || '|' || refunded || '|' || refunding, ';') FROM payments WHERE buyer_id <> ?1",
-        "SELECT group_concat(id || '|' || balance || '|' || username, ';') FROM users WHERE id <> ?1",
-        "SELECT group_concat(m.id || '|' || m.text, ';') FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.buyer_id <> ?1 AND c.seller_id <> ?1",
-        "SELECT group_concat(id || '|' || length(original), ';') FROM images WHERE owner_id <> ?1",
+        "SELECT string_agg(id || '|' || status || '|' || pieces_max || '|' || price || '|' || comment || '|' || images || '|' || webhook_client_key || '|' || total_payed_crypto, ';' ORDER BY id) FROM invoices WHERE owner_id <> $1",
+        "SELECT string_agg(s.id || '|' || s.text || '|' || s.position || '|' || COALESCE(CAST(s.payment_id AS TEXT), '-'), ';' ORDER BY s.id) FROM invoice_secrets s JOIN invoices i ON i.id = s.invoice_id WHERE i.owner_id <> $1",
+        "SELECT string_agg(id || '|' || status || '|' || refunded || '|' || refunding, ';' ORDER BY id) FROM payments WHERE buyer_id <> $1",
+        "SELECT string_agg(id || '|' || balance || '|' || username, ';' ORDER BY id) FROM users WHERE id <> $1",
+        "SELECT string_agg(m.id || '|' || m.text, ';' ORDER BY m.id) FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.buyer_id <> $1 AND c.seller_id <> $1",
+        "SELECT string_agg(id || '|' || length(original), ';' ORDER BY id) FROM images WHERE owner_id <> $1",
     ] {
+        let mut conn = store.read().await.unwrap();
         let v: Option<String> =
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(attacker).fetch_one(&store.read).await.unwrap();
+            schet_server::db::dynamic(sql.to_string()).bind(attacker).scalar(&mut conn).await.unwrap();
         out.push_str(&v.unwrap_or_default());
         out.push('\n');
     }

@@ -1,9 +1,15 @@
 //! A live server on 127.0.0.1:0 with its own database and three users.
+//!
+//! The database is a fresh SQLite file, or, when `SCHET_TEST_POSTGRES` names a PostgreSQL
+//! server (`postgres://USER@HOST:PORT/DB`, a database to connect to for creating others;
+//! `cargo xtask test` starts a throwaway cluster and sets it), a fresh PostgreSQL database:
+//! the same suites run on both stores.
 
 use rust_decimal::Decimal;
 use schet_api::pb::{self, trade_api_client::TradeApiClient};
+use schet_server::db::{Database, Store, dynamic};
 use schet_server::sealed::KeySource;
-use schet_server::{ServeOptions, rates::Rates, service::Service, store::Store};
+use schet_server::{ServeOptions, rates::Rates, service::Service};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -16,7 +22,7 @@ pub const OTHER: &str = "t-other";
 
 pub struct Server {
     pub addr: SocketAddr,
-    pub db: PathBuf,
+    pub db: Database,
     pub dir: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -35,6 +41,28 @@ pub struct Ids {
     pub seller: String,
     pub buyer: String,
     pub other: String,
+}
+
+/// The PostgreSQL server the suites run against, if any.
+pub fn postgres() -> Option<String> {
+    std::env::var("SCHET_TEST_POSTGRES").ok().filter(|u| !u.trim().is_empty())
+}
+
+/// A database of its own for one test: an SQLite file in `dir`, or a new PostgreSQL
+/// database on the test cluster (the cluster is thrown away after the run).
+pub async fn fresh_database(dir: &std::path::Path) -> Database {
+    let Some(admin) = postgres() else { return Database::Sqlite(dir.join("test.db")) };
+    use sqlx::Connection;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let name = format!("schet_test_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test PostgreSQL");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&mut conn).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    let base = admin.split('?').next().unwrap_or(&admin);
+    let base = &base[..base.rfind('/').expect("a database in the URL")];
+    Database::Postgres(format!("{base}/{name}"))
 }
 
 fn temp_dir() -> PathBuf {
@@ -62,7 +90,7 @@ impl Server {
         // The service's logs (internal errors in particular) show with a failing test.
         let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("info,sqlx=warn").try_init();
         let dir = temp_dir();
-        let db = dir.join("test.db");
+        let db = fresh_database(&dir).await;
         let store = Store::open(&db).await.unwrap();
         let service = Service::new(store.clone(), Rates::default());
         let mut ids = Vec::new();
@@ -75,7 +103,7 @@ impl Server {
         Self::start_on(dir, db, ids, configure).await
     }
 
-    async fn start_on(dir: PathBuf, db: PathBuf, ids: Ids, configure: Configure) -> Server {
+    async fn start_on(dir: PathBuf, db: Database, ids: Ids, configure: Configure) -> Server {
         let (tx, rx) = oneshot::channel::<()>();
         let mut opts = ServeOptions::new("127.0.0.1:0".parse().unwrap(), db.clone());
         // The suites' webhook receivers listen on loopback; keys are sealed with a test key.
@@ -132,32 +160,33 @@ impl Server {
     pub async fn fingerprint(&self) -> String {
         let store = Store::open(&self.db).await.unwrap();
         let mut out = String::new();
+        let mut conn = store.read().await.unwrap();
         for sql in [
-            "SELECT group_concat(id || '|' || status || '|' || pieces_min || '|' || pieces_max || '|' || price || '|' || comment || '|' || images || '|' || integration || '|' || redirect_url || '|' || webhook_url || '|' || webhook_client_key || '|' || total_payed_crypto || '|' || payments_count || '|' || valid_to, ';') FROM invoices",
-            "SELECT group_concat(id || '|' || text || '|' || images || '|' || position || '|' || IFNULL(payment_id, '-'), ';') FROM invoice_secrets",
-            "SELECT group_concat(id || '|' || status || '|' || pieces || '|' || crypto_amount || '|' || refunded || '|' || refunding, ';') FROM payments",
-            "SELECT group_concat(id || '|' || balance || '|' || invoices_created || '|' || payments_payed || '|' || payments_received, ';') FROM users",
-            "SELECT group_concat(id, ';') FROM conversations",
-            "SELECT group_concat(id || '|' || text, ';') FROM messages",
-            "SELECT group_concat(id, ';') FROM images",
+            "SELECT string_agg(id || '|' || status || '|' || pieces_min || '|' || pieces_max || '|' || price || '|' || comment || '|' || images || '|' || integration || '|' || redirect_url || '|' || webhook_url || '|' || webhook_client_key || '|' || total_payed_crypto || '|' || payments_count || '|' || valid_to, ';' ORDER BY id) FROM invoices",
+            "SELECT string_agg(id || '|' || text || '|' || images || '|' || position || '|' || COALESCE(CAST(payment_id AS TEXT), '-'), ';' ORDER BY id) FROM invoice_secrets",
+            "SELECT string_agg(id || '|' || status || '|' || pieces || '|' || crypto_amount || '|' || refunded || '|' || refunding, ';' ORDER BY id) FROM payments",
+            "SELECT string_agg(id || '|' || balance || '|' || invoices_created || '|' || payments_payed || '|' || payments_received, ';' ORDER BY id) FROM users",
+            "SELECT string_agg(CAST(id AS TEXT), ';' ORDER BY id) FROM conversations",
+            "SELECT string_agg(id || '|' || text, ';' ORDER BY id) FROM messages",
+            "SELECT string_agg(id, ';' ORDER BY id) FROM images",
         ] {
-            let v: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&store.read).await.unwrap();
+            let v: Option<String> = dynamic(sql.to_string()).scalar(&mut conn).await.unwrap();
             out.push_str(&v.unwrap_or_default());
             out.push('\n');
         }
+        drop(conn);
         store.close().await;
         out
     }
 
     pub async fn balance(&self, user_id: &str) -> Decimal {
         let store = Store::open(&self.db).await.unwrap();
-        let v: String = sqlx::query_scalar("SELECT balance FROM users WHERE id = ?")
-            .bind(user_id)
-            .fetch_one(&store.read)
-            .await
-            .unwrap();
+        let mut conn = store.read().await.unwrap();
+        let v =
+            dynamic("SELECT balance FROM users WHERE id = $1".into()).bind(user_id).scalar(&mut conn).await.unwrap();
+        drop(conn);
         store.close().await;
-        Decimal::from_str(&v).unwrap()
+        v
     }
 }
 

@@ -5,6 +5,7 @@ use crate::harness::*;
 use crate::hook::{Answer, Receiver};
 use rust_decimal::Decimal;
 use schet_api::pb;
+use schet_server::db::dynamic;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -64,30 +65,34 @@ async fn authentication_never_waits_on_the_write_connection() {
     let mut s = Server::start().await;
     let store = s.store().await;
     // The buyer was last seen long ago: the next call notes activity.
-    sqlx::query("UPDATE users SET last_online = 1000 WHERE id = ?")
+    let mut tx = store.begin().await.unwrap();
+    dynamic("UPDATE users SET last_online = 1000 WHERE id = $1".into())
         .bind(&s.ids.buyer)
-        .execute(&store.write)
+        .execute(&mut tx)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     // Another connection holds the database's write lock (a long write anywhere).
-    let mut held = store.write.begin().await.unwrap();
-    sqlx::query("UPDATE users SET balance = balance WHERE id = ?")
+    let mut held = store.begin().await.unwrap();
+    dynamic("UPDATE users SET balance = balance WHERE id = $1".into())
         .bind(&s.ids.other)
-        .execute(&mut *held)
+        .execute(&mut held)
         .await
         .unwrap();
     let mut c = s.client().await;
     let me = promptly("GetMyProfile", c.get_my_profile(req((), BUYER))).await.unwrap().into_inner();
     assert_eq!(me.username, "buyer");
     promptly("GetInvoices", c.get_invoices(req(pb::GetInvoicesRequest::default(), BUYER))).await.unwrap();
-    held.rollback().await.unwrap();
+    drop(held);
     // The activity is written in the background (at the latest when the service stops).
     s.shutdown().await;
-    let seen: i64 = sqlx::query_scalar("SELECT last_online FROM users WHERE id = ?")
+    let mut conn = store.read().await.unwrap();
+    let seen: i64 = dynamic("SELECT last_online FROM users WHERE id = $1".into())
         .bind(&s.ids.buyer)
-        .fetch_one(&store.read)
+        .scalar(&mut conn)
         .await
         .unwrap();
+    drop(conn);
     assert!(seen > 1000, "last_online was written: {seen}");
     store.close().await;
 }

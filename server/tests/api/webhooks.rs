@@ -128,11 +128,13 @@ async fn the_webhook_goes_out_after_commit_with_a_key_unique_to_its_payment() {
         // While the seller's system holds the call, the payment it names is already stored,
         // with that key: it can never be rolled back and its id reused.
         let id = hit.body["payment_id"].as_i64().unwrap();
-        let (status, key): (i32, String) = sqlx::query_as("SELECT status, idempotency_key FROM payments WHERE id = ?")
+        let mut conn = store.read().await.unwrap();
+        let row = schet_server::db::dynamic("SELECT status, idempotency_key FROM payments WHERE id = $1".into())
             .bind(id)
-            .fetch_one(&store.read)
+            .fetch_one(&mut conn)
             .await
             .unwrap();
+        let (status, key): (i32, String) = (row.at(0).unwrap(), row.at(1).unwrap());
         assert_eq!(status, pb::invoice_payment::InvoicePaymentStatus::Pending as i32);
         assert_eq!(key, hit.idempotency_key);
         // The buyer sees it as in progress, without goods yet.
@@ -165,12 +167,14 @@ async fn webhook_keys_are_sealed_at_rest_and_plain_ones_are_sealed_on_start() {
     let mut create = public("sealed");
     create.integration = Some(Integration::Webhook(w.clone()));
     let inv = c.create_invoice(req(create, SELLER)).await.unwrap().into_inner();
-    let stored = |store: schet_server::store::Store, id: u64| async move {
-        let key: String = sqlx::query_scalar("SELECT webhook_client_key FROM invoices WHERE id = ?")
+    let stored = |store: schet_server::db::Store, id: u64| async move {
+        let mut conn = store.read().await.unwrap();
+        let key: String = schet_server::db::dynamic("SELECT webhook_client_key FROM invoices WHERE id = $1".into())
             .bind(id as i64)
-            .fetch_one(&store.read)
+            .scalar(&mut conn)
             .await
             .unwrap();
+        drop(conn);
         store.close().await;
         key
     };
@@ -180,12 +184,14 @@ async fn webhook_keys_are_sealed_at_rest_and_plain_ones_are_sealed_on_start() {
     assert!(!at_rest.contains(&body(&w.client_key)[..40]));
     // A database from before: the key in plain text. The next start seals it, and it works.
     let store = s.store().await;
-    sqlx::query("UPDATE invoices SET webhook_client_key = ? WHERE id = ?")
+    let mut tx = store.begin().await.unwrap();
+    schet_server::db::dynamic("UPDATE invoices SET webhook_client_key = $1 WHERE id = $2".into())
         .bind(&w.client_key)
         .bind(inv.id as i64)
-        .execute(&store.write)
+        .execute(&mut tx)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     store.close().await;
     let s = s.restart().await;
     assert!(stored(s.store().await, inv.id).await.starts_with("sealed:v1:"));
