@@ -22,7 +22,10 @@ CREATE TABLE image_uses (
     message_id BIGINT REFERENCES messages(id)
 );
 CREATE INDEX image_uses_by_image   ON image_uses (image_id);
-CREATE INDEX image_uses_by_invoice ON image_uses (invoice_id) WHERE invoice_id IS NOT NULL;
+-- Full (not partial) indexes on the keys that reference other tables: SQLite's foreign key
+-- checks look rows up by them.
+CREATE INDEX image_uses_by_invoice ON image_uses (invoice_id);
+CREATE INDEX image_uses_by_message ON image_uses (message_id);
 CREATE INDEX image_uses_by_secret  ON image_uses (secret_id) WHERE secret_id IS NOT NULL;
 
 INSERT INTO image_uses (image_id, invoice_id)

@@ -17,6 +17,9 @@ ALTER TABLE payments ADD COLUMN seller_id TEXT REFERENCES users(id);
 UPDATE payments SET seller_id = (SELECT owner_id FROM invoices WHERE invoices.id = payments.invoice_id);
 CREATE INDEX payments_by_seller ON payments (seller_id, id);
 
+-- A user's messages (the foreign key from messages to users is checked through it).
+CREATE INDEX messages_by_owner ON messages (owner_id);
+
 -- A payment's secrets.
 CREATE INDEX secrets_by_payment ON invoice_secrets (payment_id, id) WHERE payment_id IS NOT NULL;
 
@@ -32,7 +35,10 @@ CREATE TABLE image_uses (
     message_id INTEGER REFERENCES messages(id)
 );
 CREATE INDEX image_uses_by_image   ON image_uses (image_id);
-CREATE INDEX image_uses_by_invoice ON image_uses (invoice_id) WHERE invoice_id IS NOT NULL;
+-- Full (not partial) indexes on the keys that reference other tables: SQLite's foreign key
+-- checks look rows up by them.
+CREATE INDEX image_uses_by_invoice ON image_uses (invoice_id);
+CREATE INDEX image_uses_by_message ON image_uses (message_id);
 CREATE INDEX image_uses_by_secret  ON image_uses (secret_id) WHERE secret_id IS NOT NULL;
 
 WITH RECURSIVE split(invoice_id, image_id, rest) AS (

@@ -13,6 +13,7 @@ mod harness;
 mod holes;
 mod hook;
 mod live;
+mod plans;
 mod replies;
 mod stalls;
 mod webhooks;
