@@ -23,8 +23,12 @@ pub const CURRENCY_FIELD_MAX: usize = 16;
 /// Longest a rate variable's name may be.
 pub const VARIABLE_MAX: usize = 64;
 
-/// At most `max` characters (the text's count, as the rule that shows it counts).
+/// At most `max` characters (the text's count, as the rule that shows it counts), and no
+/// NUL: no store keeps one in text (PostgreSQL refuses it), and no field needs it.
 fn chars(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
+    if value.as_bytes().contains(&0) {
+        return Err(FieldError::new(field, Rule::ControlChars));
+    }
     // Bytes are at least as many as characters: most values need no counting.
     if value.len() <= max {
         return Ok(());
@@ -36,8 +40,11 @@ fn chars(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// At most `max` bytes of PEM text.
+/// At most `max` bytes of PEM text, without NUL.
 fn pem(field: &str, value: &str) -> Result<(), FieldError> {
+    if value.as_bytes().contains(&0) {
+        return Err(FieldError::new(field, Rule::ControlChars));
+    }
     if value.len() > limits::PEM_MAX {
         return Err(FieldError::new(field, Rule::KibMax { max: (limits::PEM_MAX / 1024) as u64 }));
     }
@@ -220,6 +227,21 @@ mod tests {
         assert_eq!(field(&six), Some(("Statuses".into(), Rule::TooManyItems { max: 5, has: 6 })));
         let flood = pb::GetInvoicesRequest { statuses: vec![4; 32_700], ..Default::default() };
         assert_eq!(field(&flood).unwrap().0, "Statuses");
+    }
+
+    #[test]
+    fn no_string_carries_a_nul() {
+        let nul = "a\0b".to_string();
+        let exists = pb::IsUserExistRequest { user_name: nul.clone() };
+        assert_eq!(field(&exists), Some(("UserName".into(), Rule::ControlChars)));
+        let message = pb::SendInvoiceMessageRequest { text: nul.clone(), ..Default::default() };
+        assert_eq!(field(&message), Some(("Text".into(), Rule::ControlChars)));
+        let mut create = pb::CreateInvoiceRequest::default();
+        create.integration = Some(pb::create_invoice_request::Integration::Webhook(pb::Webhook {
+            client_key: nul,
+            ..Default::default()
+        }));
+        assert_eq!(field(&create).map(|(_, r)| r), Some(Rule::ControlChars));
     }
 
     #[test]

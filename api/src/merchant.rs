@@ -264,6 +264,8 @@ pub enum Rule {
     Text,
     /// Longer than this many characters.
     TooLong(usize),
+    /// Holds a control character (a NUL, say: no store keeps one in text).
+    ControlChars,
     /// Not an e-mail address.
     Email,
     /// Not a number.
@@ -301,6 +303,7 @@ impl Issue {
             Rule::LimitAboveOffset => "limit must be greater than offset.".into(),
             Rule::Text => format!("{name} must be a string."),
             Rule::TooLong(max) => format!("{name} must be at most {max} characters."),
+            Rule::ControlChars => format!("{name} must not contain control characters."),
             Rule::Email => format!("{name} must be an e-mail address."),
             Rule::Number => format!("{name} must be a number."),
             Rule::Amount => {
@@ -529,6 +532,9 @@ impl CreateRequest {
             match input {
                 Input::Given(s) if s.is_empty() && required => issues.push(Issue::new(field, Rule::Required)),
                 Input::Given(s) if s.chars().count() > max => issues.push(Issue::new(field, Rule::TooLong(max))),
+                Input::Given(s) if s.chars().any(char::is_control) => {
+                    issues.push(Issue::new(field, Rule::ControlChars))
+                }
                 Input::Given(s) => return Some(s.clone()),
                 Input::Missing if required => issues.push(Issue::new(field, Rule::Required)),
                 Input::Missing => return Some(String::new()),
@@ -956,6 +962,8 @@ mod tests {
         );
         let any = read_body::<CreateRequest>(br#"{"shop_id":"S","amount":1,"currency":"XYZ"}"#).unwrap();
         assert_eq!(any.check(&AnyCurrency).unwrap().currency, "XYZ");
+        let e = ok(json!({"shop_id": "S", "amount": 1, "order_id": "a\u{0}b"})).unwrap_err();
+        assert_eq!(fields(e), [("order_id", "order_id must not contain control characters.".into())]);
     }
 
     #[test]
