@@ -42,11 +42,13 @@ struct Ctx {
     url: Vec<String>,
     tokens: Vec<String>,
     names: Vec<String>,
+    /// Shown on one of the measured user's invoices, and sent in a message to user 1.
     image: String,
+    message_image: String,
 }
 
-/// What the measured user (u0) has besides the bulk: 120 purchases, 30 conversations,
-/// 20 private invoices sent to them, an invoice showing an image.
+/// What the measured user (u0) has besides the bulk: 120 purchases, 30 conversations (one
+/// with an image), 20 private invoices sent to them, an invoice showing an image.
 async fn base(ctx: &Ctx) -> u64 {
     let mut created = 0;
     let mut c0 = client(&ctx.url[0]).await;
@@ -207,8 +209,11 @@ async fn measure(ctx: &Ctx, calls: usize, max_id: u64, sample_id: u64) -> Vec<(&
     timed!("GetConversations", |a: &pb::GetConversationsResponse| a.conversations.len(), {
         c0.get_conversations(auth((), &t0))
     });
-    timed!("GetImage (another user, preview)", |_: &pb::Image| 1, {
+    timed!("GetImage: on an invoice (another user)", |_: &pb::Image| 1, {
         c1.get_image(auth(pb::GetImageRequest { id: ctx.image.clone(), is_preview: true }, &t1))
+    });
+    timed!("GetImage: in a message (the other party)", |_: &pb::Image| 1, {
+        c1.get_image(auth(pb::GetImageRequest { id: ctx.message_image.clone(), is_preview: true }, &t1))
     });
     out
 }
@@ -233,6 +238,7 @@ async fn main() {
         tokens: users.iter().map(|u| u.1.clone()).collect(),
         names,
         image: "0b9f5f3e-8a39-4d55-9d1e-3c1f0e4a7b21".into(),
+        message_image: "5d0c2a7e-1f44-4b8a-9e61-7a2b3c4d5e6f".into(),
     });
     let mut have = base(&ctx).await;
     let last: Arc<Vec<AtomicU64>> = Arc::new((0..USERS).map(|_| AtomicU64::new(0)).collect());

@@ -123,7 +123,17 @@ pub async fn start(
     let mut config = opts.limits.clone();
     config.public_url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     config.webhooks = opts.webhooks;
-    let service = service::Service::with_config(store.clone(), opts.rates.clone(), config, sealer);
+    let mut service = service::Service::with_config(store.clone(), opts.rates.clone(), config, sealer);
+    // Several instances: live events travel through the database.
+    let relay_tasks = if store.is_shared() {
+        let (relay, tasks) = service::relay::start(store.clone(), service.events.clone())
+            .await
+            .context("listening for live events from other instances")?;
+        service.relay = Some(relay);
+        tasks
+    } else {
+        Vec::new()
+    };
     let service = Arc::new(service);
     let sealed = service.seal_stored_webhook_keys().await.context("sealing stored webhook keys")?;
     if sealed > 0 {
@@ -153,7 +163,7 @@ pub async fn start(
     if opts.demo {
         demo::seed(&service).await.context("demo seeding failed")?;
     }
-    let background = [
+    let mut background = vec![
         // Expired invoices are written down as deleted (reads show them as deleted already).
         every(Duration::from_secs(30), {
             let service = service.clone();
@@ -195,6 +205,21 @@ pub async fn start(
             }
         }),
     ];
+    if store.is_shared() {
+        // Shared live events are kept a few minutes.
+        background.push(every(Duration::from_secs(60), {
+            let store = store.clone();
+            move || {
+                let store = store.clone();
+                async move {
+                    if let Err(e) = service::relay::prune(&store).await {
+                        tracing::warn!(error = %e, "deleting old shared live events failed");
+                    }
+                }
+            }
+        }));
+    }
+    background.extend(relay_tasks);
     let hub = service.events.clone();
     let shutdown = async move {
         shutdown.await;

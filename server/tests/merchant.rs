@@ -9,7 +9,7 @@ use hyper_util::rt::TokioIo;
 use rust_decimal::Decimal;
 use schet_api::dates::{format_date, parse_date};
 use schet_api::merchant::Status;
-use schet_server::db::Store;
+use schet_server::db::{Database, Store};
 use schet_server::service::coins::find_coin;
 use schet_server::service::merchant::Draft;
 use schet_server::{ServeOptions, rates::Rates, service::Service};
@@ -19,6 +19,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use tokio::sync::oneshot;
 
+#[path = "support/db.rs"]
+mod db;
+
 const M1: &str = "tok-merchant-one";
 const M2: &str = "tok-merchant-two";
 const LIST: &str = "/v2/invoice/merchant/list";
@@ -27,7 +30,7 @@ const DAY_MS: i64 = 86_400_000;
 
 struct Server {
     addr: SocketAddr,
-    db: PathBuf,
+    db: Database,
     dir: PathBuf,
     /// (user id of M1, user id of M2)
     ids: (String, String),
@@ -50,7 +53,7 @@ impl Server {
         ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let db = dir.join("test.db");
+        let db = db::fresh_database(&dir).await;
         let store = Store::open(&db).await.unwrap();
         let service = Service::new(store.clone(), Rates::default());
         let (id1, _) = service.add_user("merchant1", Decimal::ZERO, Some(M1)).await.unwrap();
@@ -490,7 +493,7 @@ async fn statuses_move_with_the_admin_command() {
     // The command line, as an admin runs it.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_schet-server"))
         .args(["merchant", "set-status", &uuids[0], "paid", "--database"])
-        .arg(&s.db)
+        .arg(s.db.to_arg())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -507,7 +510,7 @@ async fn statuses_move_with_the_admin_command() {
     // A status the API does not have is refused by the command line.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_schet-server"))
         .args(["merchant", "set-status", &uuids[4], "refunded", "--database"])
-        .arg(&s.db)
+        .arg(s.db.to_arg())
         .output()
         .unwrap();
     assert!(!out.status.success());

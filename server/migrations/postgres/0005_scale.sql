@@ -1,9 +1,11 @@
 -- Issue 15 (migrations/sqlite/0005_scale.sql): an index for every filter and order the
--- lists use. (Public invoices are the ones without a target user.) Plus what several
--- instances share: live events.
+-- lists use. Plus what several instances share: live events.
 
 CREATE INDEX invoices_by_owner_status  ON invoices (owner_id, status, id);
 CREATE INDEX invoices_by_target_status ON invoices (target_user_id, status, id);
+-- Public invoices, newest first, and by status (partial: only public rows).
+CREATE INDEX invoices_public        ON invoices (id) WHERE is_private = FALSE;
+CREATE INDEX invoices_public_status ON invoices (status, id) WHERE is_private = FALSE;
 CREATE INDEX invoices_by_refund ON invoices (refund_payment_id) WHERE refund_payment_id IS NOT NULL;
 CREATE INDEX invoices_with_webhook_key ON invoices (id) WHERE webhook_client_key <> '';
 

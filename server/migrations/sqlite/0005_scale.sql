@@ -8,6 +8,9 @@ CREATE INDEX users_by_lower_name ON users (lower(username));
 -- GetInvoices: mine / to a user / public, by status, newest first.
 CREATE INDEX invoices_by_owner_status  ON invoices (owner_id, status, id);
 CREATE INDEX invoices_by_target_status ON invoices (target_user_id, status, id);
+-- Public invoices, newest first, and by status (partial: only public rows).
+CREATE INDEX invoices_public        ON invoices (id) WHERE is_private = FALSE;
+CREATE INDEX invoices_public_status ON invoices (status, id) WHERE is_private = FALSE;
 -- A payment's refund invoices; invoices whose webhook key is stored (sealed on start).
 CREATE INDEX invoices_by_refund ON invoices (refund_payment_id) WHERE refund_payment_id IS NOT NULL;
 CREATE INDEX invoices_with_webhook_key ON invoices (id) WHERE webhook_client_key <> '';

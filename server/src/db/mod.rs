@@ -66,6 +66,16 @@ impl FromStr for Database {
     }
 }
 
+impl Database {
+    /// As `--database` takes it (with any password: not for messages).
+    pub fn to_arg(&self) -> String {
+        match self {
+            Database::Sqlite(path) => path.display().to_string(),
+            Database::Postgres(url) => url.clone(),
+        }
+    }
+}
+
 impl std::fmt::Display for Database {
     /// For messages: a PostgreSQL password is never shown.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -283,8 +293,18 @@ impl Conn {
     }
 }
 
-/// A periodic job's turn ([`Store::job`]); it ends when dropped.
-pub struct Job(#[allow(dead_code)] Option<Conn>);
+/// A periodic job's turn ([`Store::job`]): [`Job::finish`] ends it (dropped, it ends when
+/// its connection is next used).
+pub struct Job(Option<Conn>);
+
+impl Job {
+    pub async fn finish(self) -> Result<(), sqlx::Error> {
+        match self.0 {
+            Some(tx) => tx.commit().await,
+            None => Ok(()),
+        }
+    }
+}
 
 /// Now, in Unix milliseconds.
 pub fn now_ms() -> i64 {

@@ -254,7 +254,23 @@ macro_rules! native {
     )*};
 }
 
-native!(i64, bool, String, Vec<u8>);
+native!(bool, String, Vec<u8>);
+
+impl Col for i64 {
+    fn lite<I: ColumnIndex<SqliteRow> + Copy + std::fmt::Debug>(row: &SqliteRow, i: I) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
+    }
+    /// Any integer column (PostgreSQL's functions return INT4 at times, e.g. `octet_length`).
+    fn pg<I: ColumnIndex<PgRow> + Copy + std::fmt::Debug>(row: &PgRow, i: I) -> Result<Self, sqlx::Error> {
+        use sqlx::TypeInfo;
+        let kind = row.try_get_raw(i)?.type_info().name().to_string();
+        match kind.as_str() {
+            "INT4" => row.try_get::<i32, _>(i).map(i64::from),
+            "INT2" => row.try_get::<i16, _>(i).map(i64::from),
+            _ => row.try_get(i),
+        }
+    }
+}
 
 fn decode_error(i: impl std::fmt::Debug, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> sqlx::Error {
     sqlx::Error::ColumnDecode { index: format!("{i:?}"), source: e.into() }

@@ -1,7 +1,7 @@
 //! GetInvoices as SQL whose cost does not grow with the table.
 //!
 //! What a viewer may list is split into disjoint *sources*, each an index range: public
-//! invoices (`target_user_id IS NULL`), their own (`owner_id`), those issued to them
+//! invoices (a partial index of them), their own (`owner_id`), those issued to them
 //! (`target_user_id`). Each requested status is one more equality on the same index
 //! (`(…, status, id)`); an expired invoice the sweeper has not yet marked reads as deleted,
 //! and is found through the expiry index. Every branch reads at most one page, newest first
@@ -10,7 +10,8 @@
 //! user's own invoices, e.g. only their private ones, reads that user's invoices.)
 //!
 //! Parameters: `$1` now, `$2` the viewer (NULL for a guest), `$3` the page size, `$4` the
-//! last id seen (0: none), `$5` one id (0: any), `$6` the target user's id.
+//! last id seen (the largest id for the first page), `$5` one id (0: any), `$6` the target
+//! user's id.
 
 use schet_api::pb::invoice::InvoiceStatus;
 
@@ -22,7 +23,6 @@ pub(crate) struct Filter {
     pub private: Option<bool>,
     pub statuses: Vec<i32>,
     pub id: bool,
-    pub after: bool,
     /// `ToUser` given: the viewer (true) or someone else (false).
     pub to_user: Option<bool>,
 }
@@ -111,11 +111,15 @@ fn status_branches(statuses: &[i32]) -> Vec<String> {
     out
 }
 
-/// A source's conditions with its columns wrapped (`|| ''`, on both databases), so that only
-/// the expiry index can serve an [`EXPIRED`] branch: the few invoices the sweeper has not
-/// yet marked, rather than all of a user's.
+/// A source's conditions written so that no index of theirs applies (on both databases), so
+/// that only the expiry index can serve an [`EXPIRED`] branch: the few invoices the sweeper
+/// has not yet marked, rather than all of a user's (or all public ones).
 fn unindexed(condition: &str) -> String {
-    condition.replace("i.owner_id", "(i.owner_id || '')").replace("i.target_user_id", "(i.target_user_id || '')")
+    condition
+        .replace("i.owner_id", "(i.owner_id || '')")
+        .replace("i.target_user_id", "(i.target_user_id || '')")
+        .replace("i.is_private = FALSE", "(CASE WHEN i.is_private THEN 1 ELSE 0 END) = 0")
+        .replace("i.is_private = TRUE", "(CASE WHEN i.is_private THEN 1 ELSE 0 END) = 1")
 }
 
 /// The query for `f` (None: nothing can match). Its rows are [`invoice_columns`]' newest
@@ -141,9 +145,9 @@ pub(crate) fn sql(f: &Filter) -> Option<String> {
                     conditions.push(c.to_string());
                 }
             }
-            if f.after {
-                conditions.push("i.id < $4".into());
-            }
+            // Always a keyset bound (the largest id for the first page): every branch is a
+            // range read, newest first, that stops at the page's end.
+            conditions.push("i.id < $4".into());
             branches.push(format!(
                 "SELECT i.id FROM invoices i WHERE {} ORDER BY i.id DESC LIMIT $3",
                 conditions.join(" AND ")
@@ -177,11 +181,9 @@ pub fn shapes() -> Vec<String> {
             for private in flags {
                 for s in &statuses {
                     for id in [false, true] {
-                        for after in [false, true] {
-                            for to_user in flags {
-                                let f = Filter { guest, owner, private, statuses: s.clone(), id, after, to_user };
-                                out.extend(sql(&f));
-                            }
+                        for to_user in flags {
+                            let f = Filter { guest, owner, private, statuses: s.clone(), id, to_user };
+                            out.extend(sql(&f));
                         }
                     }
                 }

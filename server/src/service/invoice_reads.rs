@@ -64,7 +64,6 @@ impl Service {
             private: req.is_private_has_value.then_some(req.is_private),
             statuses: statuses.into_iter().map(|s| s as i32).collect(),
             id: id != 0,
-            after: last_id != 0,
             to_user: target.as_ref().map(|t| viewer.is(t)),
         };
         let Some(sql) = invoice_list::sql(&filter) else { return Ok(Vec::new()) };
@@ -72,7 +71,7 @@ impl Service {
             .bind(now_ms())
             .bind(viewer.user_id())
             .bind(i64::from(count))
-            .bind(last_id)
+            .bind(if last_id == 0 { i64::MAX } else { last_id })
             .bind(id)
             .bind(target)
             .fetch_all(&mut conn)

@@ -39,6 +39,7 @@ mod payment_views;
 mod payments;
 mod purchase;
 pub mod quota;
+pub mod relay;
 mod secrets;
 mod settlement;
 mod users;
@@ -164,6 +165,9 @@ pub struct Service {
     pub config: Config,
     /// This instance's open event streams.
     pub events: events::Hub,
+    /// Several instances (PostgreSQL): events travel through the database to whichever
+    /// instance holds the user's stream.
+    pub relay: Option<relay::Relay>,
     /// Image decodes running at once.
     pub image_slots: tokio::sync::Semaphore,
     /// Token hash → (caller, when checked against the database).
@@ -244,6 +248,7 @@ impl Service {
             store,
             rates,
             events: events::Hub::new(config.events),
+            relay: None,
             image_slots: tokio::sync::Semaphore::new(2),
             sessions: Default::default(),
             activity: Default::default(),
@@ -258,7 +263,10 @@ impl Service {
 
     /// Sends `event` to `user_id`'s streams, on whichever instance they are.
     pub(crate) fn publish(&self, user_id: &str, event: pb::Event) {
-        self.events.publish(user_id, event)
+        match &self.relay {
+            Some(relay) => relay.publish(user_id, event),
+            None => self.events.publish(user_id, event),
+        }
     }
 
     pub fn public_url(&self) -> &str {

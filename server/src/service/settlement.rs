@@ -35,10 +35,14 @@ pub(super) async fn apply(
         return Err(super::ServiceError::Internal("balance would go negative".into()));
     }
     q(sql!(
-        "UPDATE users SET balance = CASE WHEN id = $1 THEN $2 ELSE $3 END,
+        sqlite: "UPDATE users SET balance = CASE WHEN id = $1 THEN $2 ELSE $3 END,
             payments_payed = payments_payed + CASE WHEN id = $1 THEN 1 ELSE 0 END,
             payments_received = payments_received + CASE WHEN id = $4 THEN 1 ELSE 0 END
-         WHERE id IN ($1, $4)"
+         WHERE id IN ($1, $4)",
+        postgres: "UPDATE users SET balance = CASE WHEN id = $1 THEN CAST($2 AS NUMERIC) ELSE CAST($3 AS NUMERIC) END,
+            payments_payed = payments_payed + CASE WHEN id = $1 THEN 1 ELSE 0 END,
+            payments_received = payments_received + CASE WHEN id = $4 THEN 1 ELSE 0 END
+         WHERE id IN ($1, $4)",
     ))
     .bind(buyer)
     .bind(after.buyer.normalize())
@@ -171,7 +175,7 @@ impl Service {
     /// flight): after a crash, on start, and every half minute after. Returns how many.
     /// (Several instances: one at a time does it; each release is idempotent anyway.)
     pub async fn release_stale_reservations(&self, older_than: std::time::Duration) -> Result<u64> {
-        let Some(_turn) = self.store.job(crate::db::JOB_RELEASE).await? else { return Ok(0) };
+        let Some(turn) = self.store.job(crate::db::JOB_RELEASE).await? else { return Ok(0) };
         let before = now_ms() - older_than.as_millis() as i64;
         let mut conn = self.store.read().await?;
         let stale: Vec<i64> = q(sql!(
@@ -198,6 +202,7 @@ impl Service {
             tx.commit().await?;
             tracing::warn!(payment = id, "stale reservation released");
         }
+        turn.finish().await?;
         Ok(released)
     }
 }

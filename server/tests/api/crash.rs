@@ -28,10 +28,7 @@ impl Process {
     }
 
     pub fn start_with(db: &Database, args: &[&str]) -> Process {
-        let db = match db {
-            Database::Sqlite(path) => path.display().to_string(),
-            Database::Postgres(url) => url.clone(),
-        };
+        let db = db.to_arg();
         let mut child = Command::new(env!("CARGO_BIN_EXE_schet-server"))
             .args(["serve", "--listen", "127.0.0.1:0", "--allow-private-webhooks"])
             .args(args)

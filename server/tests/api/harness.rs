@@ -1,9 +1,5 @@
-//! A live server on 127.0.0.1:0 with its own database and three users.
-//!
-//! The database is a fresh SQLite file, or, when `SCHET_TEST_POSTGRES` names a PostgreSQL
-//! server (`postgres://USER@HOST:PORT/DB`, a database to connect to for creating others;
-//! `cargo xtask test` starts a throwaway cluster and sets it), a fresh PostgreSQL database:
-//! the same suites run on both stores.
+//! A live server on 127.0.0.1:0 with its own database (SQLite, or PostgreSQL under
+//! `SCHET_TEST_POSTGRES`: see `support/db.rs`) and three users.
 
 use rust_decimal::Decimal;
 use schet_api::pb::{self, trade_api_client::TradeApiClient};
@@ -43,27 +39,9 @@ pub struct Ids {
     pub other: String,
 }
 
-/// The PostgreSQL server the suites run against, if any.
-pub fn postgres() -> Option<String> {
-    std::env::var("SCHET_TEST_POSTGRES").ok().filter(|u| !u.trim().is_empty())
-}
-
-/// A database of its own for one test: an SQLite file in `dir`, or a new PostgreSQL
-/// database on the test cluster (the cluster is thrown away after the run).
-pub async fn fresh_database(dir: &std::path::Path) -> Database {
-    let Some(admin) = postgres() else { return Database::Sqlite(dir.join("test.db")) };
-    use sqlx::Connection;
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let name = format!("schet_test_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test PostgreSQL");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&mut conn).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
-    conn.close().await.unwrap();
-    let base = admin.split('?').next().unwrap_or(&admin);
-    let base = &base[..base.rfind('/').expect("a database in the URL")];
-    Database::Postgres(format!("{base}/{name}"))
-}
+#[path = "../support/db.rs"]
+mod db;
+pub use db::{fresh_database, postgres};
 
 fn temp_dir() -> PathBuf {
     use std::sync::atomic::{AtomicU32, Ordering};
@@ -117,6 +95,39 @@ impl Server {
         .unwrap();
         let task = tokio::spawn(running);
         Server { addr, db, dir, stop: Some(tx), task: Some(task), ids, configure }
+    }
+
+    /// Another instance on the same database (PostgreSQL: several instances share one), with
+    /// the same options and a folder of its own.
+    pub async fn another(&self) -> Server {
+        Self::start_on(temp_dir(), self.db.clone(), self.ids.clone(), self.configure).await
+    }
+
+    /// `n` more users with `balance` BTC each; returns (id, token) of each.
+    pub async fn add_users(&self, prefix: &str, n: usize, balance: &str) -> Vec<(String, String)> {
+        let store = self.store().await;
+        let service = Service::new(store.clone(), Rates::default());
+        let mut out = Vec::new();
+        for k in 0..n {
+            let token = format!("t-{prefix}-{k}");
+            let (id, _) = service
+                .add_user(&format!("{prefix}{k}"), Decimal::from_str(balance).unwrap(), Some(&token))
+                .await
+                .unwrap();
+            out.push((id, token));
+        }
+        store.close().await;
+        out
+    }
+
+    /// All the money there is: every balance together.
+    pub async fn total_balance(&self) -> Decimal {
+        let store = self.store().await;
+        let mut conn = store.read().await.unwrap();
+        let all: Vec<Decimal> = dynamic("SELECT balance FROM users".into()).scalars(&mut conn).await.unwrap();
+        drop(conn);
+        store.close().await;
+        all.into_iter().sum()
     }
 
     /// Graceful stop, then a new server on the same database with other options.
