@@ -90,6 +90,11 @@ impl Summary {
         self.suites += 1;
     }
 
+    /// `N passed, M failed, K skipped`.
+    pub fn line(&self) -> String {
+        format!("{} passed, {} failed, {} skipped", self.passed, self.failed, self.ignored)
+    }
+
     pub fn print(&self) -> Result {
         println!("{} suites", self.suites);
         println!("{} passed, {} failed, {} skipped", self.passed, self.failed, self.ignored);
@@ -197,6 +202,50 @@ impl LiveServer {
 impl Drop for LiveServer {
     fn drop(&mut self) {
         // SIGTERM first (graceful), then make sure.
+        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// A service instance started by `run --postgres`: its address; stopped (SIGTERM) on drop.
+pub struct Instance {
+    child: Child,
+    pub addr: std::net::SocketAddr,
+}
+
+impl Instance {
+    /// Starts `bin` with `args` (which must listen on port 0), logging to `log`.
+    pub fn start(bin: &Path, args: &[String], log: &Path) -> Result<Instance> {
+        let file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let mut child = Command::new(bin)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(file)
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+        let mut first = String::new();
+        stdout.read_line(&mut first).map_err(|e| e.to_string())?;
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut stdout.take(u64::MAX), &mut std::io::sink());
+        });
+        let addr = first.trim().strip_prefix("listening on http://").and_then(|a| a.parse().ok());
+        let Some(addr) = addr else {
+            let _ = child.kill();
+            let text = std::fs::read_to_string(log).unwrap_or_default();
+            return Err(format!("the service did not start:\n{text}"));
+        };
+        Ok(Instance { child, addr })
+    }
+
+    /// Still running.
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
         let _ = Command::new("kill").arg(self.child.id().to_string()).status();
         let _ = self.child.wait();
     }

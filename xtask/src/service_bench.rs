@@ -3,7 +3,8 @@
 //! - scale: each call's median and the server's memory at 1,000 and 100,000 invoices, and
 //!   the growth (goals: ≤ 1.2×, a page of 100 ≤ 5 ms, memory flat);
 //! - load: 8 users create 2,960 invoices and pay 560 (creates/s, payments/s, latencies),
-//!   on each store in one run.
+//!   on SQLite, PostgreSQL with one instance and with two (users spread over them), in one
+//!   run.
 
 use crate::proc::{Env, TempDir};
 use crate::{Result, root, step};
@@ -78,12 +79,17 @@ pub fn load(database: &str, instances: usize, label: &str) -> Result<Vec<String>
     Ok(line.split_whitespace().map(str::to_string).collect())
 }
 
-/// The load section on SQLite.
+/// The load section: SQLite, PostgreSQL with one instance and with two (a throwaway
+/// cluster, fsync on), in one run.
 pub fn load_table(env: &Env) -> Result {
     build(env)?;
     step("load: 8 users, 2,960 creates then 560 payments (release, loopback)");
     let dir = TempDir::new("bench-load")?;
-    let rows = vec![load(&dir.0.join("load.db").display().to_string(), 1, "SQLite")?];
+    let mut rows = vec![load(&dir.0.join("load.db").display().to_string(), 1, "SQLite")?];
+    let cluster = crate::postgres::Cluster::start("bench", true)?;
+    rows.push(load(&cluster.create_database("load1")?, 1, "PostgreSQL x1")?);
+    rows.push(load(&cluster.create_database("load2")?, 2, "PostgreSQL x2")?);
+    drop(cluster);
     print_table(&rows);
     let errors: u64 = rows.iter().filter_map(|r| r.get(7)?.parse::<u64>().ok()).sum();
     if errors > 0 { Err(format!("the load benchmark saw {errors} errors")) } else { Ok(()) }
