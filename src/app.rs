@@ -2,11 +2,10 @@
 
 use crate::components::TopBar;
 use crate::settings::{AppState, Settings, use_texts};
-use crate::views::invoice_form::{CreateInvoicePage, EditInvoicePage};
-use crate::views::{invoice::InvoicePage, invoices::InvoiceListPage, settings::SettingsPage};
+use crate::views::invoice::InvoicePage;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, LazyRoute, path};
 
 /// Provides [`AppState`] (from saved settings unless one is given) to `children`, and keeps
 /// the document's language and theme in step with it.
@@ -65,17 +64,19 @@ pub fn App() -> impl IntoView {
                 <TopBar />
                 <main id="main">
                     <Routes fallback=NotFound>
-                        <Route path=path!("/") view=InvoiceListPage />
-                        <Route path=path!("/settings") view=SettingsPage />
-                        <Route path=path!("/invoices") view=InvoiceListPage />
-                        <Route path=path!("/invoices/new") view=CreateInvoicePage />
+                        // The shared link's screen is in the main module; every other screen is
+                        // a lazy route (see `lazy_screen!` below).
                         <Route path=path!("/invoice/:id") view=InvoicePage />
-                        <Route path=path!("/merchant") view=crate::views::merchant::MerchantPage />
-                        <Route path=path!("/invoice/:id/edit") view=EditInvoicePage />
-                        <Route path=path!("/invoice/:id/secrets") view=crate::views::secrets::SecretsPage />
-                        <Route path=path!("/inbox") view=crate::views::chat::InboxPage />
-                        <Route path=path!("/inbox/:conversation") view=crate::views::chat::ConversationPage />
-                        <Route path=path!("/payments") view=crate::views::payments::PaymentsPage />
+                        <Route path=path!("/") view={Lazy::<ListScreen>::new()} />
+                        <Route path=path!("/invoices") view={Lazy::<ListScreen>::new()} />
+                        <Route path=path!("/settings") view={Lazy::<SettingsScreen>::new()} />
+                        <Route path=path!("/invoices/new") view={Lazy::<CreateScreen>::new()} />
+                        <Route path=path!("/merchant") view={Lazy::<MerchantScreen>::new()} />
+                        <Route path=path!("/invoice/:id/edit") view={Lazy::<EditScreen>::new()} />
+                        <Route path=path!("/invoice/:id/secrets") view={Lazy::<SecretsScreen>::new()} />
+                        <Route path=path!("/inbox") view={Lazy::<InboxScreen>::new()} />
+                        <Route path=path!("/inbox/:conversation") view={Lazy::<ConversationScreen>::new()} />
+                        <Route path=path!("/payments") view={Lazy::<PaymentsScreen>::new()} />
                     </Routes>
                 </main>
             </Router>
@@ -88,3 +89,49 @@ fn NotFound() -> impl IntoView {
     let t = use_texts();
     view! { <section class="page"><p>{move || t.get().page_not_found}</p></section> }
 }
+
+/// A screen whose code loads on first use. In the split release build (`--features split`,
+/// built by `cargo xtask`), `#[lazy]` puts the screen's code in its own wasm module, fetched
+/// when the route first matches (the router preloads it while the route's data loads). In
+/// every other build (Trunk, browser tests) it is an ordinary async view.
+macro_rules! lazy_screen {
+    ($route:ident, $load:ident, $preload:ident, $page:path) => {
+        pub struct $route;
+
+        #[cfg_attr(feature = "split", leptos::lazy)]
+        async fn $load() -> AnyView {
+            use $page as Page;
+            view! { <Page /> }.into_any()
+        }
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_: Self) -> AnyView {
+                $load().await
+            }
+
+            async fn preload() {
+                #[cfg(feature = "split")]
+                $preload().await;
+            }
+        }
+    };
+}
+
+lazy_screen!(ListScreen, list_screen, __preload_list_screen, crate::views::invoices::InvoiceListPage);
+lazy_screen!(SettingsScreen, settings_screen, __preload_settings_screen, crate::views::settings::SettingsPage);
+lazy_screen!(CreateScreen, create_screen, __preload_create_screen, crate::views::invoice_form::CreateInvoicePage);
+lazy_screen!(EditScreen, edit_screen, __preload_edit_screen, crate::views::invoice_form::EditInvoicePage);
+lazy_screen!(MerchantScreen, merchant_screen, __preload_merchant_screen, crate::views::merchant::MerchantPage);
+lazy_screen!(SecretsScreen, secrets_screen, __preload_secrets_screen, crate::views::secrets::SecretsPage);
+lazy_screen!(InboxScreen, inbox_screen, __preload_inbox_screen, crate::views::chat::InboxPage);
+lazy_screen!(
+    ConversationScreen,
+    conversation_screen,
+    __preload_conversation_screen,
+    crate::views::chat::ConversationPage
+);
+lazy_screen!(PaymentsScreen, payments_screen, __preload_payments_screen, crate::views::payments::PaymentsPage);
