@@ -1,13 +1,14 @@
 //! `cargo xtask <command>`: the project's automation, in Rust. `cargo xtask --help` lists the
 //! commands; `run` and `test` are the only set-up a fresh machine needs.
 //!
-//! Layers (each uses only those below it): `main` → `smoke` → `browser`,
+//! Layers (each uses only those below it): `main` → `smoke`, `tidy` → `browser`,
 //! `release` → `tools` → `proc`.
 
 mod browser;
 mod proc;
 mod release;
 mod smoke;
+mod tidy;
 mod tools;
 
 use anyhow::{Context, Result, bail};
@@ -40,6 +41,9 @@ enum Command {
     Dist,
     /// Only the last step of `test`: the split release build driven in Chromium.
     Smoke,
+    /// Check that ARCHITECTURE.md's paths exist, its invariants hold, and no source file
+    /// passes 500 lines.
+    Tidy,
     /// The main screens in headless Chromium, saved under screenshots/.
     Screenshots,
 }
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         Command::Test => test(),
         Command::Dist => tools::ensure_build_tools().and_then(|env| release::build(&env)).map(|_| ()),
         Command::Smoke => smoke(),
+        Command::Tidy => tidy::tidy(),
         Command::Screenshots => smoke::screenshots(),
     };
     match result {
