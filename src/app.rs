@@ -98,8 +98,8 @@ macro_rules! lazy_screen {
     ($route:ident, $load:ident, $preload:ident, $page:path) => {
         pub struct $route;
 
-        #[cfg_attr(feature = "split", leptos::lazy)]
-        async fn $load() -> AnyView {
+        #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split, preload($preload)))]
+        fn $load() -> AnyView {
             use $page as Page;
             view! { <Page /> }.into_any()
         }
@@ -110,7 +110,10 @@ macro_rules! lazy_screen {
             }
 
             async fn view(_: Self) -> AnyView {
-                $load().await
+                #[cfg(feature = "split")]
+                return $load().await;
+                #[cfg(not(feature = "split"))]
+                return $load();
             }
 
             async fn preload() {

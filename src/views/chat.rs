@@ -422,10 +422,23 @@ pub fn InvoiceExtras(id: u64) -> impl IntoView {
     });
     move || {
         invoice.get().flatten().map(|inv| {
-            view! {
-                <crate::views::secrets::SecretsLink invoice=inv.clone() />
-                <InvoiceChat invoice=inv />
-            }
+            Suspend::new(async move {
+                #[cfg(feature = "split")]
+                return extras(inv).await;
+                #[cfg(not(feature = "split"))]
+                return extras(inv);
+            })
         })
     }
+}
+
+/// In the split release build this code is its own module, fetched once the invoice is on
+/// screen: the shared link's first view does without chat and secrets.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split))]
+fn extras(inv: pb::Invoice) -> AnyView {
+    view! {
+        <crate::views::secrets::SecretsLink invoice=inv.clone() />
+        <InvoiceChat invoice=inv />
+    }
+    .into_any()
 }

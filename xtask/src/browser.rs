@@ -19,8 +19,6 @@ const LONG_LIVED: &str = "/SubscribeNewEvents";
 #[derive(Clone, Debug, Default)]
 pub struct Request {
     pub url: String,
-    /// When it was sent, in seconds since the epoch (the page's clock).
-    pub sent_wall: f64,
     pub mime: String,
     pub status: i64,
     pub encoding: String,
@@ -237,8 +235,10 @@ fn record(log: &Mutex<Recorded>, event: &Event) {
             if !log.requests.contains_key(&id) {
                 log.order.push(id.clone());
             }
-            log.requests
-                .insert(id, Request { url: p.request.url.clone(), sent_wall: p.wall_time, ..Request::default() });
+            let document = matches!(p.Type, Some(Network::ResourceType::Document));
+            let request =
+                Request { url: p.request.url.clone(), loader: p.loader_id.clone(), document, ..Request::default() };
+            log.requests.insert(id, request);
         }
         Event::NetworkResponseReceived(e) => {
             let p = &e.params;
