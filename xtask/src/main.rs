@@ -1,9 +1,10 @@
 //! `cargo xtask <command>`: the project's automation, in Rust. `cargo xtask --help` lists the
 //! commands; `run` and `test` are the only set-up a fresh machine needs.
 //!
-//! Layers (each uses only those below it): `main` → `smoke`, `tidy` → `browser`,
+//! Layers (each uses only those below it): `main` → `bench`, `smoke`, `tidy` → `browser`,
 //! `release` → `tools` → `proc`.
 
+mod bench;
 mod browser;
 mod proc;
 mod release;
@@ -37,6 +38,9 @@ enum Command {
     /// Every test: native, browser tests in headless Chromium against a live server, and
     /// the split release build loaded in Chromium.
     Test,
+    /// The budgets, measured: sizes, first view on a slow phone, transferred bytes,
+    /// transport, rendering, lookup latency.
+    Bench(bench::Args),
     /// Build the release app (split, hashed, precompressed) into dist/.
     Dist,
     /// Only the last step of `test`: the split release build driven in Chromium.
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run { port, database } => run(port, database.unwrap_or_else(|| root().join("schet-demo.db"))),
         Command::Test => test(),
+        Command::Bench(args) => bench::bench(&args),
         Command::Dist => tools::ensure_build_tools().and_then(|env| release::build(&env)).map(|_| ()),
         Command::Smoke => smoke(),
         Command::Tidy => tidy::tidy(),
