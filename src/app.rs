@@ -91,9 +91,11 @@ fn NotFound() -> impl IntoView {
 }
 
 /// A screen whose code loads on first use. In the split release build (`--features split`,
-/// built by `cargo xtask`), `#[lazy]` puts the screen's code in its own wasm module, fetched
-/// when the route first matches (the router preloads it while the route's data loads). In
-/// every other build (Trunk, browser tests) it is an ordinary async view.
+/// built by `cargo xtask`), `wasm_split` (what Leptos's `#[lazy]` expands to) puts it in the
+/// wasm module `screens`, which every lazy screen shares (one module per screen cost 96 KB
+/// more in all: see xtask/src/release.rs); the router loads it when the route first matches,
+/// and boot.js prefetches it after the first view. In every other build (Trunk, browser
+/// tests) it is an ordinary view.
 macro_rules! lazy_screen {
     ($route:ident, $load:ident, $preload:ident, $page:path) => {
         pub struct $route;

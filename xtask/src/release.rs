@@ -5,7 +5,10 @@
 //! 1. `cargo build` for wasm32 with the `wasm-release` profile, feature `split`, and
 //!    `--emit-relocs` (the splitter needs the relocations);
 //! 2. `wasm_split_cli_support` cuts the module at every `#[lazy]` function: a main module,
-//!    one module per lazy screen, shared chunks, and a JS loader (`split.<hash>.js`);
+//!    one module per `wasm_split` module name (the app uses one, `screens`: per-screen
+//!    modules were measured at 542 KB brotli for the whole app against 446 KB, as every
+//!    module repeats what it needs and compresses alone), chunks shared between modules,
+//!    and a JS loader (`split.<hash>.js`);
 //! 3. wasm-bindgen on the main module (`--keep-lld-exports`: the split modules link
 //!    against its exports), then `wasm-opt -Oz` on every module;
 //! 4. content-hashed names (served `immutable`), index.html with preload hints for the
