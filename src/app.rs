@@ -1,72 +1,28 @@
-//! The application: state, routes, and the page frame.
+//! The routes: which screen answers which path, inside the shell (state, top bar). Each
+//! screen is independent of the others, so a route can be loaded on its own.
 
 use crate::components::TopBar;
-use crate::settings::{AppState, Settings, use_texts};
-use crate::views::invoice::InvoicePage;
+use crate::i18n::tr;
+use crate::settings::Settings;
+use crate::state::{AppShell, AppState};
+use crate::views::invoice;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, path};
 
-/// Provides [`AppState`] (from saved settings unless one is given) to `children`, and keeps
-/// the document's language and theme in step with it.
+/// The whole app. Props: `state`, the settings to start from (default: the saved ones).
 #[component]
-pub fn AppShell(#[prop(optional)] state: Option<AppState>, children: Children) -> impl IntoView {
+pub fn App(#[prop(optional)] state: Option<AppState>) -> impl IntoView {
     let state = state.unwrap_or_else(|| AppState::new(Settings::load()));
-    provide_context(state);
-    // Who am I, refetched whenever the endpoint or token changes.
-    let profile = LocalResource::new(move || {
-        let settings = state.settings.get();
-        async move { if settings.token.is_empty() { None } else { Some(crate::api::profile::my_profile(&settings).await) } }
-    });
-    provide_context(Profile(profile));
-    // Live events and the conversations' unread counts, for every view (api/events.rs).
-    crate::api::events::start(state, Signal::derive(move || Profile(profile).user_id()));
-    Effect::new(move |_| {
-        let (lang, theme) = state.settings.with(|s| (s.lang, s.theme));
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-            let _ = root.set_attribute("lang", lang.code());
-            let _ = root.set_attribute("data-theme", theme.code());
-        }
-    });
-    children()
-}
-
-/// The logged-in user, as the service knows them (None: logged out, or not loaded yet).
-#[derive(Clone, Copy)]
-pub struct Profile(pub LocalResource<Option<Result<schet_api::pb::MyProfileResponse, crate::api::ApiError>>>);
-
-impl Profile {
-    /// The user's name once known.
-    pub fn username(&self) -> Option<String> {
-        match self.0.get() {
-            Some(Some(Ok(p))) => Some(p.username),
-            _ => None,
-        }
-    }
-
-    pub fn user_id(&self) -> Option<String> {
-        match self.0.get() {
-            Some(Some(Ok(p))) => Some(p.user_id),
-            _ => None,
-        }
-    }
-}
-
-pub fn use_profile() -> Profile {
-    expect_context::<Profile>()
-}
-
-#[component]
-pub fn App() -> impl IntoView {
     view! {
-        <AppShell>
+        <AppShell state=state>
             <Router>
                 <TopBar />
                 <main id="main">
                     <Routes fallback=NotFound>
                         // The shared link's screen is in the main module; every other screen is
-                        // a lazy route (see `lazy_screen!` below).
-                        <Route path=path!("/invoice/:id") view=InvoicePage />
+                        // a lazy route (`lazy_screen!` below).
+                        <Route path=path!("/invoice/:id") view=invoice::InvoicePage />
                         <Route path=path!("/") view={Lazy::<ListScreen>::new()} />
                         <Route path=path!("/invoices") view={Lazy::<ListScreen>::new()} />
                         <Route path=path!("/settings") view={Lazy::<SettingsScreen>::new()} />
@@ -86,8 +42,7 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
-    let t = use_texts();
-    view! { <section class="page"><p>{move || t.get().page_not_found}</p></section> }
+    view! { <section class="page"><p>{tr(|t| t.page_not_found)}</p></section> }
 }
 
 /// A screen whose code loads on first use. In the split release build (`--features split`,
@@ -100,7 +55,10 @@ macro_rules! lazy_screen {
     ($route:ident, $load:ident, $preload:ident, $page:path) => {
         pub struct $route;
 
-        #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split, preload($preload)))]
+        #[cfg_attr(
+                    feature = "split",
+                    leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split, preload($preload))
+                )]
         fn $load() -> AnyView {
             use $page as Page;
             view! { <Page /> }.into_any()

@@ -1,22 +1,102 @@
 //! Every user-visible string, in English and Russian. A `Texts` value must give every
 //! field, so a missing translation does not compile.
+//!
+//! The shell's and every screen's common strings are [`Texts`]; each area has its own
+//! ([`invoices`], [`chat`], [`merchant`]), read only by the screens of that area; broken
+//! rules are worded by [`rules`]. The language comes from the context ([`provide_lang`]).
 
-use crate::settings::Lang;
+use leptos::prelude::*;
 
 pub mod chat;
 pub mod invoices;
 pub mod merchant;
+pub mod rules;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Ru,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "en" => Some(Lang::En),
+            "ru" => Some(Lang::Ru),
+            _ => None,
+        }
+    }
+
+    /// The browser's preferred language, if it is one of ours.
+    pub fn from_browser() -> Lang {
+        let nav = web_sys::window().map(|w| w.navigator());
+        let lang = nav.and_then(|n| n.language()).unwrap_or_default();
+        if lang.to_ascii_lowercase().starts_with("ru") { Lang::Ru } else { Lang::En }
+    }
+}
+
+/// One area's strings in both languages.
+pub trait Strings: Sync + 'static {
+    fn of(lang: Lang) -> &'static Self;
+}
+
+/// The language of the page, as the shell provides it.
+#[derive(Clone, Copy)]
+struct UiLang(Signal<Lang>);
+
+/// Makes `lang` the language of everything below.
+pub fn provide_lang(lang: Signal<Lang>) {
+    provide_context(UiLang(lang));
+}
+
+pub fn use_lang() -> Signal<Lang> {
+    expect_context::<UiLang>().0
+}
+
+/// The strings of `T` in the current language, reactively.
+pub fn strings<T: Strings>() -> Signal<&'static T> {
+    let lang = use_lang();
+    Signal::derive(move || T::of(lang.get()))
+}
+
+/// One string of `T` as reactive text. Every call for one area has the same concrete type,
+/// so the hundreds of labels in the app cost one copy of the rendering code per area.
+pub fn tr_of<T: Strings>(pick: fn(&'static T) -> &'static str) -> Signal<&'static str> {
+    let lang = use_lang();
+    Signal::derive(move || pick(T::of(lang.get())))
+}
+
+/// The common strings of the current language, reactively.
+pub fn use_texts() -> Signal<&'static Texts> {
+    strings()
+}
+
+/// One common string as reactive text.
+pub fn tr(pick: fn(&'static Texts) -> &'static str) -> Signal<&'static str> {
+    tr_of(pick)
+}
+
+impl Strings for Texts {
+    fn of(lang: Lang) -> &'static Texts {
+        texts(lang)
+    }
+}
 
 pub struct Texts {
-    /// The invoice screens.
-    pub inv: &'static invoices::InvoiceTexts,
-    /// Secrets manager and chat.
-    pub chat: &'static chat::ChatTexts,
-    /// The merchant screen.
-    pub merchant: &'static merchant::MerchantTexts,
+    pub lang: Lang,
     pub lang_code: &'static str,
-    pub app_tagline: &'static str,
-    pub nav_home: &'static str,
+    pub nav_invoices: &'static str,
+    pub nav_payments: &'static str,
+    pub nav_merchant: &'static str,
+    pub nav_inbox: &'static str,
+    pub unread: &'static str,
     pub nav_settings: &'static str,
     pub not_logged_in: &'static str,
     pub logged_in_as: &'static str,
@@ -39,7 +119,6 @@ pub struct Texts {
     // home
     pub home_title: &'static str,
     pub open_invoice_label: &'static str,
-    pub open_invoice_button: &'static str,
     pub invoice_id_rule: &'static str,
     // invoice detail
     pub invoice: &'static str,
@@ -101,12 +180,13 @@ pub struct Texts {
 }
 
 pub const EN: Texts = Texts {
-    inv: &invoices::EN,
-    chat: &chat::EN,
-    merchant: &merchant::EN,
+    lang: Lang::En,
     lang_code: "en",
-    app_tagline: "Invoices for a P2P bitcoin marketplace",
-    nav_home: "Home",
+    nav_invoices: "Invoices",
+    nav_payments: "Payments",
+    nav_merchant: "Merchant",
+    nav_inbox: "Messages",
+    unread: "unread",
     nav_settings: "Settings",
     not_logged_in: "Not logged in",
     logged_in_as: "Logged in as",
@@ -127,7 +207,6 @@ pub const EN: Texts = Texts {
     login_ok: "Logged in as",
     home_title: "Invoices",
     open_invoice_label: "Invoice number",
-    open_invoice_button: "Open",
     invoice_id_rule: "Enter a whole number greater than 0.",
     invoice: "Invoice",
     loading: "Loading…",
@@ -187,12 +266,13 @@ pub const EN: Texts = Texts {
 };
 
 pub const RU: Texts = Texts {
-    inv: &invoices::RU,
-    chat: &chat::RU,
-    merchant: &merchant::RU,
+    lang: Lang::Ru,
     lang_code: "ru",
-    app_tagline: "Счета для P2P-биржи биткоина",
-    nav_home: "Главная",
+    nav_invoices: "Счета",
+    nav_payments: "Платежи",
+    nav_merchant: "Мерчант",
+    nav_inbox: "Сообщения",
+    unread: "непрочитанных",
     nav_settings: "Настройки",
     not_logged_in: "Вход не выполнен",
     logged_in_as: "Вы вошли как",
@@ -213,7 +293,6 @@ pub const RU: Texts = Texts {
     login_ok: "Вы вошли как",
     home_title: "Счета",
     open_invoice_label: "Номер счёта",
-    open_invoice_button: "Открыть",
     invoice_id_rule: "Введите целое число больше 0.",
     invoice: "Счёт",
     loading: "Загрузка…",

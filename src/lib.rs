@@ -1,18 +1,26 @@
 //! Schet, the web app: a Leptos single-page app talking gRPC-web to an invoice service.
 //!
+//! Layers, each using only those below it:
+//! * [`app`]: the routes. [`views`]: one screen each, never importing one another.
+//! * [`components`]: pieces screens share.
+//! * [`state`]: what every screen shares (settings, profile, live events), via the context.
 //! * [`api`]: one function per call; gRPC status → [`api::ApiError`] in one place.
-//! * [`settings`]: endpoint, token, language, theme (saved in the browser).
-//! * [`views`]: pages; [`components`]: reusable pieces; [`i18n`]: every string, EN and RU.
-//! * Rules and conversions come from the shared `schet-api` crate.
+//! * [`settings`], [`storage`], [`i18n`] (every string, EN and RU), [`format`], [`csv`].
+//! * The plain logic (forms, bulk import, filters…) is the `schet-model` crate, tested
+//!   natively; rules and conversions come from the shared `schet-api` crate.
 
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod csv;
-pub mod drafts;
 pub mod format;
 pub mod i18n;
+pub mod params;
 pub mod settings;
+pub mod state;
+pub mod storage;
+pub mod tasks;
 pub mod views;
 
-pub use app::{App, AppShell};
+pub use app::App;
+pub use state::AppShell;

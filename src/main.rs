@@ -1,6 +1,8 @@
+use leptos::prelude::*;
+
 fn main() {
     console_error_panic_hook_lite();
-    leptos::mount::mount_to_body(schet::App);
+    leptos::mount::mount_to_body(|| view! { <schet::App /> });
 }
 
 /// Panics go to the browser console instead of vanishing (no extra dependency).

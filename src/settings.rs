@@ -1,37 +1,10 @@
-//! What the user chose: endpoint, token, language, theme. Kept in `localStorage`
-//! (`schet.*` keys) so a reload keeps them; provided to every view as [`AppState`].
+//! What the user chose: endpoint, token, language, theme; and the merchant API's address and
+//! key. Kept in the browser's storage (`schet.*` keys) so a reload keeps them. Plain data:
+//! the reactive state that holds them is [`crate::state`].
 
-use leptos::prelude::*;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Ru,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ru => "ru",
-        }
-    }
-
-    fn from_code(code: &str) -> Option<Lang> {
-        match code {
-            "en" => Some(Lang::En),
-            "ru" => Some(Lang::Ru),
-            _ => None,
-        }
-    }
-
-    /// The browser's preferred language, if it is one of ours.
-    fn from_browser() -> Lang {
-        let nav = web_sys::window().map(|w| w.navigator());
-        let lang = nav.and_then(|n| n.language()).unwrap_or_default();
-        if lang.to_ascii_lowercase().starts_with("ru") { Lang::Ru } else { Lang::En }
-    }
-}
+use crate::i18n::Lang;
+use crate::storage::{Place, Stored};
+use schet_model::codec::{Flag, Proto, Text};
 
 /// `System` follows `prefers-color-scheme`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +15,8 @@ pub enum Theme {
 }
 
 impl Theme {
+    pub const ALL: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
+
     pub fn code(self) -> &'static str {
         match self {
             Theme::System => "system",
@@ -50,13 +25,8 @@ impl Theme {
         }
     }
 
-    fn from_code(code: &str) -> Option<Theme> {
-        match code {
-            "system" => Some(Theme::System),
-            "light" => Some(Theme::Light),
-            "dark" => Some(Theme::Dark),
-            _ => None,
-        }
+    pub fn from_code(code: &str) -> Option<Theme> {
+        Theme::ALL.into_iter().find(|t| t.code() == code)
     }
 
     pub fn next(self) -> Theme {
@@ -78,8 +48,8 @@ pub struct Settings {
     pub theme: Theme,
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+fn text(key: &str) -> Stored<Text> {
+    Stored::local(key)
 }
 
 const KEY_ENDPOINT: &str = "schet.endpoint";
@@ -87,36 +57,44 @@ const KEY_TOKEN: &str = "schet.token";
 const KEY_LANG: &str = "schet.lang";
 const KEY_THEME: &str = "schet.theme";
 
+/// This page's origin (`https://schet.example`).
+pub fn origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+/// `chosen` without a trailing slash, or this page's origin when empty.
+fn base_url(chosen: &str) -> String {
+    let chosen = chosen.trim().trim_end_matches('/');
+    if chosen.is_empty() { origin() } else { chosen.to_string() }
+}
+
 impl Settings {
     /// Reads the saved settings, with defaults for what was never saved.
     pub fn load() -> Settings {
-        let get = |key: &str| storage().and_then(|s| s.get_item(key).ok().flatten());
         Settings {
-            endpoint: get(KEY_ENDPOINT).unwrap_or_default(),
-            token: get(KEY_TOKEN).unwrap_or_default(),
-            lang: get(KEY_LANG).as_deref().and_then(Lang::from_code).unwrap_or_else(Lang::from_browser),
-            theme: get(KEY_THEME).as_deref().and_then(Theme::from_code).unwrap_or(Theme::System),
+            endpoint: text(KEY_ENDPOINT).load().unwrap_or_default(),
+            token: text(KEY_TOKEN).load().unwrap_or_default(),
+            lang: text(KEY_LANG).load().as_deref().and_then(Lang::from_code).unwrap_or_else(Lang::from_browser),
+            theme: text(KEY_THEME).load().as_deref().and_then(Theme::from_code).unwrap_or(Theme::System),
         }
     }
 
-    /// Writes every field. Storage errors (private mode, quota) are not fatal: the
-    /// settings stay in memory for this visit.
+    /// Writes every field.
     pub fn save(&self) {
-        if let Some(s) = storage() {
-            let _ = s.set_item(KEY_ENDPOINT, &self.endpoint);
-            let _ = s.set_item(KEY_TOKEN, &self.token);
-            let _ = s.set_item(KEY_LANG, self.lang.code());
-            let _ = s.set_item(KEY_THEME, self.theme.code());
-        }
+        text(KEY_ENDPOINT).save(&self.endpoint);
+        text(KEY_TOKEN).save(&self.token);
+        text(KEY_LANG).save(&self.lang.code().to_string());
+        text(KEY_THEME).save(&self.theme.code().to_string());
     }
 
     /// The endpoint to call: the chosen one without a trailing slash, or this page's origin.
     pub fn base_url(&self) -> String {
-        let chosen = self.endpoint.trim().trim_end_matches('/');
-        if !chosen.is_empty() {
-            return chosen.to_string();
-        }
-        web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+        base_url(&self.endpoint)
+    }
+
+    /// Draft `what` of the logged-in user (see `schet_model::codec::draft_key`).
+    pub fn draft<M: prost::Message + Default>(&self, what: &str) -> Stored<Proto<M>> {
+        Stored::local(schet_model::codec::draft_key(&self.base_url(), &self.token, what))
     }
 }
 
@@ -139,48 +117,33 @@ const KEY_MERCHANT_URL: &str = "schet.merchant.url";
 const KEY_MERCHANT_KEY: &str = "schet.merchant.key";
 const KEY_MERCHANT_USE_LOGIN: &str = "schet.merchant.use_login";
 
-fn session_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
+fn merchant_key(place: Place) -> Stored<Text> {
+    Stored::new(place, KEY_MERCHANT_KEY)
 }
 
 impl MerchantSettings {
     pub fn load() -> MerchantSettings {
-        let get = |s: Option<web_sys::Storage>, key: &str| s.and_then(|s| s.get_item(key).ok().flatten());
-        let remembered = get(storage(), KEY_MERCHANT_KEY);
+        let remembered = merchant_key(Place::Local).load();
         MerchantSettings {
-            url: get(storage(), KEY_MERCHANT_URL).unwrap_or_default(),
+            url: text(KEY_MERCHANT_URL).load().unwrap_or_default(),
             remember: remembered.is_some(),
-            key: remembered.or_else(|| get(session_storage(), KEY_MERCHANT_KEY)).unwrap_or_default(),
-            use_login: get(storage(), KEY_MERCHANT_USE_LOGIN).as_deref() == Some("1"),
+            key: remembered.or_else(|| merchant_key(Place::Session).load()).unwrap_or_default(),
+            use_login: Stored::<Flag>::local(KEY_MERCHANT_USE_LOGIN).load().unwrap_or(false),
         }
     }
 
     /// Writes the URL, and the key where the user chose (removing it from the other place).
     pub fn save(&self) {
-        let (keep, drop) = if self.remember { (storage(), session_storage()) } else { (session_storage(), storage()) };
-        if let Some(s) = storage() {
-            let _ = s.set_item(KEY_MERCHANT_URL, &self.url);
-            let _ = if self.use_login {
-                s.set_item(KEY_MERCHANT_USE_LOGIN, "1")
-            } else {
-                s.remove_item(KEY_MERCHANT_USE_LOGIN)
-            };
-        }
-        if let Some(s) = drop {
-            let _ = s.remove_item(KEY_MERCHANT_KEY);
-        }
-        if let Some(s) = keep {
-            let _ = if self.key.is_empty() {
-                s.remove_item(KEY_MERCHANT_KEY)
-            } else {
-                s.set_item(KEY_MERCHANT_KEY, &self.key)
-            };
-        }
+        let (keep, drop) = if self.remember { (Place::Local, Place::Session) } else { (Place::Session, Place::Local) };
+        text(KEY_MERCHANT_URL).save(&self.url);
+        Stored::<Flag>::local(KEY_MERCHANT_USE_LOGIN).save(&self.use_login);
+        merchant_key(drop).clear();
+        merchant_key(keep).save(&self.key);
     }
 
     /// The API base: the chosen URL without a trailing slash, or this page's origin.
     pub fn base_url(&self) -> String {
-        Settings { endpoint: self.url.clone(), token: String::new(), lang: Lang::En, theme: Theme::System }.base_url()
+        base_url(&self.url)
     }
 
     /// Points the merchant API at the service the user is logged in to, with their login
@@ -206,42 +169,4 @@ impl MerchantSettings {
         let shown = if chars.len() >= 8 { chars[chars.len() - 4..].iter().collect() } else { String::new() };
         format!("…{shown}")
     }
-}
-
-/// Shared by every view through the context.
-#[derive(Clone, Copy)]
-pub struct AppState {
-    pub settings: RwSignal<Settings>,
-    pub merchant: RwSignal<MerchantSettings>,
-}
-
-impl AppState {
-    pub fn new(settings: Settings) -> AppState {
-        AppState { settings: RwSignal::new(settings), merchant: RwSignal::new(MerchantSettings::load()) }
-    }
-
-    /// Changes the settings and saves them.
-    pub fn update(&self, f: impl FnOnce(&mut Settings)) {
-        self.settings.update(|s| {
-            f(s);
-            s.save();
-        });
-    }
-}
-
-pub fn use_app() -> AppState {
-    expect_context::<AppState>()
-}
-
-/// One translated string as reactive text. Every call has the same concrete type, so the
-/// hundreds of labels in the app cost one copy of the rendering code, not one each.
-pub fn tr(pick: fn(&'static crate::i18n::Texts) -> &'static str) -> Signal<&'static str> {
-    let app = use_app();
-    Signal::derive(move || pick(crate::i18n::texts(app.settings.with(|s| s.lang))))
-}
-
-/// The strings of the current language, reactively.
-pub fn use_texts() -> Signal<&'static crate::i18n::Texts> {
-    let app = use_app();
-    Signal::derive(move || crate::i18n::texts(app.settings.with(|s| s.lang)))
 }

@@ -6,11 +6,14 @@
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use schet::api;
-use schet::settings::{AppState, Lang, Settings};
+use schet::i18n::Lang;
+use schet::settings::Settings;
+use schet::state::AppState;
 use schet::views::invoice::InvoiceView;
 use schet::views::invoice_form::InvoiceFormView;
-use schet::views::invoices::{Filters, InvoiceListPage, InvoiceTable, Tab};
+use schet::views::invoices::{InvoiceListPage, InvoiceTable};
 use schet_api::pb;
+use schet_model::filters::{Filters, Tab};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -32,49 +35,6 @@ async fn wait_for_server<F: std::future::Future<Output = bool>>(what: &str, mut 
         yield_to_browser().await;
     }
     panic!("never happened: {what}");
-}
-
-fn by_id(host: &web_sys::HtmlElement, id: &str) -> web_sys::Element {
-    host.query_selector(&format!("#{id}")).unwrap().unwrap_or_else(|| panic!("no #{id}"))
-}
-
-/// Types into an input, textarea or select as a person would (value, then input/change).
-fn type_into(host: &web_sys::HtmlElement, id: &str, value: &str) {
-    let el = by_id(host, id);
-    if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
-        i.set_value(value);
-    } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-        t.set_value(value);
-    } else if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
-        s.set_value(value);
-    }
-    for kind in ["input", "change"] {
-        el.dispatch_event(&web_sys::Event::new(kind).unwrap()).unwrap();
-    }
-}
-
-fn click(host: &web_sys::HtmlElement, selector: &str) {
-    let el: web_sys::HtmlElement =
-        host.query_selector(selector).unwrap().unwrap_or_else(|| panic!("nothing matches {selector}")).unchecked_into();
-    el.click();
-}
-
-/// Clicks the button whose text is exactly `label`.
-fn click_button(host: &web_sys::HtmlElement, label: &str) {
-    let buttons = host.query_selector_all("button, a.button").unwrap();
-    for i in 0..buttons.length() {
-        let b: web_sys::HtmlElement = buttons.get(i).unwrap().unchecked_into();
-        if b.text_content().unwrap_or_default().trim() == label {
-            b.click();
-            return;
-        }
-    }
-    panic!("no button {label:?} in {}", text(host));
-}
-
-fn error_shown(host: &web_sys::HtmlElement, id: &str) -> Option<String> {
-    let el: web_sys::HtmlElement = host.query_selector(&format!("#{id}-error")).unwrap()?.unchecked_into();
-    (!el.hidden()).then(|| text(&el)).filter(|t| !t.is_empty())
 }
 
 fn clear_drafts() {
@@ -319,9 +279,12 @@ async fn the_list_shows_what_the_server_returns_for_the_same_filters_and_pages()
     click(&host, "#filter-status-4");
     click_button(&host, "Apply");
     wait_until("only deleted ones", || !ids(&host).is_empty() && text(&host).contains("Status: Deleted")).await;
-    let server = api::invoices::list(&seller(), Filters { statuses: vec![4], ..filters.clone() }.request("seller", 0))
-        .await
-        .unwrap();
+    let server = api::invoices::list(
+        &seller(),
+        Filters { statuses: vec![pb::invoice::InvoiceStatus::Deleted], ..filters.clone() }.request("seller", 0),
+    )
+    .await
+    .unwrap();
     wait_until("the deleted list", || ids(&host) == server.iter().map(|i| i.id).collect::<Vec<_>>()).await;
     assert!(host.query_selector("tr.gone").unwrap().is_some(), "deleted rows are greyed");
     click(&host, ".chip-x");

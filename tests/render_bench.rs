@@ -4,7 +4,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use schet::settings::{AppState, Lang, Settings, Theme};
+use schet::i18n::Lang;
+use schet::settings::{Settings, Theme};
+use schet::state::AppState;
 use schet::views::invoices::{InvoiceTable, RowTexts};
 use schet_api::pb;
 use wasm_bindgen::JsCast;
@@ -47,15 +49,14 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn plain(parent: &web_sys::Element, list: &[pb::Invoice]) {
     let d = web_sys::window().unwrap().document().unwrap();
     let texts = schet::i18n::texts(Lang::En);
+    let inv = &schet::i18n::invoices::EN;
     let wrap = d.create_element("div").unwrap();
     wrap.set_class_name("table-wrap");
     let table = d.create_element("table").unwrap();
     table.set_class_name("invoice-table");
     let head = d.create_element("thead").unwrap();
     let head_row = d.create_element("tr").unwrap();
-    for title in
-        ["#", texts.field_status, texts.field_price, "BTC", texts.inv.pieces, texts.inv.partner, texts.field_valid_to]
-    {
+    for title in ["#", texts.field_status, texts.field_price, "BTC", inv.pieces, inv.partner, texts.field_valid_to] {
         let th = d.create_element("th").unwrap();
         th.set_attribute("scope", "col").unwrap();
         th.set_text_content(Some(title));

@@ -10,8 +10,11 @@ use leptos_router::components::Router;
 use schet::api::chat::{self, Thread};
 use schet::api::secrets::{self as s, Secrets};
 use schet::api::{self, ApiError};
-use schet::settings::{AppState, Settings};
-use schet::views::chat::{ConversationView, InvoiceChat};
+use schet::components::composer::draft as message_draft;
+use schet::components::invoice_chat::InvoiceChat;
+use schet::settings::Settings;
+use schet::state::AppState;
+use schet::views::chat::ConversationView;
 use schet::views::secrets::SecretsManager;
 use schet_api::pb;
 use wasm_bindgen::{JsCast, JsValue};
@@ -148,31 +151,6 @@ fn press(host: &web_sys::HtmlElement, order: u32, label: &str) {
 }
 
 #[wasm_bindgen_test]
-fn bulk_lines_and_drop_orders_are_parsed() {
-    const G1: &str = "0b7c1f5e-2a4d-4c7b-9e1a-3f5d6c7b8a90";
-    const G2: &str = "1c8d2a6f-3b5e-4d8c-8f2b-4a6e7d8c9b01";
-    let input = format!("KEY-1\n\n  KEY-2, with comma\nKEY-3,{G1};{G2}\n\"a, \"\"quoted\"\" one\",{G1}\nlast,\r\n");
-    let lines = s::parse_bulk(&input);
-    let got: Vec<_> = lines.iter().map(|l| (l.line, l.text.as_str(), l.images.len())).collect();
-    assert_eq!(
-        got,
-        vec![
-            (1, "KEY-1", 0),
-            (3, "KEY-2, with comma", 0),
-            (4, "KEY-3", 2),
-            (5, "a, \"quoted\" one", 1),
-            (6, "last", 0)
-        ]
-    );
-    assert!(lines.iter().all(|l| l.error.is_none()));
-    let q: Vec<_> =
-        (1..=4u64).map(|i| pb::InvoiceSecret { id: i * 10, order: i as u32, ..Default::default() }).collect();
-    assert_eq!(s::drop_order(&q, 10, 30), Some(3), "dragged down: takes the target's place");
-    assert_eq!(s::drop_order(&q, 40, 10), Some(1), "dragged up");
-    assert_eq!(s::drop_order(&q, 20, 20), None);
-}
-
-#[wasm_bindgen_test]
 async fn secrets_are_created_edited_reordered_removed_and_restored() {
     let invoice = new_invoice("Secrets manager", 5).await.id;
     let page = mount(seller(), move || view! { <SecretsManager id=invoice /> });
@@ -284,7 +262,7 @@ async fn bulk_import_of_50_reports_a_failure_and_retries_without_duplicates() {
 /// half-done bulk import (whose retry after the reload still sends only the rest).
 #[wasm_bindgen_test]
 async fn typed_secrets_and_a_half_done_import_survive_a_reload() {
-    use schet::views::secrets::{AddDraft, BulkDraft, add_draft_key, bulk_draft_key};
+    use schet::views::secrets::{add_draft, bulk_draft};
     let invoice = new_invoice("Drafts", 5).await.id;
     let page = mount(seller(), move || view! { <SecretsManager id=invoice /> });
     let host = &page.host;
@@ -318,11 +296,11 @@ async fn typed_secrets_and_a_half_done_import_survive_a_reload() {
     click(host, ".bulk-run");
     wait_until("all created", || text(host).contains("Created 3 / 3")).await;
     settle(host, invoice, &["DRAFT-1", "DRAFT-2", "DRAFT-3"]).await;
-    assert_eq!(schet::drafts::load::<BulkDraft>(&bulk_draft_key(&seller(), invoice)), None, "done: no draft left");
+    assert_eq!(bulk_draft(&seller(), invoice).load(), None, "done: no draft left");
 
     click(host, ".add-secret-button");
     settle(host, invoice, &["DRAFT-1", "DRAFT-2", "DRAFT-3", "HALF-TYPED"]).await;
-    assert_eq!(schet::drafts::load::<AddDraft>(&add_draft_key(&seller(), invoice)), None, "added: no draft left");
+    assert_eq!(add_draft(&seller(), invoice).load(), None, "added: no draft left");
 }
 
 #[wasm_bindgen_test]
@@ -341,7 +319,7 @@ async fn a_purchase_moves_the_first_secret_to_sold() {
     let Secrets { unsold, sold } = s::load(&seller(), invoice).await.expect("load");
     assert_eq!(unsold.iter().map(|x| x.text.as_str()).collect::<Vec<_>>(), ["SECOND", "THIRD"]);
     assert_eq!(sold.len(), 1);
-    assert_eq!((sold[0].text.as_str(), s::payment_of(&sold[0])), ("FIRST", Some(payment.id)));
+    assert_eq!((sold[0].text.as_str(), schet_model::queue::payment_of(&sold[0])), ("FIRST", Some(payment.id)));
     assert_eq!(shown_ids(host, true), vec![sold[0].id]);
     click(host, "#tab-sold");
     wait_until("the sold tab", || {
@@ -473,7 +451,7 @@ async fn the_draft_is_kept_per_conversation() {
     let invoice = new_invoice("Drafts", 3).await;
     let me = api::profile::my_profile(&buyer()).await.unwrap().user_id;
     let thread = Thread::Invoice { invoice_id: invoice.id, buyer_id: me.clone() };
-    chat::save_draft(&me, &thread, "half-written");
+    message_draft(&me, &thread).save(&"half-written".to_string());
     let inv = invoice.clone();
     let page = mount(buyer(), move || view! { <InvoiceChat invoice=inv.clone() /> });
     let host = &page.host;
@@ -483,10 +461,10 @@ async fn the_draft_is_kept_per_conversation() {
     })
     .await;
     type_into(host, ".composer textarea", "typed more");
-    assert_eq!(chat::load_draft(&me, &thread), "typed more");
+    assert_eq!(message_draft(&me, &thread).load().unwrap_or_default(), "typed more");
     click(host, ".composer button[type='submit']");
     wait_until("sent", || try_find(host, "li.msg:not(.pending)").is_some()).await;
-    assert_eq!(chat::load_draft(&me, &thread), "", "a sent draft is forgotten");
+    assert_eq!(message_draft(&me, &thread).load().unwrap_or_default(), "", "a sent draft is forgotten");
 }
 
 #[wasm_bindgen_test]

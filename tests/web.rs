@@ -6,7 +6,9 @@
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use schet::api::{self, ApiError};
-use schet::settings::{AppState, Lang, Settings, Theme};
+use schet::i18n::Lang;
+use schet::settings::{Settings, Theme};
+use schet::state::AppState;
 use schet::views::invoice::InvoiceView;
 use schet_api::pb;
 use wasm_bindgen::JsCast;
@@ -106,7 +108,8 @@ async fn a_server_side_rule_maps_back_to_its_field() {
     req.user_name = "nobody_with_this_name".into();
     match api::invoices::create(&seller(), req).await {
         Err(ApiError::Invalid(e)) => {
-            assert_eq!((e.field.as_str(), e.rule.as_str()), ("UserName", "no user has this name"))
+            assert_eq!((e.field.as_str(), &e.rule), ("UserName", &schet_api::Rule::NoSuchUser));
+            assert_eq!(e.to_string(), "UserName: no user has this name");
         }
         other => panic!("expected a UserName error, got {other:?}"),
     }

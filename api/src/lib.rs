@@ -7,8 +7,9 @@
 //! * [`currency`]: ISO 4217 codes.
 //! * [`json`]: the merchant REST API's JSON, read strictly with money kept exact.
 //! * [`validate`]: every request rule, returning [`validate::FieldError`]s that name the
-//!   field (by its proto name) and the rule. The browser shows them next to the field; the
-//!   server answers `INVALID_ARGUMENT` with the same text, so both say the same thing.
+//!   field (by its proto name) and the rule, a [`Rule`] code with its parameters. The
+//!   browser words it in the user's language next to the field; the server answers
+//!   `INVALID_ARGUMENT` with the English text and the code ([`rule`]).
 //!
 //! This crate builds for wasm32 (the web app) and native (the server).
 
@@ -19,6 +20,8 @@ pub mod guid;
 pub mod json;
 pub mod limits;
 pub mod rpc;
+pub mod rule;
+pub mod status;
 pub mod validate;
 
 /// Generated from `proto/trade_api.proto` (package `CoreSchema.V1`).
@@ -29,6 +32,7 @@ pub mod pb {
 
 pub use decimal::DecimalError;
 pub use guid::Guid;
+pub use rule::Rule;
 pub use validate::FieldError;
 
 /// The gRPC path prefix every call uses: `POST {endpoint}/CoreSchema.V1.TradeApi/{Method}`.

@@ -1,9 +1,12 @@
 //! Request rules shared by the browser (errors shown next to the field, before any request)
-//! and the server (`INVALID_ARGUMENT` whose message is the same [`FieldError`] text).
+//! and the server (`INVALID_ARGUMENT` whose message is the same [`FieldError`] text, and
+//! whose details carry the rule's code: see [`crate::rule`]).
 //!
 //! A field is named by its proto name (`Price`, `UserName`, `Secrets[2].Text`,
-//! `Webhook.Url`), so a server error maps back to the form field that caused it.
+//! `Webhook.Url`), so a server error maps back to the form field that caused it. A rule is
+//! a [`Rule`] code with its parameters, never a sentence: each side words it.
 
+use crate::rule::{PemKind, Rule};
 use crate::{currency, decimal, guid::Guid, limits, pb};
 use rust_decimal::Decimal;
 use std::fmt;
@@ -12,21 +15,22 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
-    pub rule: String,
+    pub rule: Rule,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
-        FieldError { field: field.into(), rule: rule.into() }
+    pub fn new(field: impl Into<String>, rule: Rule) -> Self {
+        FieldError { field: field.into(), rule }
     }
 
-    /// Reads `"Field: rule"` back (an `INVALID_ARGUMENT` message from the service).
+    /// Reads `"Field: rule"` back (an `INVALID_ARGUMENT` message from a service that sent no
+    /// rule code): the rule is kept as the service's text.
     pub fn parse(message: &str) -> Option<FieldError> {
         let (field, rule) = message.split_once(": ")?;
         let plausible = !field.is_empty()
             && field.len() <= 64
             && field.bytes().all(|b| b.is_ascii_alphanumeric() || b"[]._".contains(&b));
-        plausible.then(|| FieldError::new(field, rule))
+        plausible.then(|| FieldError::new(field, Rule::Text { text: rule.to_string() }))
     }
 }
 
@@ -43,7 +47,7 @@ impl std::error::Error for FieldError {}
 pub struct Errors(pub Vec<FieldError>);
 
 impl Errors {
-    fn push(&mut self, field: impl Into<String>, rule: impl Into<String>) {
+    fn push(&mut self, field: impl Into<String>, rule: Rule) {
         self.0.push(FieldError::new(field, rule));
     }
 
@@ -54,31 +58,31 @@ impl Errors {
 }
 
 /// A user name: 3–32 characters of `A–Z a–z 0–9 _ . -`.
-pub fn username(value: &str) -> Result<(), String> {
+pub fn username(value: &str) -> Result<(), Rule> {
     let n = value.chars().count();
     if n == 0 {
-        return Err("is required".into());
+        return Err(Rule::Required);
     }
     if !(limits::USERNAME_MIN..=limits::USERNAME_MAX).contains(&n) {
-        return Err(format!("must be {} to {} characters long", limits::USERNAME_MIN, limits::USERNAME_MAX));
+        return Err(Rule::LengthRange { min: limits::USERNAME_MIN as u64, max: limits::USERNAME_MAX as u64 });
     }
     if !value.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) {
-        return Err("may contain only letters A-Z, digits, '_', '.' and '-'".into());
+        return Err(Rule::NameChars);
     }
     Ok(())
 }
 
 /// Free text: at most `max` characters, no control characters but newline and tab.
-pub fn text(value: &str, max: usize, required: bool) -> Result<(), String> {
+pub fn text(value: &str, max: usize, required: bool) -> Result<(), Rule> {
     let n = value.chars().count();
     if required && value.trim().is_empty() {
-        return Err("is required".into());
+        return Err(Rule::Required);
     }
     if n > max {
-        return Err(format!("must be at most {max} characters (has {n})"));
+        return Err(Rule::TooLong { max: max as u64, has: n as u64 });
     }
     if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-        return Err("must not contain control characters".into());
+        return Err(Rule::ControlChars);
     }
     Ok(())
 }
@@ -86,26 +90,26 @@ pub fn text(value: &str, max: usize, required: bool) -> Result<(), String> {
 /// A list of image GUIDs: at most [`limits::IMAGES_MAX`], each a GUID, no repeats.
 pub fn images(field: &str, ids: &[String], errors: &mut Errors) {
     if ids.len() > limits::IMAGES_MAX {
-        errors.push(field, format!("at most {} images are allowed (has {})", limits::IMAGES_MAX, ids.len()));
+        errors.push(field, Rule::TooManyImages { max: limits::IMAGES_MAX as u64, has: ids.len() as u64 });
         return;
     }
     let mut seen = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
         match id.parse::<Guid>() {
-            Ok(g) if seen.contains(&g) => errors.push(format!("{field}[{i}]"), "is listed twice"),
+            Ok(g) if seen.contains(&g) => errors.push(format!("{field}[{i}]"), Rule::ListedTwice),
             Ok(g) => seen.push(g),
-            Err(e) => errors.push(format!("{field}[{i}]"), e.to_string()),
+            Err(e) => errors.push(format!("{field}[{i}]"), e.into()),
         }
     }
 }
 
 /// A price: positive, within the maximum, with no more decimal places than the unit has
 /// (8 for BTC, the currency's minor units for fiat).
-pub fn price(value: Option<&pb::Decimal>, base_crypto: bool, fiat: &str) -> Result<Decimal, String> {
-    let Some(value) = value else { return Err("is required".into()) };
-    let value = decimal::from_pb(value).map_err(|e| e.to_string())?;
+pub fn price(value: Option<&pb::Decimal>, base_crypto: bool, fiat: &str) -> Result<Decimal, Rule> {
+    let Some(value) = value else { return Err(Rule::Required) };
+    let value = decimal::from_pb(value)?;
     if value <= Decimal::ZERO {
-        return Err("must be greater than 0".into());
+        return Err(Rule::Positive);
     }
     let (max, scale, unit) = if base_crypto {
         (limits::btc_price_max(), limits::BTC_SCALE, "BTC".to_string())
@@ -115,33 +119,33 @@ pub fn price(value: Option<&pb::Decimal>, base_crypto: bool, fiat: &str) -> Resu
         (limits::fiat_price_max(), scale, fiat.to_string())
     };
     if value > max {
-        return Err(format!("must be at most {max} {unit}"));
+        return Err(Rule::PriceMax { max: u64::try_from(max).unwrap_or(u64::MAX), unit });
     }
     if value.scale() > scale {
-        return Err(format!("may have at most {scale} decimal places in {unit}"));
+        return Err(Rule::Scale { places: scale, unit });
     }
     Ok(value)
 }
 
 /// An ISO 4217 code of [`currency::CURRENCIES`].
-pub fn fiat_currency(code: &str) -> Result<(), String> {
+pub fn fiat_currency(code: &str) -> Result<(), Rule> {
     if code.is_empty() {
-        return Err("is required for a fiat price".into());
+        return Err(Rule::FiatRequired);
     }
     if currency::find(code).is_none() {
-        return Err("must be an ISO 4217 currency code such as USD or EUR".into());
+        return Err(Rule::CurrencyCode);
     }
     Ok(())
 }
 
 /// An absolute http(s) URL (https only when `https_only`), without spaces or control
 /// characters, at most [`limits::URL_MAX`] long.
-pub fn url(value: &str, https_only: bool) -> Result<(), String> {
+pub fn url(value: &str, https_only: bool) -> Result<(), Rule> {
     if value.is_empty() {
-        return Err("is required".into());
+        return Err(Rule::Required);
     }
     if value.len() > limits::URL_MAX {
-        return Err(format!("must be at most {} characters", limits::URL_MAX));
+        return Err(Rule::CharsMax { max: limits::URL_MAX as u64 });
     }
     let lower = value.to_ascii_lowercase();
     let rest = if let Some(r) = lower.strip_prefix("https://") {
@@ -149,17 +153,17 @@ pub fn url(value: &str, https_only: bool) -> Result<(), String> {
     } else if let Some(r) = lower.strip_prefix("http://").filter(|_| !https_only) {
         r
     } else {
-        return Err(if https_only { "must start with https://" } else { "must start with http:// or https://" }.into());
+        return Err(Rule::Scheme { https_only });
     };
     if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("must not contain spaces".into());
+        return Err(Rule::NoSpaces);
     }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
         match v6.split_once(']') {
             Some((h, p)) => (h, p.strip_prefix(':')),
-            None => return Err("has a malformed IPv6 host".into()),
+            None => return Err(Rule::Ipv6Host),
         }
     } else {
         match host_port.rsplit_once(':') {
@@ -172,46 +176,46 @@ pub fn url(value: &str, https_only: bool) -> Result<(), String> {
         && !host.starts_with(['.', '-'])
         && !host.ends_with('-');
     if !host_ok {
-        return Err("must name a host, e.g. https://example.com/path".into());
+        return Err(Rule::Host);
     }
     if let Some(p) = port
         && p.parse::<u16>().map_or(true, |p| p == 0)
     {
-        return Err("has an invalid port".into());
+        return Err(Rule::Port);
     }
     Ok(())
 }
 
-/// A PEM document with at least one block whose label is one of `labels`, with a
+/// A PEM document with at least one block of `kind` (one of its labels), with a
 /// well-formed base64 body. (The server also parses the DER inside.)
-pub fn pem(value: &str, labels: &[&str]) -> Result<(), String> {
+pub fn pem(value: &str, kind: PemKind) -> Result<(), Rule> {
     if value.trim().is_empty() {
-        return Err("is required".into());
+        return Err(Rule::Required);
     }
     if value.len() > limits::PEM_MAX {
-        return Err(format!("must be at most {} KiB", limits::PEM_MAX / 1024));
+        return Err(Rule::KibMax { max: (limits::PEM_MAX / 1024) as u64 });
     }
-    let want = labels.join(" or ");
+    let labels = kind.labels();
     let mut found = false;
     let mut rest = value;
     while let Some(start) = rest.find("-----BEGIN ") {
         let after = &rest[start + 11..];
-        let Some(end_label) = after.find("-----") else { return Err("has a malformed BEGIN line".into()) };
+        let Some(end_label) = after.find("-----") else { return Err(Rule::PemBegin) };
         let label = &after[..end_label];
         // Name a block only by a label we know: a damaged line may hold key material.
         let shown = if KNOWN_LABELS.contains(&label) { label } else { "PEM" };
         if label.len() > 40 || !label.bytes().all(|b| b.is_ascii_uppercase() || b == b' ') {
-            return Err("has a malformed BEGIN line".into());
+            return Err(Rule::PemBegin);
         }
         let body_start = &after[end_label + 5..];
         let end_marker = format!("-----END {label}-----");
         let Some(body_end) = body_start.find(&end_marker) else {
-            return Err(format!("has no END line for its {shown} block"));
+            return Err(Rule::PemNoEnd { label: shown.to_string() });
         };
         let body = &body_start[..body_end];
         // Encrypted legacy keys carry headers ("Proc-Type: ..."): not supported.
         if body.contains(':') {
-            return Err("must not be encrypted (remove the passphrase)".into());
+            return Err(Rule::PemEncrypted);
         }
         let b64: Vec<u8> = body.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
         let well_formed = !b64.is_empty()
@@ -219,20 +223,18 @@ pub fn pem(value: &str, labels: &[&str]) -> Result<(), String> {
             && b64.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/' || *b == b'=')
             && !b64[..b64.len().saturating_sub(2)].contains(&b'=');
         if !well_formed {
-            return Err(format!("has a damaged {shown} block (bad base64)"));
+            return Err(Rule::PemBase64 { label: shown.to_string() });
         }
         if labels.contains(&label) {
             found = true;
         }
         rest = &body_start[body_end + end_marker.len()..];
     }
-    if found { Ok(()) } else { Err(format!("must contain a PEM {want} block")) }
+    if found { Ok(()) } else { Err(Rule::PemMissing { kind }) }
 }
 
-pub const CERT_LABELS: &[&str] = &["CERTIFICATE"];
 const KNOWN_LABELS: &[&str] =
     &["CERTIFICATE", "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "PUBLIC KEY"];
-pub const KEY_LABELS: &[&str] = &["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"];
 
 /// A webhook: https URL, the client's certificate and key, the server's certificate.
 /// `key_kept` is true when updating an invoice whose stored key is kept (empty field).
@@ -240,15 +242,15 @@ pub fn webhook(prefix: &str, w: &pb::Webhook, key_kept: bool, errors: &mut Error
     if let Err(e) = url(&w.url, true) {
         errors.push(format!("{prefix}.Url"), e);
     }
-    if let Err(e) = pem(&w.client_crt, CERT_LABELS) {
+    if let Err(e) = pem(&w.client_crt, PemKind::Certificate) {
         errors.push(format!("{prefix}.ClientCrt"), e);
     }
     if !(key_kept && w.client_key.is_empty())
-        && let Err(e) = pem(&w.client_key, KEY_LABELS)
+        && let Err(e) = pem(&w.client_key, PemKind::PrivateKey)
     {
         errors.push(format!("{prefix}.ClientKey"), e);
     }
-    if let Err(e) = pem(&w.server_crt, CERT_LABELS) {
+    if let Err(e) = pem(&w.server_crt, PemKind::Certificate) {
         errors.push(format!("{prefix}.ServerCrt"), e);
     }
 }
@@ -272,9 +274,9 @@ fn invoice_body(
             errors.push("FiatCurrency", e);
         }
         if variable.trim().is_empty() {
-            errors.push("PriceVariable", "is required for a fiat price (e.g. Average)");
+            errors.push("PriceVariable", Rule::VariableRequired);
         } else if variable.len() > 64 || !variable.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) {
-            errors.push("PriceVariable", "must be the name of a rate variable");
+            errors.push("PriceVariable", Rule::VariableName);
         }
     }
     if let Err(e) = price(price_value, base_crypto, fiat) {
@@ -286,12 +288,12 @@ fn invoice_body(
     if !is_private {
         let (min, max) = pieces;
         if min < 1 {
-            errors.push("PiecesMin", "must be at least 1");
+            errors.push("PiecesMin", Rule::AtLeast { min: 1 });
         } else if max < min {
-            errors.push("PiecesMax", "must be at least PiecesMin");
+            errors.push("PiecesMax", Rule::BelowPiecesMin);
         }
         if max > limits::PIECES_MAX {
-            errors.push("PiecesMax", format!("must be at most {}", limits::PIECES_MAX));
+            errors.push("PiecesMax", Rule::AtMost { max: u64::from(limits::PIECES_MAX) });
         }
     }
     images("Images", image_ids, errors);
@@ -341,11 +343,11 @@ pub fn create_invoice(req: &pb::CreateInvoiceRequest) -> Errors {
     if !(limits::TTL_MIN_MINUTES..=limits::TTL_MAX_MINUTES).contains(&req.ttl_minutes) {
         errors.push(
             "TtlMinutes",
-            format!("must be from {} to {} minutes (one year)", limits::TTL_MIN_MINUTES, limits::TTL_MAX_MINUTES),
+            Rule::TtlRange { min: u64::from(limits::TTL_MIN_MINUTES), max: u64::from(limits::TTL_MAX_MINUTES) },
         );
     }
     if req.secrets.len() > limits::INITIAL_SECRETS_MAX {
-        errors.push("Secrets", format!("at most {} secrets can be added at creation", limits::INITIAL_SECRETS_MAX));
+        errors.push("Secrets", Rule::TooManySecrets { max: limits::INITIAL_SECRETS_MAX as u64 });
     } else {
         for (i, s) in req.secrets.iter().enumerate() {
             secret(&format!("Secrets[{i}]"), &s.text, &s.images, &mut errors);
@@ -361,7 +363,7 @@ pub fn update_public_invoice(req: &pb::UpdatePublicInvoiceRequest, key_stored: b
     use pb::update_public_invoice_request::Integration;
     let mut errors = Errors::default();
     if req.invoice_id == 0 {
-        errors.push("InvoiceId", "is required");
+        errors.push("InvoiceId", Rule::Required);
     }
     invoice_body(
         &mut errors,
@@ -583,15 +585,19 @@ mod tests {
 
     #[test]
     fn pem_blocks() {
-        assert_eq!(pem(CERT, CERT_LABELS), Ok(()));
-        assert_eq!(pem(&format!("{KEY}{CERT}"), CERT_LABELS), Ok(()));
-        assert!(pem(KEY, CERT_LABELS).unwrap_err().contains("CERTIFICATE"));
-        assert!(pem("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----", CERT_LABELS).is_err());
-        assert!(pem("-----BEGIN CERTIFICATE-----\nMIIB\n", CERT_LABELS).is_err());
+        assert_eq!(pem(CERT, PemKind::Certificate), Ok(()));
+        assert_eq!(pem(&format!("{KEY}{CERT}"), PemKind::Certificate), Ok(()));
+        assert_eq!(pem(KEY, PemKind::Certificate), Err(Rule::PemMissing { kind: PemKind::Certificate }));
+        assert!(pem(KEY, PemKind::Certificate).unwrap_err().to_string().contains("CERTIFICATE"));
+        assert_eq!(
+            pem("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----", PemKind::Certificate),
+            Err(Rule::PemBase64 { label: "CERTIFICATE".into() })
+        );
+        assert!(pem("-----BEGIN CERTIFICATE-----\nMIIB\n", PemKind::Certificate).is_err());
         assert!(
             pem(
                 "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nMIIB\n-----END RSA PRIVATE KEY-----",
-                KEY_LABELS
+                PemKind::PrivateKey
             )
             .is_err()
         );
@@ -599,8 +605,9 @@ mod tests {
 
     #[test]
     fn field_error_text_round_trips() {
-        let e = FieldError::new("Secrets[2].Text", "is required");
+        let e = FieldError::new("Secrets[2].Text", Rule::Text { text: "is required".into() });
         assert_eq!(FieldError::parse(&e.to_string()), Some(e));
+        assert_eq!(FieldError::new("Secrets[2].Text", Rule::Required).to_string(), "Secrets[2].Text: is required");
         assert_eq!(FieldError::parse("invoice 5 was not found"), None);
         assert_eq!(FieldError::parse("no such thing: here"), None);
     }

@@ -1,5 +1,9 @@
 //! gRPC handlers: authenticate, hand the request to [`Service`], translate the answer.
 //! No rule lives here.
+//!
+//! Guests (no `authorization` metadata) may call `GetInvoiceById`, `GetInvoices`,
+//! `GetImage` and `GetVariables`, and see public data only; every other call needs a valid
+//! token.
 
 use crate::service::{Caller, Service, ServiceError};
 use schet_api::pb::{self, trade_api_server::TradeApi};
@@ -15,7 +19,11 @@ pub struct Api {
 impl From<ServiceError> for Status {
     fn from(e: ServiceError) -> Status {
         match e {
-            ServiceError::Invalid(f) => Status::invalid_argument(f.to_string()),
+            // The English text for every client; the rule's code in the details, for clients
+            // that word it in their user's language.
+            ServiceError::Invalid(f) => {
+                Status::with_details(tonic::Code::InvalidArgument, f.to_string(), f.status_details().into())
+            }
             ServiceError::Unauthenticated(m) => Status::unauthenticated(m),
             ServiceError::NotFound(m) => Status::not_found(m),
             ServiceError::PermissionDenied(m) => Status::permission_denied(m),
@@ -28,12 +36,11 @@ impl From<ServiceError> for Status {
     }
 }
 
-/// The bearer token of a request (`authorization: Bearer <token>`).
-fn bearer<T>(req: &Request<T>) -> Result<&str, Status> {
-    let value = req
-        .metadata()
-        .get("authorization")
-        .ok_or_else(|| Status::unauthenticated("no authorization metadata: log in"))?;
+/// The bearer token of a request (`authorization: Bearer <token>`); None when the request
+/// carries no `authorization` metadata at all (a guest). A value that is present but not a
+/// usable bearer token is refused, never read as a guest.
+fn bearer<T>(req: &Request<T>) -> Result<Option<&str>, Status> {
+    let Some(value) = req.metadata().get("authorization") else { return Ok(None) };
     let value = value.to_str().map_err(|_| Status::unauthenticated("the authorization value is not text"))?;
     let token = value
         .strip_prefix("Bearer ")
@@ -41,12 +48,23 @@ fn bearer<T>(req: &Request<T>) -> Result<&str, Status> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| Status::unauthenticated("authorization must be `Bearer <token>`"))?;
-    Ok(token)
+    Ok(Some(token))
 }
 
 impl Api {
+    /// The logged-in user; calls that need one answer UNAUTHENTICATED to a guest.
     async fn caller<T>(&self, req: &Request<T>) -> Result<Caller, Status> {
-        Ok(self.service.authenticate(bearer(req)?).await?)
+        let token = bearer(req)?.ok_or_else(|| Status::unauthenticated("no authorization metadata: log in"))?;
+        Ok(self.service.authenticate(token).await?)
+    }
+
+    /// The user, or None for a guest (no `authorization` metadata). A token that is sent
+    /// but not valid is UNAUTHENTICATED, as for every call: it is never downgraded to a guest.
+    async fn viewer<T>(&self, req: &Request<T>) -> Result<Option<Caller>, Status> {
+        match bearer(req)? {
+            None => Ok(None),
+            Some(token) => Ok(Some(self.service.authenticate(token).await?)),
+        }
     }
 }
 
@@ -63,8 +81,8 @@ impl TradeApi for Api {
         &self,
         req: Request<pb::GetInvoiceByIdRequest>,
     ) -> Result<Response<pb::GetInvoicesResponse>, Status> {
-        let caller = self.caller(&req).await?;
-        let invoice = self.service.invoice_by_id(&caller, req.get_ref().invoice_id).await?;
+        let viewer = self.viewer(&req).await?;
+        let invoice = self.service.invoice_by_id(viewer.as_ref(), req.get_ref().invoice_id).await?;
         Ok(Response::new(pb::GetInvoicesResponse { invoices: vec![invoice] }))
     }
 
@@ -74,7 +92,7 @@ impl TradeApi for Api {
     }
 
     async fn get_variables(&self, req: Request<()>) -> Result<Response<pb::Variables>, Status> {
-        self.caller(&req).await?;
+        self.viewer(&req).await?;
         Ok(Response::new(self.service.variables()?))
     }
 
@@ -107,8 +125,8 @@ impl TradeApi for Api {
         &self,
         req: Request<pb::GetInvoicesRequest>,
     ) -> Result<Response<pb::GetInvoicesResponse>, Status> {
-        let caller = self.caller(&req).await?;
-        let invoices = self.service.invoices(&caller, req.get_ref()).await?;
+        let viewer = self.viewer(&req).await?;
+        let invoices = self.service.invoices(viewer.as_ref(), req.get_ref()).await?;
         Ok(Response::new(pb::GetInvoicesResponse { invoices }))
     }
 
@@ -214,8 +232,8 @@ impl TradeApi for Api {
     }
 
     async fn get_image(&self, req: Request<pb::GetImageRequest>) -> Result<Response<pb::Image>, Status> {
-        let caller = self.caller(&req).await?;
-        Ok(Response::new(self.service.image(&caller, req.get_ref()).await?))
+        let viewer = self.viewer(&req).await?;
+        Ok(Response::new(self.service.image(viewer.as_ref(), req.get_ref()).await?))
     }
 
     type SubscribeNewEventsStream = EventStream;

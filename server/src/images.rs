@@ -16,8 +16,8 @@
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
-use schet_api::FieldError;
 use schet_api::limits::IMAGE_MAX_BYTES;
+use schet_api::{FieldError, Rule};
 use std::io::Cursor;
 
 /// The longest side an image may have, in pixels.
@@ -101,44 +101,25 @@ impl Kind {
     }
 }
 
-fn error(rule: impl Into<String>) -> FieldError {
+fn error(rule: Rule) -> FieldError {
     FieldError::new(FIELD, rule)
-}
-
-/// `5 MiB`, `6.2 MiB`, `800 KiB`, `12 bytes`: a size for people, rounded up (so that a size
-/// over a limit never reads as the limit).
-fn human_size(bytes: usize) -> String {
-    const KIB: usize = 1024;
-    const MIB: usize = 1024 * 1024;
-    if bytes >= MIB {
-        let tenths = (bytes as u64 * 10).div_ceil(MIB as u64);
-        if tenths.is_multiple_of(10) {
-            format!("{} MiB", tenths / 10)
-        } else {
-            format!("{}.{} MiB", tenths / 10, tenths % 10)
-        }
-    } else if bytes >= KIB {
-        format!("{} KiB", bytes.div_ceil(KIB))
-    } else {
-        format!("{bytes} bytes")
-    }
 }
 
 /// The size limits, checked on the header's numbers before any pixel is decoded.
 fn check_dimensions(width: u32, height: u32) -> Result<(), FieldError> {
     if width == 0 || height == 0 {
-        return Err(error(format!("has no pixels ({width}×{height})")));
+        return Err(error(Rule::NoPixels { width: width.into(), height: height.into() }));
     }
     if width > SIDE_MAX || height > SIDE_MAX {
-        return Err(error(format!("must be at most {SIDE_MAX}×{SIDE_MAX} pixels (has {width}×{height})")));
+        return Err(error(Rule::SideMax { max: SIDE_MAX.into(), width: width.into(), height: height.into() }));
     }
     let pixels = u64::from(width) * u64::from(height);
     if pixels > PIXELS_MAX {
-        return Err(error(format!(
-            "must have at most {} megapixels (has {width}×{height}, {:.1} megapixels)",
-            PIXELS_MAX / 1_000_000,
-            pixels as f64 / 1e6
-        )));
+        return Err(error(Rule::Megapixels {
+            max: PIXELS_MAX / 1_000_000,
+            width: width.into(),
+            height: height.into(),
+        }));
     }
     Ok(())
 }
@@ -146,9 +127,9 @@ fn check_dimensions(width: u32, height: u32) -> Result<(), FieldError> {
 /// What a decoding failure means to the person who uploaded the file.
 fn decode_error(kind: Kind, e: &ImageError) -> FieldError {
     match e {
-        ImageError::Limits(_) => error("is too large to process (try a smaller or 8-bit image)"),
-        ImageError::Unsupported(_) => error(format!("is a kind of {} image that is not supported", kind.name())),
-        _ => error(format!("is not a valid {} image", kind.name())),
+        ImageError::Limits(_) => error(Rule::TooComplex),
+        ImageError::Unsupported(_) => error(Rule::ImageUnsupported { kind: kind.name().to_string() }),
+        _ => error(Rule::ImageInvalid { kind: kind.name().to_string() }),
     }
 }
 
@@ -199,7 +180,7 @@ fn make_preview(img: &DynamicImage) -> Result<(Vec<u8>, &'static str), FieldErro
     let opaque = rgba.pixels().all(|p| p.0[3] == u8::MAX);
     let mut out = Vec::new();
     // Encoding a picture of at most 256×256 8-bit pixels into memory fails only on a bug.
-    let failed = |_| error("could not be turned into a preview");
+    let failed = |_| error(Rule::NoPreview);
     if opaque {
         let rgb = DynamicImage::ImageRgba8(rgba).to_rgb8();
         rgb.write_with_encoder(JpegEncoder::new_with_quality(&mut out, PREVIEW_JPEG_QUALITY)).map_err(failed)?;
@@ -214,17 +195,13 @@ fn make_preview(img: &DynamicImage) -> Result<(Vec<u8>, &'static str), FieldErro
 /// Checks an upload and makes its preview. Every refusal is a [`FieldError`] on `Data`.
 pub fn process(bytes: &[u8]) -> Result<ProcessedImage, FieldError> {
     if bytes.is_empty() {
-        return Err(error("is required (the file is empty)"));
+        return Err(error(Rule::FileEmpty));
     }
     if bytes.len() > IMAGE_MAX_BYTES {
-        return Err(error(format!(
-            "must be at most {} (has {})",
-            human_size(IMAGE_MAX_BYTES),
-            human_size(bytes.len())
-        )));
+        return Err(error(Rule::FileTooLarge { max: IMAGE_MAX_BYTES as u64, has: bytes.len() as u64 }));
     }
     let Some(kind) = Kind::sniff(bytes) else {
-        return Err(error("must be a PNG, JPEG, WebP or GIF image"));
+        return Err(error(Rule::ImageType));
     };
     let img = decode(kind, bytes)?;
     let (preview, preview_mime) = make_preview(&img)?;
@@ -279,7 +256,7 @@ mod tests {
     fn rule(bytes: &[u8]) -> String {
         let e = process(bytes).unwrap_err();
         assert_eq!(e.field, "Data");
-        e.rule
+        e.rule.to_string()
     }
 
     /// CRC-32 (IEEE) for hand-made PNG chunks.
@@ -482,13 +459,5 @@ mod tests {
         let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
         bytes[sof + 5..sof + 9].copy_from_slice(&[0xEA, 0x60, 0xEA, 0x60]);
         assert_eq!(rule(&bytes), "must be at most 8000×8000 pixels (has 60000×60000)");
-    }
-
-    #[test]
-    fn human_sizes() {
-        assert_eq!(human_size(5 * 1024 * 1024), "5 MiB");
-        assert_eq!(human_size(6_500_000), "6.2 MiB");
-        assert_eq!(human_size(1536), "2 KiB");
-        assert_eq!(human_size(12), "12 bytes");
     }
 }

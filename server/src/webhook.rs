@@ -31,7 +31,8 @@ use rustls::server::ParsedCertificate;
 use rustls::sign::{CertifiedKey, SingleCertAndKey};
 use rustls::{ClientConfig, DigitallySignedStruct, InconsistentKeys, RootCertStore, SignatureScheme};
 use schet_api::pb::Webhook;
-use schet_api::{FieldError, validate};
+use schet_api::rule::PemKind;
+use schet_api::{FieldError, Rule, validate};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -89,10 +90,10 @@ struct Target {
 
 fn target(url: &str) -> Result<Target, FieldError> {
     validate::url(url, true).map_err(|rule| FieldError::new(URL, rule))?;
-    let bad = || FieldError::new(URL, "must be a valid https URL, e.g. https://example.com/hook");
+    let bad = || FieldError::new(URL, Rule::HttpsUrl);
     let uri: http::Uri = url.parse().map_err(|_| bad())?;
     if uri.scheme() != Some(&http::uri::Scheme::HTTPS) {
-        return Err(FieldError::new(URL, "must start with https://"));
+        return Err(FieldError::new(URL, Rule::Scheme { https_only: true }));
     }
     let authority = uri.authority().ok_or_else(bad)?;
     let host = authority.host();
@@ -125,14 +126,13 @@ const KNOWN_LABELS: &[&str] = &[
 
 /// The browser's PEM shape rule, with any rule that quotes an unknown label replaced: a
 /// broken BEGIN line would otherwise put key material into the message.
-fn pem_shape(field: &str, value: &str, labels: &[&str]) -> Result<(), FieldError> {
-    let Err(rule) = validate::pem(value, labels) else { return Ok(()) };
-    let quoted = rule
-        .strip_prefix("has no END line for ")
-        .or_else(|| rule.strip_prefix("has a damaged ").and_then(|r| r.strip_suffix(" block (bad base64)")));
-    let rule = match quoted {
-        Some(label) if !KNOWN_LABELS.contains(&label) => "is not a well-formed PEM document".to_string(),
-        _ => rule,
+fn pem_shape(field: &str, value: &str, kind: PemKind) -> Result<(), FieldError> {
+    let Err(rule) = validate::pem(value, kind) else { return Ok(()) };
+    let rule = match rule {
+        Rule::PemNoEnd { label } | Rule::PemBase64 { label } if !KNOWN_LABELS.contains(&label.as_str()) => {
+            Rule::PemDocument { cert: 0 }
+        }
+        rule => rule,
     };
     Err(FieldError::new(field, rule))
 }
@@ -140,22 +140,22 @@ fn pem_shape(field: &str, value: &str, labels: &[&str]) -> Result<(), FieldError
 /// Every certificate of a PEM document, each parsed as X.509. `as_anchor`: the certificates
 /// are trust anchors (CA certificates may be X.509 v1).
 fn certificates(field: &str, value: &str, as_anchor: bool) -> Result<Vec<CertificateDer<'static>>, FieldError> {
-    pem_shape(field, value, validate::CERT_LABELS)?;
+    pem_shape(field, value, PemKind::Certificate)?;
     if value.contains("PRIVATE KEY-----") {
-        return Err(FieldError::new(field, "must not contain a private key (only ClientKey may hold one)"));
+        return Err(FieldError::new(field, Rule::KeyNotHere));
     }
     let mut certs = Vec::new();
     for (i, der) in CertificateDer::pem_slice_iter(value.as_bytes()).enumerate() {
-        let which = |what: &str| if i == 0 { what.to_string() } else { format!("{what} (certificate {})", i + 1) };
-        let der = der.map_err(|_| FieldError::new(field, which("is not a well-formed PEM document")))?;
+        let cert = if i == 0 { 0 } else { i as u64 + 1 };
+        let der = der.map_err(|_| FieldError::new(field, Rule::PemDocument { cert }))?;
         let parsed = if as_anchor { webpki_anchor_ok(&der) } else { ParsedCertificate::try_from(&der).is_ok() };
         if !parsed {
-            return Err(FieldError::new(field, which("is not a valid X.509 certificate")));
+            return Err(FieldError::new(field, Rule::X509 { cert }));
         }
         certs.push(der);
     }
     if certs.is_empty() {
-        return Err(FieldError::new(field, "must contain a PEM CERTIFICATE block"));
+        return Err(FieldError::new(field, Rule::PemMissing { kind: PemKind::Certificate }));
     }
     Ok(certs)
 }
@@ -167,10 +167,8 @@ fn webpki_anchor_ok(der: &CertificateDer<'static>) -> bool {
 
 /// The client's private key. Errors never quote the value.
 fn private_key(value: &str) -> Result<PrivateKeyDer<'static>, FieldError> {
-    pem_shape(CLIENT_KEY, value, validate::KEY_LABELS)?;
-    PrivateKeyDer::from_pem_slice(value.as_bytes()).map_err(|_| {
-        FieldError::new(CLIENT_KEY, "is not a valid private key (unencrypted PKCS#8, PKCS#1 or SEC1 PEM expected)")
-    })
+    pem_shape(CLIENT_KEY, value, PemKind::PrivateKey)?;
+    PrivateKeyDer::from_pem_slice(value.as_bytes()).map_err(|_| FieldError::new(CLIENT_KEY, Rule::KeyFormat))
 }
 
 /// The client certificate chain with its key, checked to belong together.
@@ -179,19 +177,15 @@ fn client_identity(
     key: PrivateKeyDer<'static>,
     provider: &CryptoProvider,
 ) -> Result<CertifiedKey, FieldError> {
-    let signing_key = provider.key_provider.load_private_key(key).map_err(|_| {
-        FieldError::new(
-            CLIENT_KEY,
-            "is not a valid private key of a supported kind (RSA of 2048 bits or more, ECDSA P-256/P-384, Ed25519)",
-        )
-    })?;
+    let signing_key =
+        provider.key_provider.load_private_key(key).map_err(|_| FieldError::new(CLIENT_KEY, Rule::KeyKind))?;
     let identity = CertifiedKey::new(chain, signing_key);
     match identity.keys_match() {
         Ok(()) | Err(rustls::Error::InconsistentKeys(InconsistentKeys::Unknown)) => Ok(identity),
         Err(rustls::Error::InconsistentKeys(InconsistentKeys::KeyMismatch)) => {
-            Err(FieldError::new(CLIENT_KEY, "does not belong to the certificate in ClientCrt"))
+            Err(FieldError::new(CLIENT_KEY, Rule::KeyMismatch))
         }
-        Err(_) => Err(FieldError::new(CLIENT_CRT, "is not a valid X.509 certificate")),
+        Err(_) => Err(FieldError::new(CLIENT_CRT, Rule::X509 { cert: 0 })),
     }
 }
 
@@ -251,11 +245,11 @@ fn server_trust(value: &str, provider: &Arc<CryptoProvider>) -> Result<ServerTru
     let certs = certificates(SERVER_CRT, value, true)?;
     let mut roots = RootCertStore::empty();
     for der in &certs {
-        roots.add(der.clone()).map_err(|_| FieldError::new(SERVER_CRT, "is not a valid X.509 certificate"))?;
+        roots.add(der.clone()).map_err(|_| FieldError::new(SERVER_CRT, Rule::X509 { cert: 0 }))?;
     }
     let chained = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
-        .map_err(|_| FieldError::new(SERVER_CRT, "cannot be used to verify a server"))?;
+        .map_err(|_| FieldError::new(SERVER_CRT, Rule::NotAnAnchor))?;
     Ok(ServerTrust { pinned: certs, chained })
 }
 
@@ -286,7 +280,7 @@ fn client_config(w: &Webhook) -> Result<(Target, ClientConfig), FieldError> {
     let trust = server_trust(&w.server_crt, &provider)?;
     let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|_| FieldError::new(URL, "cannot be reached with the TLS versions this server supports"))?
+        .map_err(|_| FieldError::new(URL, Rule::TlsVersions))?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(trust))
         .with_client_cert_resolver(Arc::new(SingleCertAndKey::from(identity)));
@@ -708,7 +702,7 @@ mod tests {
 
     fn rule(w: &Webhook, key_may_be_empty: bool) -> (String, String) {
         let e = check(w, key_may_be_empty).unwrap_err();
-        (e.field, e.rule)
+        (e.field, e.rule.to_string())
     }
 
     #[test]
@@ -776,7 +770,7 @@ mod tests {
         w.client_key = other.key_pem.clone();
         let e = check(&w, false).unwrap_err();
         assert_eq!(
-            (e.field.as_str(), e.rule.as_str()),
+            (e.field.as_str(), e.rule.to_string().as_str()),
             ("Webhook.ClientKey", "does not belong to the certificate in ClientCrt")
         );
         assert_no_key(&format!("{e} {e:?}"), &other.key_pem);
@@ -791,13 +785,13 @@ mod tests {
         let e = check(&w, false).unwrap_err();
         assert_eq!(e.field, "Webhook.ClientKey");
         assert_no_key(&format!("{e} {e:?}"), &p.client.key_pem);
-        assert!(!e.rule.contains(&body[..16]), "{}", e.rule);
+        assert!(!e.rule.to_string().contains(&body[..16]), "{}", e.rule);
         // A key pasted into a certificate field is refused without being quoted.
         w.client_key = p.client.key_pem.clone();
         w.client_crt = format!("{}{}", p.client.cert_pem, p.client.key_pem);
         let e = check(&w, false).unwrap_err();
         assert_eq!(
-            (e.field.as_str(), e.rule.as_str()),
+            (e.field.as_str(), e.rule.to_string().as_str()),
             ("Webhook.ClientCrt", "must not contain a private key (only ClientKey may hold one)")
         );
     }

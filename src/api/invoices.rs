@@ -15,7 +15,7 @@ pub async fn get_by_id(settings: &Settings, id: u64) -> Result<pb::Invoice, ApiE
 /// CreateInvoice, after the same checks the service makes (so a bad form never leaves
 /// the browser).
 pub async fn create(settings: &Settings, request: pb::CreateInvoiceRequest) -> Result<pb::Invoice, ApiError> {
-    schet_api::validate::create_invoice(&request).first().map_err(ApiError::Invalid)?;
+    schet_api::validate::create_invoice(&request).first().map_err(ApiError::from)?;
     let mut call = Call::new(settings)?;
     Ok(call.unary::<rpcs::CreateInvoice>(request).await?)
 }
@@ -32,7 +32,7 @@ pub async fn update(
     request: pb::UpdatePublicInvoiceRequest,
     key_stored: bool,
 ) -> Result<pb::Invoice, ApiError> {
-    schet_api::validate::update_public_invoice(&request, key_stored).first().map_err(ApiError::Invalid)?;
+    schet_api::validate::update_public_invoice(&request, key_stored).first().map_err(ApiError::from)?;
     let mut call = Call::new(settings)?;
     Ok(call.unary::<rpcs::UpdatePublicInvoice>(request).await?)
 }

@@ -250,16 +250,6 @@ pub fn today() -> i64 {
     (js_sys::Date::now() / DAY_MS).floor() as i64
 }
 
-/// The quick ranges, for `today`: today, the last 7 and 30 days, this month.
-pub fn quick_range(kind: u8, today: i64) -> (i64, i64) {
-    match kind {
-        0 => (today, today),
-        1 => (today - 6, today),
-        2 => (today - 29, today),
-        _ => (today - i64::from(civil_from_days(today).2) + 1, today),
-    }
-}
-
 // ------------------------------------------------------------------------------ CSV
 
 /// The invoices as CSV (RFC 4180, CRLF, a header line; text that a spreadsheet would run

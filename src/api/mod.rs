@@ -24,9 +24,10 @@ use tonic::codegen::http::uri::PathAndQuery;
 /// A failed call, as a person can act on it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
-    /// The request broke a rule; names the field (proto name) and the rule.
+    /// The request broke a rule; names the field (proto name) and the rule. (Boxed: every
+    /// call's future holds an `ApiError`, and a small one keeps them small.)
     #[error("{0}")]
-    Invalid(FieldError),
+    Invalid(Box<FieldError>),
     /// INVALID_ARGUMENT without a field we could recognise.
     #[error("invalid request: {0}")]
     BadRequest(String),
@@ -73,12 +74,20 @@ impl ApiError {
     }
 }
 
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> ApiError {
+        ApiError::Invalid(Box::new(e))
+    }
+}
+
 impl From<tonic::Status> for ApiError {
     fn from(status: tonic::Status) -> ApiError {
         let message = status.message().to_string();
         match status.code() {
-            Code::InvalidArgument => match FieldError::parse(&message) {
-                Some(field) => ApiError::Invalid(field),
+            // The rule's code from the details (worded in the user's language), else the
+            // service's own `Field: rule` text.
+            Code::InvalidArgument => match FieldError::from_status(&message, status.details()) {
+                Some(field) => field.into(),
                 None => ApiError::BadRequest(message),
             },
             Code::Unauthenticated => ApiError::Unauthenticated(message),

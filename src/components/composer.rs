@@ -1,11 +1,19 @@
 //! Writing a message: a text box (Enter sends, Shift+Enter starts a new line), images through
 //! [`ImagePicker`](super::ImagePicker), and the draft kept per conversation in the browser.
 
-use crate::api::chat::{self, Thread};
 use crate::components::ImagePicker;
-use crate::settings::use_texts;
+use crate::i18n::chat::tr as tr_chat;
+use crate::i18n::{chat::use_texts as use_chat_texts, use_lang};
+use crate::storage::Stored;
 use leptos::prelude::*;
 use schet_api::{limits, validate};
+use schet_model::codec::Text;
+use schet_model::conversations::Thread;
+
+/// Where `user`'s unsent text of `thread` is kept.
+pub fn draft(user: &str, thread: &Thread) -> Stored<Text> {
+    Stored::local(format!("schet.chat.draft.{user}.{}", thread.key()))
+}
 
 /// Props:
 /// * `thread`: the conversation written to (its draft is kept under it).
@@ -13,14 +21,15 @@ use schet_api::{limits, validate};
 /// * `on_send`: gets the text and the image GUIDs; the composer clears itself.
 #[component]
 pub fn Composer(thread: Thread, me: String, on_send: Callback<(String, Vec<String>)>) -> impl IntoView {
-    let t = use_texts();
+    let tc = use_chat_texts();
+    let lang = use_lang();
     let base = format!("msg-{}", thread.key().replace('.', "-"));
-    let text = RwSignal::new(chat::load_draft(&me, &thread));
+    let kept = StoredValue::new(draft(&me, &thread));
+    let text = RwSignal::new(kept.with_value(Stored::load).unwrap_or_default());
     let images = RwSignal::new(Vec::<String>::new());
     let picker = RwSignal::new(0u32);
-    let error = RwSignal::new(None::<String>);
-    let keep = StoredValue::new((me, thread));
-    let save = move |value: &str| keep.with_value(|(me, thread)| chat::save_draft(me, thread, value));
+    let error = RwSignal::new(None::<schet_api::FieldError>);
+    let save = move |value: &str| kept.with_value(|k| k.save(&value.to_string()));
     let send = move || {
         let body = text.get_untracked().trim().to_string();
         let ids = images.get_untracked();
@@ -28,7 +37,7 @@ pub fn Composer(thread: Thread, me: String, on_send: Callback<(String, Vec<Strin
             return;
         }
         if let Err(e) = validate::message(&body, &ids).first() {
-            error.set(Some(e.to_string()));
+            error.set(Some(e));
             return;
         }
         error.set(None);
@@ -43,7 +52,7 @@ pub fn Composer(thread: Thread, me: String, on_send: Callback<(String, Vec<Strin
     let area_id2 = area_id.clone();
     view! {
         <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
-            <label for=area_id.clone() class="composer-label">{move || t.get().chat.message_label}</label>
+            <label for=area_id.clone() class="composer-label">{tr_chat(|t| t.message_label)}</label>
             <textarea id=area_id2 rows="3" maxlength=limits::MESSAGE_TEXT_MAX.to_string()
                 aria-describedby=format!("{base}-hint")
                 prop:value=move || text.get()
@@ -55,20 +64,22 @@ pub fn Composer(thread: Thread, me: String, on_send: Callback<(String, Vec<Strin
                     }
                 }></textarea>
             <div class="row spread composer-bar">
-                <span id=format!("{base}-hint") class="muted small">{move || t.get().chat.enter_hint}
+                <span id=format!("{base}-hint") class="muted small">{tr_chat(|t| t.enter_hint)}
                     {move || (count() > limits::MESSAGE_TEXT_MAX - 500).then(|| format!(" · {} / {}", count(), limits::MESSAGE_TEXT_MAX))}
                 </span>
                 <button type="submit" class="button primary"
                     disabled=move || text.with(|s| s.trim().is_empty()) && images.with(|i| i.is_empty())>
-                    {move || t.get().chat.send}
+                    {tr_chat(|t| t.send)}
                 </button>
             </div>
             <details class="attach">
-                <summary>{move || t.get().chat.attach}{move || { let n = images.with(|i| i.len()); (n > 0).then(|| format!(" ({n})")) }}</summary>
+                <summary>{tr_chat(|t| t.attach)}{move || { let n = images.with(|i| i.len()); (n > 0).then(|| format!(" ({n})")) }}</summary>
                 {move || { picker.track(); let id = files_id.clone();
-                    view! { <ImagePicker images=images input_id=id label=Signal::derive(move || t.get().chat.images_label) /> } }}
+                    view! { <ImagePicker images=images input_id=id label=Signal::derive(move || tc.get().images_label) /> } }}
             </details>
-            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            {move || error.get().map(|e| view! {
+                <p class="field-error" role="alert">{move || crate::i18n::rules::field_error_text(&e, None, lang.get())}</p>
+            })}
         </form>
     }
 }

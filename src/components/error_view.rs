@@ -2,9 +2,17 @@
 //! the service's detail, and the way forward (retry, or log in again).
 
 use crate::api::ApiError;
-use crate::settings::{tr, use_texts};
+use crate::i18n::{tr, use_texts};
 use leptos::prelude::*;
 use leptos_router::components::A;
+
+/// What the service said about `error`, for a person: a broken rule in their language.
+pub fn error_detail(error: &ApiError, t: &crate::i18n::Texts) -> String {
+    match error {
+        ApiError::Invalid(e) => crate::i18n::rules::field_error_text(e, None, t.lang),
+        other => other.detail(),
+    }
+}
 
 /// Props:
 /// * `error`: what went wrong.
@@ -29,11 +37,12 @@ pub fn ErrorView(error: ApiError, #[prop(optional, into)] on_retry: Option<Callb
     };
     let needs_login = matches!(error, ApiError::Unauthenticated(_) | ApiError::NoToken);
     let retry = on_retry.filter(|_| error.is_retryable());
-    let detail = error.detail();
+    let has_detail = matches!(error, ApiError::Invalid(_)) || !error.detail().is_empty();
+    let detail = move || error_detail(&error, t.get());
     view! {
         <div class="error-banner" role="alert">
             <strong class="error-headline">{headline}</strong>
-            {(!detail.is_empty()).then(|| view! { <p class="error-detail">{detail}</p> })}
+            {has_detail.then(|| view! { <p class="error-detail">{detail}</p> })}
             {needs_login.then(|| view! { <A href="/settings" attr:class="button">{tr(|t| t.err_log_in_again)}</A> })}
             {retry.map(|cb| view! {
                 <button type="button" class="button" on:click=move |_| cb.run(())>{tr(|t| t.retry)}</button>

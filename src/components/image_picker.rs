@@ -3,17 +3,28 @@
 //! visible state per image, thumbnails from the service's previews, pasting an existing
 //! GUID, remove and reorder (keyboard-usable buttons).
 
-use super::files;
-use crate::api;
-use crate::settings::{tr, use_app, use_texts};
+use super::{error_view::error_detail, files};
+use crate::api::{self, ApiError};
+use crate::i18n::invoices::{tr as tr_inv, use_texts as use_inv_texts};
+use crate::i18n::{rules::rule_text, use_texts};
+use crate::state::use_app;
 use leptos::prelude::*;
-use schet_api::{Guid, limits};
+use schet_api::{Guid, Rule, limits};
+
+/// Why an image is not attached, worded when shown (in the language of the moment).
+#[derive(Clone, PartialEq)]
+enum Problem {
+    /// The browser could not read the file.
+    Unreadable,
+    Rule(Rule),
+    Service(ApiError),
+}
 
 #[derive(Clone, PartialEq)]
 enum State {
     Uploading,
     Ready,
-    Failed(String),
+    Failed(Problem),
 }
 
 #[derive(Clone, PartialEq)]
@@ -39,6 +50,7 @@ pub fn ImagePicker(
 ) -> impl IntoView {
     let app = use_app();
     let t = use_texts();
+    let ti = use_inv_texts();
     let slots = RwSignal::new(Vec::<Slot>::new());
     let sync = move || {
         let ready: Vec<String> =
@@ -63,7 +75,7 @@ pub fn ImagePicker(
         leptos::task::spawn_local(async move {
             match api::images::get(&settings, &id, true).await {
                 Ok(bytes) => set_slot(&id, &|s| s.url = files::image_url(&bytes)),
-                Err(e) => set_slot(&id, &|s| s.state = State::Failed(e.to_string())),
+                Err(e) => set_slot(&id, &|s| s.state = State::Failed(Problem::Service(e.clone()))),
             }
         });
     };
@@ -77,21 +89,21 @@ pub fn ImagePicker(
             let id = api::images::new_guid().to_string();
             let bytes = match files::bytes(&file).await {
                 Ok(b) => b,
-                Err(e) => {
-                    slots.update(|s| s.push(Slot { id: id.clone(), name, state: State::Failed(e), url: None }));
+                Err(_) => {
+                    let state = State::Failed(Problem::Unreadable);
+                    slots.update(|s| s.push(Slot { id: id.clone(), name, state, url: None }));
                     return;
                 }
             };
-            let t = t.get_untracked();
             let problem = if files::sniff_image(&bytes).is_none() {
-                Some(t.inv.image_type_rule)
+                Some(Rule::ImageType)
             } else if bytes.len() > limits::IMAGE_MAX_BYTES {
-                Some(t.inv.image_size_rule)
+                Some(Rule::FileTooLarge { max: limits::IMAGE_MAX_BYTES as u64, has: bytes.len() as u64 })
             } else {
                 None
             };
             if let Some(rule) = problem {
-                slots.update(|s| s.push(Slot { id, name, state: State::Failed(rule.to_string()), url: None }));
+                slots.update(|s| s.push(Slot { id, name, state: State::Failed(Problem::Rule(rule)), url: None }));
                 return;
             }
             if slots.with_untracked(|s| s.len()) >= limits::IMAGES_MAX {
@@ -103,7 +115,7 @@ pub fn ImagePicker(
             let guid: Guid = id.parse().expect("made here");
             match api::images::store(&settings, guid, bytes).await {
                 Ok(_) => set_slot(&id, &|s| s.state = State::Ready),
-                Err(e) => set_slot(&id, &|s| s.state = State::Failed(e.detail())),
+                Err(e) => set_slot(&id, &|s| s.state = State::Failed(Problem::Service(e.clone()))),
             }
         });
     };
@@ -132,7 +144,7 @@ pub fn ImagePicker(
     });
     let over = RwSignal::new(false);
     let pasted = RwSignal::new(String::new());
-    let paste_error = RwSignal::new(None::<String>);
+    let paste_error = RwSignal::new(None::<Rule>);
     let add_pasted = move || {
         let text = pasted.get_untracked().trim().to_string();
         match text.parse::<Guid>() {
@@ -143,7 +155,7 @@ pub fn ImagePicker(
                 show_existing(g.to_string());
                 sync();
             }
-            Err(e) => paste_error.set(Some(e.to_string())),
+            Err(e) => paste_error.set(Some(e.into())),
         }
     };
     let guid_input = format!("{input_id}-guid");
@@ -160,7 +172,7 @@ pub fn ImagePicker(
                     over.set(false);
                     files::from_drop(&ev).into_iter().for_each(upload);
                 }>
-                <p class="muted">{tr(|t| t.inv.drop_here)}</p>
+                <p class="muted">{tr_inv(|t| t.drop_here)}</p>
                 <input id=input_id2 type="file" multiple accept="image/png,image/jpeg,image/webp,image/gif"
                     on:change=move |ev| files::from_input(&ev).into_iter().for_each(upload) />
             </div>
@@ -170,18 +182,29 @@ pub fn ImagePicker(
                         let id = slot.id.clone();
                         let (id2, id3) = (id.clone(), id.clone());
                         let status = match &slot.state {
-                            State::Uploading => view! { <span role="status">{tr(|t| t.inv.uploading)}</span> }.into_any(),
+                            State::Uploading => view! { <span role="status">{tr_inv(|t| t.uploading)}</span> }.into_any(),
                             State::Ready => view! { <span class="mono">{slot.id[..8].to_string()}</span> }.into_any(),
-                            State::Failed(e) => view! { <span class="field-error">{format!("{}: {e}", t.get_untracked().inv.upload_failed)}</span> }.into_any(),
+                            State::Failed(problem) => {
+                                let problem = problem.clone();
+                                let words = move || {
+                                    let why = match &problem {
+                                        Problem::Unreadable => ti.get().file_unreadable.to_string(),
+                                        Problem::Rule(r) => rule_text(r, t.get().lang),
+                                        Problem::Service(e) => error_detail(e, t.get()),
+                                    };
+                                    format!("{}: {why}", ti.get().upload_failed)
+                                };
+                                view! { <span class="field-error">{words}</span> }.into_any()
+                            }
                         };
                         view! {
                             <li class="thumb">
                                 {slot.url.clone().map(|u| view! { <img src=u alt=slot.name.clone() /> })}
                                 {status}
                                 <span class="thumb-actions">
-                                    <button type="button" class="link-button" aria-label=tr(|t| t.inv.move_left) on:click=move |_| shift(id.clone(), -1)>"←"</button>
-                                    <button type="button" class="link-button" aria-label=tr(|t| t.inv.move_right) on:click=move |_| shift(id2.clone(), 1)>"→"</button>
-                                    <button type="button" class="link-button" aria-label=tr(|t| t.inv.remove) on:click=move |_| remove(id3.clone())>"×"</button>
+                                    <button type="button" class="link-button" aria-label=tr_inv(|t| t.move_left) on:click=move |_| shift(id.clone(), -1)>"←"</button>
+                                    <button type="button" class="link-button" aria-label=tr_inv(|t| t.move_right) on:click=move |_| shift(id2.clone(), 1)>"→"</button>
+                                    <button type="button" class="link-button" aria-label=tr_inv(|t| t.remove) on:click=move |_| remove(id3.clone())>"×"</button>
                                 </span>
                             </li>
                         }
@@ -189,13 +212,13 @@ pub fn ImagePicker(
                 </For>
             </ul>
             <div class="inline-form">
-                <label for=guid_input class="muted">{tr(|t| t.inv.paste_guid)}</label>
+                <label for=guid_input class="muted">{tr_inv(|t| t.paste_guid)}</label>
                 <input id=guid_input2 type="text" class="mono" autocomplete="off" prop:value=move || pasted.get()
                     on:input=move |ev| pasted.set(event_target_value(&ev))
                     on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" { ev.prevent_default(); add_pasted(); } />
-                <button type="button" class="button" on:click=move |_| add_pasted()>{tr(|t| t.inv.add)}</button>
+                <button type="button" class="button" on:click=move |_| add_pasted()>{tr_inv(|t| t.add)}</button>
             </div>
-            {move || paste_error.get().map(|e| view! { <p class="field-error">{e}</p> })}
+            {move || paste_error.get().map(|r| view! { <p class="field-error">{move || rule_text(&r, t.get().lang)}</p> })}
             {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
         </div>
     }

@@ -1,7 +1,8 @@
-//! The top bar's link to the inbox, with the number of unread messages (live).
+//! The top bar's way to the inbox, with the unread count.
 
-use crate::api::events::use_live;
-use crate::settings::use_texts;
+use crate::i18n::tr;
+use crate::i18n::use_texts;
+use crate::state::use_live;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -13,10 +14,10 @@ pub fn InboxLink() -> impl IntoView {
     view! {
         <A href="/inbox" attr:class="link-button inbox-link"
             attr:aria-label=move || match unread.get() {
-                0 => t.get().chat.nav_inbox.to_string(),
-                n => format!("{} ({n} {})", t.get().chat.nav_inbox, t.get().chat.unread),
+                0 => t.get().nav_inbox.to_string(),
+                n => format!("{} ({n} {})", t.get().nav_inbox, t.get().unread),
             }>
-            {move || t.get().chat.nav_inbox}
+            {tr(|t| t.nav_inbox)}
             {move || (unread.get() > 0).then(|| view! { <span class="unread-badge" aria-hidden="true">{unread.get()}</span> })}
         </A>
     }

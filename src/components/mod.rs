@@ -1,13 +1,17 @@
-//! Reusable pieces of the UI.
+//! Pieces screens share. A component may use other components, the state, the API and the
+//! texts; never a screen.
 
 pub mod composer;
 pub mod error_view;
+pub mod field;
 pub mod files;
 pub mod image_picker;
 pub mod inbox_link;
+pub mod invoice_chat;
 pub mod payment_card;
 pub mod qr;
 pub mod status_badge;
+pub mod thread;
 pub mod thumbs;
 pub mod top_bar;
 

@@ -2,15 +2,17 @@
 //! delivered (secrets, the redirect URL).
 
 use crate::format;
-use crate::settings::{tr, use_texts};
+use crate::i18n::invoices::{InvoiceTexts, tr as tr_inv, use_texts as use_inv_texts};
+use crate::i18n::{Texts, tr, use_texts};
 use leptos::prelude::*;
 use schet_api::pb::{self, invoice_payment::InvoicePaymentStatus};
 
-pub fn status_text(status: i32, t: &crate::i18n::Texts) -> (&'static str, &'static str) {
+/// A payment's status in words, and its badge's CSS modifier.
+pub fn status_text(status: i32, ti: &InvoiceTexts, t: &Texts) -> (&'static str, &'static str) {
     match InvoicePaymentStatus::try_from(status) {
-        Ok(InvoicePaymentStatus::Pending) => (t.inv.payment_pending, "pending"),
-        Ok(InvoicePaymentStatus::Paid) => (t.inv.payment_paid, "active"),
-        Ok(InvoicePaymentStatus::Canceled) => (t.inv.payment_canceled, "deleted"),
+        Ok(InvoicePaymentStatus::Pending) => (ti.payment_pending, "pending"),
+        Ok(InvoicePaymentStatus::Paid) => (ti.payment_paid, "active"),
+        Ok(InvoicePaymentStatus::Canceled) => (ti.payment_canceled, "deleted"),
         Err(_) => (t.status_unknown, "unknown"),
     }
 }
@@ -26,7 +28,8 @@ pub fn safe_link(url: &str) -> Option<String> {
 pub fn PaymentCard(payment: pb::InvoicePayment, #[prop(optional)] actions: Option<AnyView>) -> impl IntoView {
     let t = use_texts();
     let status = payment.status;
-    let badge = move || status_text(status, t.get());
+    let ti = use_inv_texts();
+    let badge = move || status_text(status, ti.get(), t.get());
     let invoice_id = payment.invoice.as_ref().map_or(0, |i| i.id);
     let buyer = payment.owner.as_ref().map(|o| o.username.clone()).unwrap_or_default();
     let amount = format::btc(payment.crypto_amount.as_ref());
@@ -42,19 +45,19 @@ pub fn PaymentCard(payment: pb::InvoicePayment, #[prop(optional)] actions: Optio
     view! {
         <article class="payment-card page">
             <div class="row spread">
-                <h2>{tr(|t| t.inv.payment)}" #"{payment.id}</h2>
+                <h2>{tr_inv(|t| t.payment)}" #"{payment.id}</h2>
                 <span class=move || format!("badge badge-{}", badge().1)>{move || badge().0}</span>
             </div>
             <dl class="fields">
                 <dt>{tr(|t| t.invoice)}</dt><dd><a href=format!("/invoice/{invoice_id}")>{format!("#{invoice_id}")}</a></dd>
-                <dt>{tr(|t| t.inv.amount)}</dt><dd>{amount}</dd>
-                <dt>{tr(|t| t.inv.pieces)}</dt><dd>{payment.pieces}</dd>
-                <dt>{tr(|t| t.inv.buyer)}</dt><dd>{buyer}</dd>
+                <dt>{tr_inv(|t| t.amount)}</dt><dd>{amount}</dd>
+                <dt>{tr_inv(|t| t.pieces)}</dt><dd>{payment.pieces}</dd>
+                <dt>{tr_inv(|t| t.buyer)}</dt><dd>{buyer}</dd>
                 <dt>{tr(|t| t.field_created)}</dt><dd>{move || format::datetime(created.as_ref(), t.get())}</dd>
             </dl>
-            <h3>{tr(|t| t.inv.secrets_received)}</h3>
+            <h3>{tr_inv(|t| t.secrets_received)}</h3>
             {if secrets.is_empty() {
-                view! { <p class="muted">{tr(|t| t.inv.no_secrets)}</p> }.into_any()
+                view! { <p class="muted">{tr_inv(|t| t.no_secrets)}</p> }.into_any()
             } else {
                 view! {
                     <ol class="secrets-received">
@@ -63,7 +66,7 @@ pub fn PaymentCard(payment: pb::InvoicePayment, #[prop(optional)] actions: Optio
                 }.into_any()
             }}
             {redirect.map(|u| view! {
-                <p>{tr(|t| t.inv.collect_at)}": "
+                <p>{tr_inv(|t| t.collect_at)}": "
                     {match safe_link(&u) {
                         Some(href) => view! { <a href=href rel="noopener noreferrer" target="_blank">{u.clone()}</a> }.into_any(),
                         None => view! { <span>{u.clone()}</span> }.into_any(),

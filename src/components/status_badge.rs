@@ -1,7 +1,7 @@
 //! An invoice status as a coloured badge that also says it in words.
 
 use crate::format;
-use crate::settings::use_texts;
+use crate::i18n::use_texts;
 use leptos::prelude::*;
 
 /// Props: `status`, an `Invoice.InvoiceStatus` value.

@@ -3,7 +3,8 @@
 
 use super::files;
 use crate::api;
-use crate::settings::{use_app, use_texts};
+use crate::i18n::{chat::use_texts as use_chat_texts, use_texts};
+use crate::state::use_app;
 use leptos::prelude::*;
 
 #[derive(Clone, PartialEq)]
@@ -20,6 +21,7 @@ struct Shown {
 pub fn Thumbs(images: Vec<String>) -> impl IntoView {
     let app = use_app();
     let t = use_texts();
+    let tc = use_chat_texts();
     if images.is_empty() {
         return ().into_any();
     }
@@ -71,18 +73,18 @@ pub fn Thumbs(images: Vec<String>) -> impl IntoView {
         <ul class="thumbs view-thumbs">
             {move || shown.get().into_iter().enumerate().map(|(i, x)| {
                 let id = x.id.clone();
-                let alt = format!("{} {}", t.get().chat.image, i + 1);
+                let alt = format!("{} {}", tc.get().image, i + 1);
                 let src = if x.large { x.original.clone().or(x.preview.clone()) } else { x.preview.clone() };
                 view! {
                     <li class="thumb" class:large=x.large>
                         {match (src, x.failed) {
                             (Some(src), _) => view! {
                                 <button type="button" class="thumb-open" aria-pressed=x.large.to_string()
-                                    aria-label=format!("{alt}: {}", t.get().chat.enlarge) on:click=move |_| toggle(id.clone())>
+                                    aria-label=format!("{alt}: {}", tc.get().enlarge) on:click=move |_| toggle(id.clone())>
                                     <img src=src alt=alt.clone() />
                                 </button>
                             }.into_any(),
-                            (None, true) => view! { <span class="field-error">{t.get().chat.image_failed}</span> }.into_any(),
+                            (None, true) => view! { <span class="field-error">{tc.get().image_failed}</span> }.into_any(),
                             (None, false) => view! { <span class="muted" role="status">{t.get().loading}</span> }.into_any(),
                         }}
                     </li>

@@ -1,7 +1,10 @@
-//! The bar on every page: home, who is logged in, language and theme switches, settings.
+//! The bar on every page: home, the sections, who is logged in, language and theme
+//! switches, settings. Only common strings: the shell reads no screen's texts.
 
 use crate::components::inbox_link::InboxLink;
-use crate::settings::{Lang, Theme, tr, use_app, use_texts};
+use crate::i18n::{Lang, tr, use_texts};
+use crate::settings::Theme;
+use crate::state::{Who, use_app, use_profile};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -9,13 +12,11 @@ use leptos_router::components::A;
 pub fn TopBar() -> impl IntoView {
     let app = use_app();
     let t = use_texts();
-    let profile = crate::app::use_profile().0;
-    let who = move || match profile.get() {
-        Some(Some(Ok(p))) => view! { <span class="who" title=tr(|t| t.logged_in_as)>{p.username}</span> }.into_any(),
-        Some(Some(Err(_))) | Some(None) => {
-            view! { <span class="who muted">{tr(|t| t.not_logged_in)}</span> }.into_any()
-        }
-        None => view! { <span class="who muted">"…"</span> }.into_any(),
+    let profile = use_profile();
+    let who = move || match profile.who() {
+        Who::User(p) => view! { <span class="who" title=tr(|t| t.logged_in_as)>{p.username}</span> }.into_any(),
+        Who::Guest | Who::Failed(_) => view! { <span class="who muted">{tr(|t| t.not_logged_in)}</span> }.into_any(),
+        Who::Loading => view! { <span class="who muted">"…"</span> }.into_any(),
     };
     let toggle_lang = move |_| app.update(|s| s.lang = if s.lang == Lang::En { Lang::Ru } else { Lang::En });
     let cycle_theme = move |_| app.update(|s| s.theme = s.theme.next());
@@ -31,10 +32,10 @@ pub fn TopBar() -> impl IntoView {
         <header class="top-bar">
             <A href="/" attr:class="brand">"Schet"</A>
             <nav class="top-actions">
-                <A href="/invoices" attr:class="link-button">{tr(|t| t.inv.nav_invoices)}</A>
-                <A href="/merchant" attr:class="link-button">{tr(|t| t.merchant.nav)}</A>
+                <A href="/invoices" attr:class="link-button">{tr(|t| t.nav_invoices)}</A>
+                <A href="/merchant" attr:class="link-button">{tr(|t| t.nav_merchant)}</A>
                 <InboxLink />
-                <A href="/payments" attr:class="link-button">{tr(|t| t.inv.nav_payments)}</A>
+                <A href="/payments" attr:class="link-button">{tr(|t| t.nav_payments)}</A>
                 {who}
                 <button type="button" class="link-button" on:click=toggle_lang>{tr(|t| t.switch_language)}</button>
                 <button type="button" class="link-button" on:click=cycle_theme aria-label=tr(|t| t.theme_label)>{theme_text}</button>

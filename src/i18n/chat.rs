@@ -1,10 +1,8 @@
 //! Strings of the secrets manager and the chat (inbox, conversation, composer, live state).
 
 pub struct ChatTexts {
-    pub nav_inbox: &'static str,
     pub inbox_title: &'static str,
     pub inbox_empty: &'static str,
-    pub unread: &'static str,
     pub you: &'static str,
     pub with: &'static str,
     pub payment: &'static str,
@@ -34,7 +32,6 @@ pub struct ChatTexts {
     pub chat_with_seller: &'static str,
     pub no_buyers: &'static str,
     pub pick_buyer: &'static str,
-    pub manage_secrets: &'static str,
     pub secrets_title: &'static str,
     pub back_to_invoice: &'static str,
     pub not_yours: &'static str,
@@ -67,6 +64,7 @@ pub struct ChatTexts {
     pub remove_confirm: &'static str,
     pub removed: &'static str,
     pub undo: &'static str,
+    pub cancel: &'static str,
     pub dismiss: &'static str,
     pub secret_text: &'static str,
     pub add_title: &'static str,
@@ -93,10 +91,8 @@ pub struct ChatTexts {
 }
 
 pub const EN: ChatTexts = ChatTexts {
-    nav_inbox: "Messages",
     inbox_title: "Conversations",
     inbox_empty: "No conversations yet. Open an invoice to write to its seller.",
-    unread: "unread",
     you: "You",
     with: "with",
     payment: "Payment",
@@ -126,7 +122,6 @@ pub const EN: ChatTexts = ChatTexts {
     chat_with_seller: "Chat with the seller",
     no_buyers: "No buyer has written about this invoice yet.",
     pick_buyer: "Buyer",
-    manage_secrets: "Secrets (goods) of this invoice",
     secrets_title: "Secrets of invoice",
     back_to_invoice: "Back to the invoice",
     not_yours: "This invoice is not yours",
@@ -159,6 +154,7 @@ pub const EN: ChatTexts = ChatTexts {
     remove_confirm: "Remove this secret?",
     removed: "Removed secret",
     undo: "Undo",
+    cancel: "Cancel",
     dismiss: "Dismiss",
     secret_text: "Text of the secret",
     add_title: "Add a secret",
@@ -185,10 +181,8 @@ pub const EN: ChatTexts = ChatTexts {
 };
 
 pub const RU: ChatTexts = ChatTexts {
-    nav_inbox: "Сообщения",
     inbox_title: "Переписки",
     inbox_empty: "Переписок пока нет. Откройте счёт, чтобы написать продавцу.",
-    unread: "непрочитанных",
     you: "Вы",
     with: "с",
     payment: "Платёж",
@@ -218,7 +212,6 @@ pub const RU: ChatTexts = ChatTexts {
     chat_with_seller: "Написать продавцу",
     no_buyers: "Покупатели ещё не писали по этому счёту.",
     pick_buyer: "Покупатель",
-    manage_secrets: "Секреты (товар) этого счёта",
     secrets_title: "Секреты счёта",
     back_to_invoice: "К счёту",
     not_yours: "Это не ваш счёт",
@@ -251,6 +244,7 @@ pub const RU: ChatTexts = ChatTexts {
     remove_confirm: "Удалить этот секрет?",
     removed: "Удалён секрет",
     undo: "Отменить",
+    cancel: "Отмена",
     dismiss: "Скрыть",
     secret_text: "Текст секрета",
     add_title: "Добавить секрет",
@@ -275,3 +269,22 @@ pub const RU: ChatTexts = ChatTexts {
     line_invalid: "будет пропущена",
     line_failed: "ошибка",
 };
+
+impl super::Strings for ChatTexts {
+    fn of(lang: super::Lang) -> &'static ChatTexts {
+        match lang {
+            super::Lang::En => &EN,
+            super::Lang::Ru => &RU,
+        }
+    }
+}
+
+/// This area's strings in the current language, reactively.
+pub fn use_texts() -> leptos::prelude::Signal<&'static ChatTexts> {
+    super::strings()
+}
+
+/// One of this area's strings as reactive text.
+pub fn tr(pick: fn(&'static ChatTexts) -> &'static str) -> leptos::prelude::Signal<&'static str> {
+    super::tr_of(pick)
+}

@@ -1,8 +1,6 @@
 //! Strings of the invoice screens (list, form, detail, buying, payments).
 
 pub struct InvoiceTexts {
-    pub nav_invoices: &'static str,
-    pub nav_payments: &'static str,
     pub new_invoice: &'static str,
     pub export_csv: &'static str,
     pub tab_all: &'static str,
@@ -67,7 +65,6 @@ pub struct InvoiceTexts {
     pub saving: &'static str,
     pub draft_restored: &'static str,
     pub discard_draft: &'static str,
-    pub not_a_number: &'static str,
     pub not_editable_private: &'static str,
     pub fix_errors: &'static str,
     // detail
@@ -103,7 +100,6 @@ pub struct InvoiceTexts {
     pub payment_paid: &'static str,
     pub payment_canceled: &'static str,
     // images
-    pub add_images: &'static str,
     pub drop_here: &'static str,
     pub paste_guid: &'static str,
     pub add: &'static str,
@@ -112,13 +108,11 @@ pub struct InvoiceTexts {
     pub move_right: &'static str,
     pub uploading: &'static str,
     pub upload_failed: &'static str,
-    pub image_type_rule: &'static str,
-    pub image_size_rule: &'static str,
+    pub file_unreadable: &'static str,
+    pub manage_secrets: &'static str,
 }
 
 pub const EN: InvoiceTexts = InvoiceTexts {
-    nav_invoices: "Invoices",
-    nav_payments: "Payments",
     new_invoice: "New invoice",
     export_csv: "Export CSV",
     tab_all: "All",
@@ -163,7 +157,7 @@ pub const EN: InvoiceTexts = InvoiceTexts {
     limit_liquidity_hint: "Limited stock: each purchase lowers the maximum",
     images: "Images",
     initial_secrets: "Secrets (digital goods)",
-    initial_secrets_hint: "One per line; each purchased piece delivers the next one.",
+    initial_secrets_hint: "One per line, or CSV: text,image-guid;image-guid (quote text with commas). Each purchased piece delivers the next one.",
     integration: "Delivery",
     integration_none: "In the chat",
     integration_redirect: "Redirect to a URL",
@@ -182,7 +176,6 @@ pub const EN: InvoiceTexts = InvoiceTexts {
     saving: "Saving…",
     draft_restored: "Your unsent draft was restored.",
     discard_draft: "Discard draft",
-    not_a_number: "must be a number, e.g. 0.0015",
     not_editable_private: "A private invoice cannot be edited: delete it and issue a new one.",
     fix_errors: "Please fix the fields marked below.",
     copy_link: "Copy link",
@@ -214,7 +207,6 @@ pub const EN: InvoiceTexts = InvoiceTexts {
     payment_pending: "Pending",
     payment_paid: "Paid",
     payment_canceled: "Cancelled",
-    add_images: "Add images",
     drop_here: "Drop images here or choose files",
     paste_guid: "or paste an image GUID",
     add: "Add",
@@ -223,13 +215,11 @@ pub const EN: InvoiceTexts = InvoiceTexts {
     move_right: "Move later",
     uploading: "Uploading…",
     upload_failed: "Upload failed",
-    image_type_rule: "must be a PNG, JPEG, WebP or GIF image",
-    image_size_rule: "must be at most 5 MiB",
+    file_unreadable: "the file could not be read",
+    manage_secrets: "Secrets (goods) of this invoice",
 };
 
 pub const RU: InvoiceTexts = InvoiceTexts {
-    nav_invoices: "Счета",
-    nav_payments: "Платежи",
     new_invoice: "Новый счёт",
     export_csv: "Экспорт CSV",
     tab_all: "Все",
@@ -274,7 +264,7 @@ pub const RU: InvoiceTexts = InvoiceTexts {
     limit_liquidity_hint: "Ограниченный запас: каждая покупка уменьшает максимум",
     images: "Изображения",
     initial_secrets: "Секреты (цифровые товары)",
-    initial_secrets_hint: "По одному в строке; каждая купленная часть выдаёт следующий.",
+    initial_secrets_hint: "По одному в строке или CSV: текст,guid-изображения;guid-изображения (текст с запятыми — в кавычках). Каждая купленная часть выдаёт следующий.",
     integration: "Получение товара",
     integration_none: "В переписке",
     integration_redirect: "Переход по адресу",
@@ -293,7 +283,6 @@ pub const RU: InvoiceTexts = InvoiceTexts {
     saving: "Сохранение…",
     draft_restored: "Ваш неотправленный черновик восстановлен.",
     discard_draft: "Удалить черновик",
-    not_a_number: "должно быть числом, например 0.0015",
     not_editable_private: "Приватный счёт нельзя изменить: удалите его и выставьте новый.",
     fix_errors: "Исправьте отмеченные поля.",
     copy_link: "Скопировать ссылку",
@@ -325,7 +314,6 @@ pub const RU: InvoiceTexts = InvoiceTexts {
     payment_pending: "В обработке",
     payment_paid: "Оплачен",
     payment_canceled: "Отменён",
-    add_images: "Добавить изображения",
     drop_here: "Перетащите изображения сюда или выберите файлы",
     paste_guid: "или вставьте GUID изображения",
     add: "Добавить",
@@ -334,6 +322,25 @@ pub const RU: InvoiceTexts = InvoiceTexts {
     move_right: "Переместить позже",
     uploading: "Загрузка…",
     upload_failed: "Не удалось загрузить",
-    image_type_rule: "должно быть изображением PNG, JPEG, WebP или GIF",
-    image_size_rule: "должно быть не больше 5 МиБ",
+    file_unreadable: "файл не удалось прочитать",
+    manage_secrets: "Секреты (товар) этого счёта",
 };
+
+impl super::Strings for InvoiceTexts {
+    fn of(lang: super::Lang) -> &'static InvoiceTexts {
+        match lang {
+            super::Lang::En => &EN,
+            super::Lang::Ru => &RU,
+        }
+    }
+}
+
+/// This area's strings in the current language, reactively.
+pub fn use_texts() -> leptos::prelude::Signal<&'static InvoiceTexts> {
+    super::strings()
+}
+
+/// One of this area's strings as reactive text.
+pub fn tr(pick: fn(&'static InvoiceTexts) -> &'static str) -> leptos::prelude::Signal<&'static str> {
+    super::tr_of(pick)
+}

@@ -1,7 +1,6 @@
 //! Strings of the merchant screen (CryptoCloud-compatible invoice list).
 
 pub struct MerchantTexts {
-    pub nav: &'static str,
     pub title: &'static str,
     pub intro: &'static str,
     pub settings: &'static str,
@@ -65,7 +64,6 @@ pub struct MerchantTexts {
 }
 
 pub const EN: MerchantTexts = MerchantTexts {
-    nav: "Merchant",
     title: "Merchant invoices",
     intro: "Your invoices from a CryptoCloud-compatible merchant API. Dates and times are UTC.",
     settings: "API settings",
@@ -128,7 +126,6 @@ pub const EN: MerchantTexts = MerchantTexts {
 };
 
 pub const RU: MerchantTexts = MerchantTexts {
-    nav: "Мерчант",
     title: "Счета мерчанта",
     intro: "Ваши счета из API мерчанта, совместимого с CryptoCloud. Даты и время — UTC.",
     settings: "Настройки API",
@@ -189,3 +186,22 @@ pub const RU: MerchantTexts = MerchantTexts {
     err_answer: "По этому адресу нет API мерчанта. Проверьте базовый адрес API.",
     err_invalid: "Сервис не принял запрос:",
 };
+
+impl super::Strings for MerchantTexts {
+    fn of(lang: super::Lang) -> &'static MerchantTexts {
+        match lang {
+            super::Lang::En => &EN,
+            super::Lang::Ru => &RU,
+        }
+    }
+}
+
+/// This area's strings in the current language, reactively.
+pub fn use_texts() -> leptos::prelude::Signal<&'static MerchantTexts> {
+    super::strings()
+}
+
+/// One of this area's strings as reactive text.
+pub fn tr(pick: fn(&'static MerchantTexts) -> &'static str) -> leptos::prelude::Signal<&'static str> {
+    super::tr_of(pick)
+}

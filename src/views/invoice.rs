@@ -1,21 +1,37 @@
-//! One invoice, every field presented for a person (GetInvoiceById).
+//! One invoice, every field presented for a person (GetInvoiceById); what its viewer can do
+//! with it (edit, delete, buy); its conversations.
 
 use crate::api::{self, ApiError};
-use crate::components::{ErrorView, PaymentCard, QrCode, StatusBadge};
+use crate::components::invoice_chat::InvoiceChat;
+use crate::components::{ErrorView, PaymentCard, QrCode, StatusBadge, files};
 use crate::format;
-use crate::i18n::Texts;
-use crate::settings::{tr, use_app, use_texts};
+use crate::i18n::invoices::{tr as tr_inv, use_texts as use_inv_texts};
+use crate::i18n::{Texts, tr, use_texts};
+use crate::params;
+use crate::state::{use_app, use_profile};
+use crate::tasks;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use schet_api::pb::{self, invoice};
+use std::time::Duration;
 
 /// The `/invoice/:id` route.
 #[component]
 pub fn InvoicePage() -> impl IntoView {
-    let params = use_params_map();
-    move || match params.with(|p| p.get("id")).and_then(|s| s.parse::<u64>().ok()).filter(|n| *n > 0) {
+    let id = params::invoice_id();
+    move || match id.get() {
         Some(id) => view! { <InvoiceView id=id /> }.into_any(),
         None => view! { <p class="page">{tr(|t| t.invoice_id_rule)}</p> }.into_any(),
+    }
+}
+
+/// What the chat needs of an invoice: the parts that never change, so that a refresh of the
+/// invoice keeps the conversation, its composer and the chosen buyer as they are.
+fn chat_part(i: &pb::Invoice) -> pb::Invoice {
+    pb::Invoice {
+        id: i.id,
+        owner: i.owner.clone(),
+        nullable_target_user: i.nullable_target_user.clone(),
+        ..Default::default()
     }
 }
 
@@ -26,19 +42,23 @@ pub fn InvoicePage() -> impl IntoView {
 #[component]
 pub fn InvoiceView(id: u64) -> impl IntoView {
     let app = use_app();
-    let invoice = LocalResource::new(move || {
+    let invoice = tasks::resource(move || {
         let settings = app.settings.get();
         async move { api::invoices::get_by_id(&settings, id).await }
     });
     let retry = Callback::new(move |()| invoice.refetch());
-    let refresh = set_interval_with_handle(move || invoice.refetch(), std::time::Duration::from_secs(20));
+    let refresh = set_interval_with_handle(move || invoice.refetch(), Duration::from_secs(20));
     on_cleanup(move || {
         if let Ok(h) = refresh {
             h.clear();
         }
     });
+    let chat = Memo::new(move |last: Option<&Option<pb::Invoice>>| match invoice.get() {
+        Some(Ok(i)) => Some(chat_part(&i)),
+        _ => last.cloned().flatten(),
+    });
     view! {
-        <section class="page invoice" aria-busy=move || invoice.get().is_none().to_string()>
+        <section class="page invoice" aria-busy=move || invoice.with(|i| i.is_none()).to_string()>
             <div class="row spread">
                 <h1>{tr(|t| t.invoice)}" #"{id}</h1>
                 <button type="button" class="button" on:click=move |_| invoice.refetch()>{tr(|t| t.refresh)}</button>
@@ -54,30 +74,53 @@ pub fn InvoiceView(id: u64) -> impl IntoView {
                     Err(e) => view! { <ErrorView error=e on_retry=retry /> }.into_any(),
                 })}
             </Transition>
-            <crate::views::chat::InvoiceExtras id=id />
+            {move || chat.get().map(|inv| Suspend::new(async move {
+                #[cfg(feature = "split")]
+                return chat_view(inv).await;
+                #[cfg(not(feature = "split"))]
+                return chat_view(inv);
+            }))}
         </section>
     }
+}
+
+/// The invoice's conversations. In the split release build this code is in the lazy module
+/// `screens` (see app.rs), fetched once the invoice is on screen: the shared link's first
+/// view does without it.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split))]
+fn chat_view(inv: pb::Invoice) -> AnyView {
+    view! { <InvoiceChat invoice=inv /> }.into_any()
 }
 
 /// The invoice's images, as previews fetched from the service.
 #[component]
 fn Gallery(images: Vec<String>) -> impl IntoView {
     let app = use_app();
-    let urls = RwSignal::new(Vec::<(String, String)>::new());
-    for id in images {
-        let settings = app.settings.get_untracked();
-        leptos::task::spawn_local(async move {
-            if let Ok(bytes) = api::images::get(&settings, &id, true).await
-                && let Some(url) = crate::components::files::image_url(&bytes)
-            {
-                urls.update(|u| u.push((id, url)));
+    let previews = tasks::resource(move || {
+        let (settings, images) = (app.settings.get(), images.clone());
+        async move {
+            let mut urls = Vec::new();
+            for id in images {
+                if let Ok(bytes) = api::images::get(&settings, &id, true).await
+                    && let Some(url) = files::image_url(&bytes)
+                {
+                    urls.push((id, url));
+                }
             }
-        });
-    }
-    on_cleanup(move || urls.with_untracked(|u| u.iter().for_each(|(_, url)| crate::components::files::revoke(url))));
+            urls
+        }
+    });
+    let shown = StoredValue::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        if let Some(list) = previews.get() {
+            shown.with_value(|old| old.iter().for_each(|u| files::revoke(u)));
+            shown.set_value(list.into_iter().map(|(_, url)| url).collect());
+        }
+    });
+    on_cleanup(move || shown.with_value(|u| u.iter().for_each(|url| files::revoke(url))));
     view! {
         <div class="gallery">
-            {move || urls.get().into_iter().map(|(id, url)| view! { <img src=url alt=id /> }).collect_view()}
+            {move || previews.get().unwrap_or_default().into_iter().map(|(id, url)| view! { <img src=url alt=id /> }).collect_view()}
         </div>
     }
 }
@@ -85,9 +128,8 @@ fn Gallery(images: Vec<String>) -> impl IntoView {
 /// Copy-link button and a QR code of the invoice's address.
 #[component]
 fn ShareLink(id: u64) -> impl IntoView {
-    let t = use_texts();
-    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-    let link = format!("{origin}/invoice/{id}");
+    let ti = use_inv_texts();
+    let link = format!("{}/invoice/{id}", crate::settings::origin());
     let copied = RwSignal::new(false);
     let show_qr = RwSignal::new(false);
     let link2 = link.clone();
@@ -99,25 +141,24 @@ fn ShareLink(id: u64) -> impl IntoView {
     };
     view! {
         <div class="row share">
-            <button type="button" class="button" on:click=copy>{move || if copied.get() { t.get().inv.copied } else { t.get().inv.copy_link }}</button>
+            <button type="button" class="button" on:click=copy>{move || if copied.get() { ti.get().copied } else { ti.get().copy_link }}</button>
             <button type="button" class="button" aria-expanded=move || show_qr.get().to_string() on:click=move |_| show_qr.update(|v| *v = !*v)>"QR"</button>
             <span class="mono muted">{link.clone()}</span>
         </div>
-        {move || show_qr.get().then(|| view! { <QrCode text=link.clone() label=Signal::derive(move || t.get().inv.qr_label) /> })}
+        {move || show_qr.get().then(|| view! { <QrCode text=link.clone() label=Signal::derive(move || ti.get().qr_label) /> })}
     }
 }
 
-/// What the viewer can do: the owner edits or deletes; a buyer buys or pays.
+/// What the viewer can do: the owner edits, deletes or manages the secrets; a buyer buys or
+/// pays.
 #[component]
 fn InvoiceActions(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView {
-    let profile = crate::app::use_profile();
-    let me = profile.user_id().unwrap_or_default();
+    let me = use_profile().user_id().unwrap_or_default();
     let owner = invoice.owner.as_ref().map(|o| o.id.clone()).unwrap_or_default();
     let live = invoice.status == invoice::InvoiceStatus::Active as i32;
     if me.is_empty() {
-        return ().into_any();
-    }
-    if owner == me {
+        ().into_any()
+    } else if owner == me {
         view! { <OwnerActions invoice=invoice on_change=on_change /> }.into_any()
     } else if live {
         view! { <BuyBox invoice=invoice on_change=on_change /> }.into_any()
@@ -131,49 +172,49 @@ fn OwnerActions(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView 
     let app = use_app();
     let id = invoice.id;
     let confirming = RwSignal::new(false);
-    let failure = RwSignal::new(None::<ApiError>);
-    let refund = RwSignal::new(None::<pb::InvoicePayment>);
-    let busy = RwSignal::new(false);
     let deletable = invoice.status != invoice::InvoiceStatus::Deleted as i32
         && invoice.status != invoice::InvoiceStatus::Payed as i32;
-    let delete = move |_| {
+    // DeleteInvoice; for a refund invoice, the payment whose refund was abandoned.
+    let delete = tasks::action(move |()| {
         let settings = app.settings.get_untracked();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
+        async move {
             let result = api::invoices::delete(&settings, id).await;
-            busy.set(false);
             confirming.set(false);
-            match result {
-                Ok(p) => {
-                    refund.set(p);
-                    on_change.run(());
-                }
-                Err(e) => failure.set(Some(e)),
+            if result.is_ok() {
+                on_change.run(());
             }
-        });
-    };
+            result
+        }
+    });
     view! {
         <div class="actions">
             {if invoice.is_private {
-                view! { <p class="hint">{tr(|t| t.inv.not_editable_private)}</p> }.into_any()
+                view! { <p class="hint">{tr_inv(|t| t.not_editable_private)}</p> }.into_any()
             } else {
-                view! { <a class="button" href=format!("/invoice/{id}/edit")>{tr(|t| t.inv.edit)}</a> }.into_any()
+                view! { <a class="button" href=format!("/invoice/{id}/edit")>{tr_inv(|t| t.edit)}</a> }.into_any()
             }}
             {deletable.then(|| view! {
-                <button type="button" class="button" on:click=move |_| confirming.set(true)>{tr(|t| t.inv.delete)}</button>
+                <button type="button" class="button" on:click=move |_| confirming.set(true)>{tr_inv(|t| t.delete)}</button>
             })}
         </div>
+        <p class="secrets-link">
+            <a class="button" href=format!("/invoice/{id}/secrets")>{tr_inv(|t| t.manage_secrets)}</a>
+        </p>
         {move || confirming.get().then(|| view! {
-            <div class="error-banner" role="alertdialog" aria-label=tr(|t| t.inv.delete)>
-                <p>{tr(|t| t.inv.delete_confirm)}</p>
+            <div class="error-banner" role="alertdialog" aria-label=tr_inv(|t| t.delete)>
+                <p>{tr_inv(|t| t.delete_confirm)}</p>
                 <div class="row">
-                    <button type="button" class="button primary" disabled=move || busy.get() on:click=delete>{tr(|t| t.inv.confirm)}</button>
-                    <button type="button" class="button" on:click=move |_| confirming.set(false)>{tr(|t| t.inv.cancel)}</button>
+                    <button type="button" class="button primary" disabled=move || delete.pending()
+                        on:click=move |_| { delete.dispatch(()); }>{tr_inv(|t| t.confirm)}</button>
+                    <button type="button" class="button" on:click=move |_| confirming.set(false)>{tr_inv(|t| t.cancel)}</button>
                 </div>
             </div>
         })}
-        {move || refund.get().map(|p| view! { <p>{tr(|t| t.inv.deleted_refund)}</p><PaymentCard payment=p /> })}
-        {move || failure.get().map(|e| view! { <ErrorView error=e /> })}
+        {move || delete.value().map(|result| match result {
+            Ok(Some(p)) => view! { <p>{tr_inv(|t| t.deleted_refund)}</p><PaymentCard payment=p /> }.into_any(),
+            Ok(None) => ().into_any(),
+            Err(e) => view! { <ErrorView error=e /> }.into_any(),
+        })}
     }
 }
 
@@ -183,7 +224,7 @@ fn OwnerActions(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView 
 fn BuyBox(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView {
     use rust_decimal::Decimal;
     let app = use_app();
-    let t = use_texts();
+    let ti = use_inv_texts();
     let id = invoice.id;
     let private = invoice.is_private;
     let low = invoice.pieces_min.min(invoice.pieces_max).max(1);
@@ -192,57 +233,50 @@ fn BuyBox(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView {
     let pieces = RwSignal::new(low.to_string());
     let parsed = move || pieces.with(|p| p.trim().parse::<u32>().ok()).filter(|n| private || (low..=high).contains(n));
     let confirming = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let failure = RwSignal::new(None::<ApiError>);
-    let bought = RwSignal::new(None::<pb::InvoicePayment>);
     let total =
         move || parsed().map(|n| schet_api::decimal::format_btc(unit * Decimal::from(if private { 1 } else { n })));
-    let pay = move |_| {
-        let Some(n) = parsed() else { return };
-        let settings = app.settings.get_untracked();
-        busy.set(true);
-        failure.set(None);
-        leptos::task::spawn_local(async move {
+    // PayInvoiceFromBalance (`pieces` is ignored for a private invoice).
+    let pay = tasks::action(move |n: &u32| {
+        let (settings, n) = (app.settings.get_untracked(), *n);
+        async move {
             let result = api::payments::pay(&settings, id, if private { 0 } else { n }).await;
-            busy.set(false);
             confirming.set(false);
-            match result {
-                Ok(p) => {
-                    bought.set(Some(p));
-                    on_change.run(());
-                }
-                Err(e) => failure.set(Some(e)),
+            if result.is_ok() {
+                on_change.run(());
             }
-        });
-    };
+            result
+        }
+    });
+    let bought = move || pay.value().and_then(Result::ok);
     view! {
-        {move || bought.get().is_none().then(|| view! {
+        {move || bought().is_none().then(|| view! {
             <div class="buy-box">
                 {(!private).then(|| view! {
                     <div class="field">
-                        <label for="buy-pieces">{tr(|t| t.inv.pieces_to_buy)}" ("{low}"–"{high}")"</label>
+                        <label for="buy-pieces">{tr_inv(|t| t.pieces_to_buy)}" ("{low}"–"{high}")"</label>
                         <input id="buy-pieces" type="number" min=low max=high prop:value=move || pieces.get()
                             aria-invalid=move || parsed().is_none().to_string()
                             on:input=move |ev| { pieces.set(event_target_value(&ev)); confirming.set(false); } />
                     </div>
                 })}
                 <button type="button" class="button primary" disabled=move || parsed().is_none()
-                    on:click=move |_| confirming.set(true)>{move || if private { t.get().inv.pay } else { t.get().inv.buy }}</button>
+                    on:click=move |_| confirming.set(true)>{move || if private { ti.get().pay } else { ti.get().buy }}</button>
                 {move || confirming.get().then(|| view! {
-                    <div class="notice" role="alertdialog" aria-label=tr(|t| t.inv.pay_confirm)>
-                        <span>{tr(|t| t.inv.pay_confirm)}": "<strong>{move || total().unwrap_or_default()}" BTC"</strong></span>
+                    <div class="notice" role="alertdialog" aria-label=tr_inv(|t| t.pay_confirm)>
+                        <span>{tr_inv(|t| t.pay_confirm)}": "<strong>{move || total().unwrap_or_default()}" BTC"</strong></span>
                         <div class="row">
-                            <button type="button" class="button primary" disabled=move || busy.get() on:click=pay>
-                                {move || if busy.get() { t.get().inv.paying } else { t.get().inv.confirm }}
+                            <button type="button" class="button primary" disabled=move || pay.pending()
+                                on:click=move |_| { if let Some(n) = parsed() { pay.dispatch(n); } }>
+                                {move || if pay.pending() { ti.get().paying } else { ti.get().confirm }}
                             </button>
-                            <button type="button" class="button" on:click=move |_| confirming.set(false)>{tr(|t| t.inv.cancel)}</button>
+                            <button type="button" class="button" on:click=move |_| confirming.set(false)>{tr_inv(|t| t.cancel)}</button>
                         </div>
                     </div>
                 })}
             </div>
         })}
-        {move || failure.get().map(|e| view! { <ErrorView error=e /> })}
-        {move || bought.get().map(|p| view! { <h2>{tr(|t| t.inv.paid_title)}</h2><PaymentCard payment=p /> })}
+        {move || pay.value().and_then(Result::err).map(|e| view! { <ErrorView error=e /> })}
+        {move || bought().map(|p| view! { <h2>{tr_inv(|t| t.paid_title)}</h2><PaymentCard payment=p /> })}
     }
 }
 

@@ -1,153 +1,18 @@
 //! The invoice list (GetInvoices): tabs, every filter as a removable chip, filter state in
-//! the URL (bookmarkable), keyset "Load more", CSV export of what is loaded.
+//! the URL (bookmarkable, `schet_model::filters`), keyset "Load more", CSV export of what is
+//! loaded.
 
 use crate::api::{self, ApiError};
-use crate::app::use_profile;
 use crate::components::ErrorView;
 use crate::format;
-use crate::i18n::Texts;
-use crate::settings::{tr, use_app, use_texts};
+use crate::i18n::invoices::{InvoiceTexts, tr as tr_inv, use_texts as use_inv_texts};
+use crate::i18n::{Texts, tr, use_texts};
+use crate::state::{use_app, use_profile};
+use crate::tasks;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::params::ParamsMap;
 use schet_api::pb::{self, invoice::InvoiceStatus};
-
-pub const PAGE_SIZES: [u32; 4] = [10, 20, 50, 100];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Tab {
-    #[default]
-    All,
-    Mine,
-    ToMe,
-    Public,
-}
-
-impl Tab {
-    fn code(self) -> &'static str {
-        match self {
-            Tab::All => "all",
-            Tab::Mine => "mine",
-            Tab::ToMe => "tome",
-            Tab::Public => "public",
-        }
-    }
-}
-
-/// Everything that selects the list; lives in the URL query.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Filters {
-    pub tab: Tab,
-    pub owner: Option<bool>,
-    pub statuses: Vec<i32>,
-    pub private: Option<bool>,
-    pub id: u64,
-    pub to_user: String,
-    pub count: u32,
-}
-
-fn flag(q: &ParamsMap, key: &str) -> Option<bool> {
-    match q.get(key).as_deref() {
-        Some("yes") => Some(true),
-        Some("no") => Some(false),
-        _ => None,
-    }
-}
-
-impl Filters {
-    pub fn from_query(q: &ParamsMap) -> Filters {
-        let tab = match q.get("tab").as_deref() {
-            Some("mine") => Tab::Mine,
-            Some("tome") => Tab::ToMe,
-            Some("public") => Tab::Public,
-            _ => Tab::All,
-        };
-        let statuses = q
-            .get("status")
-            .unwrap_or_default()
-            .split(',')
-            .filter_map(|s| s.parse::<i32>().ok())
-            .filter(|s| InvoiceStatus::try_from(*s).is_ok())
-            .collect();
-        let count = q.get("count").and_then(|c| c.parse().ok()).filter(|c| PAGE_SIZES.contains(c)).unwrap_or(20);
-        Filters {
-            tab,
-            owner: flag(q, "owner"),
-            statuses,
-            private: flag(q, "private"),
-            id: q.get("id").and_then(|v| v.parse().ok()).unwrap_or(0),
-            to_user: q.get("to").unwrap_or_default(),
-            count,
-        }
-    }
-
-    /// The query string (`?tab=mine&status=0,3`), without defaults.
-    pub fn to_query(&self) -> String {
-        let yn = |b: bool| if b { "yes" } else { "no" };
-        let mut parts = Vec::new();
-        if self.tab != Tab::All {
-            parts.push(format!("tab={}", self.tab.code()));
-        }
-        if let Some(o) = self.owner {
-            parts.push(format!("owner={}", yn(o)));
-        }
-        if !self.statuses.is_empty() {
-            let list: Vec<String> = self.statuses.iter().map(i32::to_string).collect();
-            parts.push(format!("status={}", list.join(",")));
-        }
-        if let Some(p) = self.private {
-            parts.push(format!("private={}", yn(p)));
-        }
-        if self.id != 0 {
-            parts.push(format!("id={}", self.id));
-        }
-        if !self.to_user.is_empty() {
-            let enc = percent_encoding::utf8_percent_encode(&self.to_user, percent_encoding::NON_ALPHANUMERIC);
-            parts.push(format!("to={enc}"));
-        }
-        if self.count != 20 {
-            parts.push(format!("count={}", self.count));
-        }
-        if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
-    }
-
-    /// The request for one page; the tab adds its own filter on top of the chosen ones.
-    pub fn request(&self, me: &str, last_id: u64) -> pb::GetInvoicesRequest {
-        let mut r = pb::GetInvoicesRequest {
-            is_owner: self.owner.unwrap_or(false),
-            is_owner_has_value: self.owner.is_some(),
-            statuses: self.statuses.clone(),
-            is_status_has_value: !self.statuses.is_empty(),
-            is_private: self.private.unwrap_or(false),
-            is_private_has_value: self.private.is_some(),
-            id: self.id,
-            to_user: self.to_user.clone(),
-            last_id,
-            count: self.count,
-        };
-        match self.tab {
-            Tab::All => {}
-            Tab::Mine => {
-                r.is_owner = true;
-                r.is_owner_has_value = true;
-            }
-            Tab::ToMe => r.to_user = me.to_string(),
-            Tab::Public => {
-                r.is_private = false;
-                r.is_private_has_value = true;
-            }
-        }
-        r
-    }
-}
-
-const ALL_STATUSES: [InvoiceStatus; 5] = [
-    InvoiceStatus::Active,
-    InvoiceStatus::PendingPay,
-    InvoiceStatus::NoPieces,
-    InvoiceStatus::Payed,
-    InvoiceStatus::Deleted,
-];
+use schet_model::filters::{ALL_STATUSES, Filters, PAGE_SIZES, Tab, flag_code, flag_from_code};
 
 fn partner(i: &pb::Invoice, me: &str) -> String {
     let owner = i.owner.as_ref().map(|o| o.username.clone()).unwrap_or_default();
@@ -200,101 +65,106 @@ pub fn to_csv(invoices: &[pb::Invoice], t: &Texts) -> String {
     out
 }
 
+/// One page of the list, and whether there may be more after it.
+fn page_of(result: Result<Vec<pb::Invoice>, ApiError>, count: u32) -> Result<(Vec<pb::Invoice>, bool), ApiError> {
+    result.map(|page| {
+        let more = page.len() as u32 == count;
+        (page, more)
+    })
+}
+
 #[component]
 pub fn InvoiceListPage() -> impl IntoView {
     let app = use_app();
     let t = use_texts();
+    let ti = use_inv_texts();
     let profile = use_profile();
     let query = use_query_map();
     let navigate = use_navigate();
-    let filters = Memo::new(move |_| query.with(Filters::from_query));
-    let go = move |f: Filters| navigate(&format!("/invoices{}", f.to_query()), Default::default());
-    let go = StoredValue::new(go);
+    let filters = Memo::new(move |_| query.with(|q| Filters::from_query(|k| q.get_str(k))));
+    let go = StoredValue::new(move |f: Filters| navigate(&format!("/invoices{}", f.to_query()), Default::default()));
     let set = move |change: &dyn Fn(&mut Filters)| {
         let mut f = filters.get_untracked();
         change(&mut f);
         go.with_value(|g| g(f));
     };
+    // The user's name, for the "to me" tab only (the others need not wait for it).
+    let me_for = move |tab: Tab| if tab == Tab::ToMe { profile.username() } else { Some(String::new()) };
 
-    let invoices = RwSignal::new(Vec::<pb::Invoice>::new());
-    let loading = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    let more = RwSignal::new(false);
-    // Which load is current: a newer filter makes older answers stale.
-    let generation = StoredValue::new(0u64);
-    let load = move |reset: bool| {
-        let f = filters.get_untracked();
-        let settings = app.settings.get_untracked();
-        let me = profile.username().unwrap_or_default();
-        let last = if reset { 0 } else { invoices.with_untracked(|v| v.last().map_or(0, |i| i.id)) };
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        loading.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            if f.tab == Tab::ToMe && me.is_empty() {
-                // Wait for the profile: the effect below reloads once it is known.
-                loading.set(false);
-                return;
-            }
-            let result = api::invoices::list(&settings, f.request(&me, last)).await;
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            loading.set(false);
-            match result {
-                Ok(page) => {
-                    more.set(page.len() as u32 == f.count);
-                    if reset {
-                        invoices.set(page);
-                    } else {
-                        invoices.update(|v| v.extend(page));
-                    }
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
-    Effect::new(move |_| {
-        filters.track();
-        app.settings.track();
-        let _ = profile.username();
-        load(true);
+    // The first page for the filters; "Load more" appends the next ones.
+    let first = tasks::resource(move || {
+        let (f, settings) = (filters.get(), app.settings.get());
+        let me = me_for(f.tab);
+        async move {
+            let me = me?; // the profile is not known yet: it reloads once it is
+            Some(page_of(api::invoices::list(&settings, f.request(&me, 0)).await, f.count))
+        }
     });
+    let extra = RwSignal::new(Vec::<pb::Invoice>::new());
+    let more_left = RwSignal::new(false);
+    // The page after `last`, appended unless the filters changed meanwhile.
+    let more = tasks::action(move |(f, last): &(Filters, u64)| {
+        let (f, last, settings) = (f.clone(), *last, app.settings.get_untracked());
+        let me = untrack(|| me_for(f.tab)).unwrap_or_default();
+        async move {
+            let (page, left) = page_of(api::invoices::list(&settings, f.request(&me, last)).await, f.count)?;
+            if filters.with_untracked(|now| *now == f) {
+                extra.update(|e| e.extend(page));
+                more_left.set(left);
+            }
+            Ok::<(), ApiError>(())
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Some(Ok((_, left)))) = first.get() {
+            extra.set(Vec::new());
+            more_left.set(left);
+            more.clear();
+        }
+    });
+    let invoices = Memo::new(move |_| {
+        let mut all = first.with(|p| match p {
+            Some(Some(Ok((page, _)))) => page.clone(),
+            _ => Vec::new(),
+        });
+        extra.with(|e| all.extend(e.iter().cloned()));
+        all
+    });
+    let load_more = move || {
+        let last = invoices.with_untracked(|v| v.last().map_or(0, |i| i.id));
+        more.dispatch((filters.get_untracked(), last));
+    };
+    let more_failed = move || more.value().and_then(Result::err).filter(|_| !more.pending());
+
     // A clock for the countdowns (one for the whole list).
     let now = RwSignal::new(js_sys::Date::now());
-    let tick = leptos::prelude::set_interval_with_handle(
-        move || now.set(js_sys::Date::now()),
-        std::time::Duration::from_secs(30),
-    );
+    let tick = set_interval_with_handle(move || now.set(js_sys::Date::now()), std::time::Duration::from_secs(30));
     on_cleanup(move || {
         if let Ok(h) = tick {
             h.clear();
         }
     });
 
-    let tab = move |which: Tab, label: fn(&Texts) -> &'static str| {
+    let tab = move |which: Tab, label: fn(&'static InvoiceTexts) -> &'static str| {
         let active = move || filters.with(|f| f.tab == which);
         view! {
             <button type="button" role="tab" class="tab" aria-selected=move || active().to_string()
-                on:click=move |_| set(&|f| f.tab = which)>{move || label(t.get())}</button>
+                on:click=move |_| set(&|f| f.tab = which)>{tr_inv(label)}</button>
         }
     };
     let chips = move || {
         let f = filters.get();
-        let t = t.get();
+        let (t, ti) = (t.get(), ti.get());
         let mut chips: Vec<(String, Box<dyn Fn(&mut Filters) + Send + Sync>)> = Vec::new();
         if let Some(o) = f.owner {
-            chips.push((
-                format!("{}: {}", t.inv.filter_owner, if o { t.inv.owner_me } else { t.inv.owner_others }),
-                Box::new(|f| f.owner = None),
-            ));
+            let whose = if o { ti.owner_me } else { ti.owner_others };
+            chips.push((format!("{}: {whose}", ti.filter_owner), Box::new(|f| f.owner = None)));
         }
         for s in &f.statuses {
             let s = *s;
             chips.push((
-                format!("{}: {}", t.field_status, format::status(s, t).0),
-                Box::new(move |f| f.statuses.retain(|x| *x != s)),
+                format!("{}: {}", t.field_status, format::status(s as i32, t).0),
+                Box::new(move |f| f.toggle_status(s, false)),
             ));
         }
         if let Some(p) = f.private {
@@ -309,7 +179,7 @@ pub fn InvoiceListPage() -> impl IntoView {
         if !f.to_user.is_empty() {
             chips.push((format!("{}: {}", t.field_target, f.to_user), Box::new(|f| f.to_user.clear())));
         }
-        let remove_label = t.inv.remove_filter;
+        let remove_label = ti.remove_filter;
         chips
             .into_iter()
             .map(|(label, clear)| {
@@ -333,35 +203,38 @@ pub fn InvoiceListPage() -> impl IntoView {
             <div class="row spread">
                 <h1>{tr(|t| t.home_title)}</h1>
                 <div class="row">
-                    <a class="button primary" href="/invoices/new">{tr(|t| t.inv.new_invoice)}</a>
+                    <a class="button primary" href="/invoices/new">{tr_inv(|t| t.new_invoice)}</a>
                     <button type="button" class="button" on:click=export disabled=move || invoices.with(Vec::is_empty)>
-                        {tr(|t| t.inv.export_csv)}
+                        {tr_inv(|t| t.export_csv)}
                     </button>
                 </div>
             </div>
             <div class="tabs" role="tablist">
-                {tab(Tab::All, |t| t.inv.tab_all)}
-                {tab(Tab::Mine, |t| t.inv.tab_mine)}
-                {tab(Tab::ToMe, |t| t.inv.tab_to_me)}
-                {tab(Tab::Public, |t| t.inv.tab_public)}
+                {tab(Tab::All, |t| t.tab_all)}
+                {tab(Tab::Mine, |t| t.tab_mine)}
+                {tab(Tab::ToMe, |t| t.tab_to_me)}
+                {tab(Tab::Public, |t| t.tab_public)}
             </div>
             <details class="filters">
-                <summary>{tr(|t| t.inv.filters)}</summary>
+                <summary>{tr_inv(|t| t.filters)}</summary>
                 <FilterForm filters=filters on_apply=Callback::new(move |f: Filters| go.with_value(|g| g(f))) />
             </details>
             <div class="chips" aria-live="polite">{chips}</div>
-            {move || error.get().map(|e| view! { <ErrorView error=e on_retry=Callback::new(move |()| load(true)) /> })}
-            <InvoiceTable invoices=invoices.into() now=now.into() me=me />
-            {move || (loading.get() && invoices.with(Vec::is_empty)).then(|| view! { <div class="skeleton" aria-label=tr(|t| t.loading)></div> })}
-            {move || (!loading.get() && error.with(Option::is_none) && invoices.with(Vec::is_empty))
-                .then(|| view! { <p class="muted empty">{tr(|t| t.inv.empty)}</p> })}
+            <Transition fallback=move || view! { <div class="skeleton" aria-label=tr(|t| t.loading)></div> }>
+                {move || first.get().flatten().map(|page| match page {
+                    Err(e) => view! { <ErrorView error=e on_retry=Callback::new(move |()| first.refetch()) /> }.into_any(),
+                    Ok((rows, _)) if rows.is_empty() => view! { <p class="muted empty">{tr_inv(|t| t.empty)}</p> }.into_any(),
+                    Ok(_) => view! { <InvoiceTable invoices=invoices.into() now=now.into() me=me /> }.into_any(),
+                })}
+            </Transition>
+            {move || more_failed().map(|e| view! { <ErrorView error=e on_retry=Callback::new(move |()| load_more()) /> })}
             <div class="row">
-                {move || more.get().then(|| view! {
-                    <button type="button" class="button" disabled=move || loading.get() on:click=move |_| load(false)>
-                        {move || if loading.get() { t.get().loading } else { t.get().inv.load_more }}
+                {move || more_left.get().then(|| view! {
+                    <button type="button" class="button" disabled=move || more.pending() on:click=move |_| load_more()>
+                        {move || if more.pending() { t.get().loading } else { ti.get().load_more }}
                     </button>
                 })}
-                <label class="inline-label">{tr(|t| t.inv.page_size)}
+                <label class="inline-label">{tr_inv(|t| t.page_size)}
                     <select on:change=move |ev| {
                         let n = event_target_value(&ev).parse().unwrap_or(20);
                         set(&|f| f.count = n);
@@ -383,16 +256,6 @@ fn FilterForm(filters: Memo<Filters>, on_apply: Callback<Filters>) -> impl IntoV
     let t = use_texts();
     let draft = RwSignal::new(filters.get_untracked());
     Effect::new(move |_| draft.set(filters.get()));
-    let tri = move |v: Option<bool>| match v {
-        None => "any",
-        Some(true) => "yes",
-        Some(false) => "no",
-    };
-    let parse_tri = |s: String| match s.as_str() {
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => None,
-    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         on_apply.run(draft.get_untracked());
@@ -402,34 +265,31 @@ fn FilterForm(filters: Memo<Filters>, on_apply: Callback<Filters>) -> impl IntoV
             <fieldset>
                 <legend>{tr(|t| t.field_status)}</legend>
                 {ALL_STATUSES.iter().map(|s| {
-                    let code = *s as i32;
-                    let id = format!("filter-status-{code}");
+                    let s = *s;
+                    let id = format!("filter-status-{}", s as i32);
                     let for_id = id.clone();
                     view! {
                         <label for=for_id class="check">
-                            <input id=id type="checkbox" prop:checked=move || draft.with(|d| d.statuses.contains(&code))
+                            <input id=id type="checkbox" prop:checked=move || draft.with(|d| d.statuses.contains(&s))
                                 on:change=move |ev| {
                                     let on = event_target_checked(&ev);
-                                    draft.update(|d| {
-                                        d.statuses.retain(|x| *x != code);
-                                        if on { d.statuses.push(code); d.statuses.sort(); }
-                                    });
+                                    draft.update(|d| d.toggle_status(s, on));
                                 } />
-                            {move || format::status(code, t.get()).0}
+                            {move || format::status(s as i32, t.get()).0}
                         </label>
                     }
                 }).collect_view()}
             </fieldset>
-            <label>{tr(|t| t.inv.filter_owner)}
-                <select prop:value=move || tri(draft.with(|d| d.owner)) on:change=move |ev| draft.update(|d| d.owner = parse_tri(event_target_value(&ev)))>
-                    <option value="any">{tr(|t| t.inv.any)}</option>
-                    <option value="yes">{tr(|t| t.inv.owner_me)}</option>
-                    <option value="no">{tr(|t| t.inv.owner_others)}</option>
+            <label>{tr_inv(|t| t.filter_owner)}
+                <select prop:value=move || flag_code(draft.with(|d| d.owner)) on:change=move |ev| draft.update(|d| d.owner = flag_from_code(&event_target_value(&ev)))>
+                    <option value="any">{tr_inv(|t| t.any)}</option>
+                    <option value="yes">{tr_inv(|t| t.owner_me)}</option>
+                    <option value="no">{tr_inv(|t| t.owner_others)}</option>
                 </select>
             </label>
-            <label>{tr(|t| t.inv.filter_kind)}
-                <select prop:value=move || tri(draft.with(|d| d.private)) on:change=move |ev| draft.update(|d| d.private = parse_tri(event_target_value(&ev)))>
-                    <option value="any">{tr(|t| t.inv.any)}</option>
+            <label>{tr_inv(|t| t.filter_kind)}
+                <select prop:value=move || flag_code(draft.with(|d| d.private)) on:change=move |ev| draft.update(|d| d.private = flag_from_code(&event_target_value(&ev)))>
+                    <option value="any">{tr_inv(|t| t.any)}</option>
                     <option value="yes">{tr(|t| t.private_invoice)}</option>
                     <option value="no">{tr(|t| t.public_invoice)}</option>
                 </select>
@@ -442,7 +302,7 @@ fn FilterForm(filters: Memo<Filters>, on_apply: Callback<Filters>) -> impl IntoV
                 <input type="text" autocomplete="off" prop:value=move || draft.with(|d| d.to_user.clone())
                     on:input=move |ev| draft.update(|d| d.to_user = event_target_value(&ev).trim().to_string()) />
             </label>
-            <button type="submit" class="button primary">{tr(|t| t.inv.apply)}</button>
+            <button type="submit" class="button primary">{tr_inv(|t| t.apply)}</button>
         </form>
     }
 }
@@ -462,8 +322,8 @@ pub fn InvoiceTable(invoices: Signal<Vec<pb::Invoice>>, now: Signal<f64>, me: Si
                         <th scope="col">{tr(|t| t.field_status)}</th>
                         <th scope="col">{tr(|t| t.field_price)}</th>
                         <th scope="col">"BTC"</th>
-                        <th scope="col">{tr(|t| t.inv.pieces)}</th>
-                        <th scope="col">{tr(|t| t.inv.partner)}</th>
+                        <th scope="col">{tr_inv(|t| t.pieces)}</th>
+                        <th scope="col">{tr_inv(|t| t.partner)}</th>
                         <th scope="col">{tr(|t| t.field_valid_to)}</th>
                     </tr>
                 </thead>

@@ -6,10 +6,13 @@
 //! parameter), the table with page totals, and a CSV download of the rows shown.
 
 use crate::api::merchant::{self as m, Invoice, ListRequest, MerchantError, Money, STATUSES};
-use crate::i18n::merchant::MerchantTexts;
-use crate::settings::{use_app, use_texts};
+use crate::i18n::merchant::{MerchantTexts, use_texts as use_merchant_texts};
+use crate::i18n::use_texts;
+use crate::state::use_app;
+use crate::tasks;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
+use schet_model::dates::QuickRange;
 
 const PAGE_SIZES: [u32; 4] = [10, 25, 50, 100];
 
@@ -46,9 +49,10 @@ fn text_cell(class: &'static str, main: String) -> Cell {
 pub fn MerchantPage() -> impl IntoView {
     let app = use_app();
     let t = use_texts();
-    let tm = move || t.get().merchant;
+    let texts = use_merchant_texts();
+    let tm = move || texts.get();
     let saved = app.merchant.get_untracked();
-    let (from, to) = m::quick_range(2, m::today());
+    let (from, to) = QuickRange::Last30Days.days(m::today());
     let start = RwSignal::new(m::format_date(from));
     let end = RwSignal::new(m::format_date(to));
     let size = RwSignal::new(10u32);
@@ -85,7 +89,7 @@ pub fn MerchantPage() -> impl IntoView {
     if !saved.key.is_empty() || saved.use_login {
         run();
     }
-    let page = LocalResource::new(move || {
+    let page = tasks::resource(move || {
         let q = query.get();
         let settings = app.merchant.with(|m| app.settings.with(|login| m.for_request(login)));
         async move {
@@ -121,8 +125,8 @@ pub fn MerchantPage() -> impl IntoView {
         ev.prevent_default();
         run();
     };
-    let quick = move |kind: u8| {
-        let (a, b) = m::quick_range(kind, m::today());
+    let quick = move |range: QuickRange| {
+        let (a, b) = range.days(m::today());
         start.set(m::format_date(a));
         end.set(m::format_date(b));
         run();
@@ -436,8 +440,14 @@ pub fn MerchantPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button primary">{tm.show}</button>
                 <div class="quick" role="group" aria-label=tm.quick>
-                    {[tm.today, tm.days_7, tm.days_30, tm.this_month].into_iter().enumerate().map(|(k, label)| view! {
-                        <button type="button" class="link-button" on:click=move |_| quick(k as u8)>{label}</button>
+                    {QuickRange::ALL.map(|range| {
+                        let label = match range {
+                            QuickRange::Today => tm.today,
+                            QuickRange::Last7Days => tm.days_7,
+                            QuickRange::Last30Days => tm.days_30,
+                            QuickRange::ThisMonth => tm.this_month,
+                        };
+                        view! { <button type="button" class="link-button" on:click=move |_| quick(range)>{label}</button> }
                     }).collect_view()}
                 </div>
             </form>

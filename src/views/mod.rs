@@ -1,4 +1,6 @@
-//! Pages. Each is thin: it reads state, calls the API layer, renders.
+//! Screens, one per route. Each is thin (it reads state, calls the API layer, renders) and
+//! independent: a screen never imports another screen or `app`, so each can be loaded on
+//! its own.
 
 pub mod chat;
 pub mod invoice;

@@ -3,7 +3,11 @@
 
 use crate::api;
 use crate::components::ErrorView;
-use crate::settings::{Settings, tr, use_app, use_texts};
+use crate::components::field::{Control, Field};
+use crate::i18n::{Lang, tr, use_texts};
+use crate::settings::{Settings, Theme};
+use crate::state::use_app;
+use crate::tasks;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -21,21 +25,16 @@ pub fn SettingsPage() -> impl IntoView {
     let (lang, theme) = query.with_untracked(|q| (q.get("lang"), q.get("theme")));
     if lang.is_some() || theme.is_some() {
         app.update(|s| {
-            match lang.as_deref() {
-                Some("ru") => s.lang = crate::settings::Lang::Ru,
-                Some("en") => s.lang = crate::settings::Lang::En,
-                _ => {}
+            if let Some(lang) = lang.as_deref().and_then(Lang::from_code) {
+                s.lang = lang;
             }
-            match theme.as_deref() {
-                Some("dark") => s.theme = crate::settings::Theme::Dark,
-                Some("light") => s.theme = crate::settings::Theme::Light,
-                Some("system") => s.theme = crate::settings::Theme::System,
-                _ => {}
+            if let Some(theme) = theme.as_deref().and_then(Theme::from_code) {
+                s.theme = theme;
             }
         });
     }
     let (token, set_token) = signal(if from_link.is_empty() { current.token.clone() } else { from_link.clone() });
-    let check = Action::new_local(move |candidate: &Settings| {
+    let check = tasks::action(move |candidate: &Settings| {
         let candidate = candidate.clone();
         async move { api::profile::my_profile(&candidate).await.map(|p| (candidate, p.username)) }
     });
@@ -43,7 +42,7 @@ pub fn SettingsPage() -> impl IntoView {
     let merchant_login = query.with_untracked(|q| q.get("merchant")).as_deref() == Some("login");
     // Once the service accepted the token, keep it.
     Effect::new(move |_| {
-        if let Some(Ok((candidate, _))) = check.value().get() {
+        if let Some(Ok((candidate, _))) = check.value() {
             app.update(|s| {
                 s.endpoint = candidate.endpoint.clone();
                 s.token = candidate.token.clone();
@@ -71,9 +70,9 @@ pub fn SettingsPage() -> impl IntoView {
     let log_out = move |_| {
         app.update(|s| s.token.clear());
         set_token.set(String::new());
-        check.value().set(None);
+        check.clear();
     };
-    let outcome = move || match check.value().get() {
+    let outcome = move || match check.value() {
         Some(Ok((_, name))) => view! {
             <p class="success" role="status">{tr(|t| t.login_ok)}" "<strong>{name.clone()}</strong></p>
         }
@@ -86,23 +85,15 @@ pub fn SettingsPage() -> impl IntoView {
             <h1>{tr(|t| t.settings_title)}</h1>
             <p class="muted">{tr(|t| t.settings_intro)}</p>
             <form class="stack" on:submit=submit novalidate>
-                <div class="field">
-                    <label for="settings-endpoint">{tr(|t| t.endpoint_label)}</label>
-                    <input id="settings-endpoint" type="url" autocomplete="url" placeholder="https://…"
-                        aria-describedby="settings-endpoint-hint"
-                        prop:value=endpoint on:input=move |ev| set_endpoint.set(event_target_value(&ev)) />
-                    <small id="settings-endpoint-hint" class="hint">{tr(|t| t.endpoint_hint)}</small>
-                </div>
-                <div class="field">
-                    <label for="settings-token">{tr(|t| t.token_label)}</label>
-                    <input id="settings-token" type="password" autocomplete="current-password"
-                        aria-describedby="settings-token-hint"
-                        prop:value=token on:input=move |ev| set_token.set(event_target_value(&ev)) />
-                    <small id="settings-token-hint" class="hint">{tr(|t| t.token_hint)}</small>
-                </div>
+                <Field id="settings-endpoint" label=tr(|t| t.endpoint_label) control=Control::Url autocomplete="url"
+                    placeholder=|| "https://…".to_string() hint=move || t.get().endpoint_hint.to_string()
+                    value=endpoint on_input=Callback::new(move |v: String| set_endpoint.set(v)) />
+                <Field id="settings-token" label=tr(|t| t.token_label) control=Control::Secret autocomplete="current-password"
+                    hint=move || t.get().token_hint.to_string()
+                    value=token on_input=Callback::new(move |v: String| set_token.set(v)) />
                 <div class="row">
-                    <button type="submit" class="button primary" disabled=move || check.pending().get()>
-                        {move || if check.pending().get() { t.get().checking } else { t.get().save_and_check }}
+                    <button type="submit" class="button primary" disabled=move || check.pending()>
+                        {move || if check.pending() { t.get().checking } else { t.get().save_and_check }}
                     </button>
                     <button type="button" class="button" on:click=log_out>{tr(|t| t.log_out)}</button>
                 </div>

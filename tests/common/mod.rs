@@ -2,7 +2,8 @@
 //! by `cargo xtask test`), waiting on a condition with a deadline, mounting into the page.
 #![allow(dead_code)]
 
-use schet::settings::{Lang, Settings, Theme};
+use schet::i18n::Lang;
+use schet::settings::{Settings, Theme};
 use wasm_bindgen::JsCast;
 
 /// A value `cargo xtask test` sets at compile time.
@@ -73,4 +74,47 @@ pub fn new_host() -> web_sys::HtmlElement {
 
 pub fn text(el: &web_sys::HtmlElement) -> String {
     el.text_content().unwrap_or_default()
+}
+
+pub fn by_id(host: &web_sys::HtmlElement, id: &str) -> web_sys::Element {
+    host.query_selector(&format!("#{id}")).unwrap().unwrap_or_else(|| panic!("no #{id}"))
+}
+
+/// Types into an input, textarea or select as a person would (value, then input/change).
+pub fn type_into(host: &web_sys::HtmlElement, id: &str, value: &str) {
+    let el = by_id(host, id);
+    if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        i.set_value(value);
+    } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        t.set_value(value);
+    } else if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+        s.set_value(value);
+    }
+    for kind in ["input", "change"] {
+        el.dispatch_event(&web_sys::Event::new(kind).unwrap()).unwrap();
+    }
+}
+
+pub fn click(host: &web_sys::HtmlElement, selector: &str) {
+    let el: web_sys::HtmlElement =
+        host.query_selector(selector).unwrap().unwrap_or_else(|| panic!("nothing matches {selector}")).unchecked_into();
+    el.click();
+}
+
+/// Clicks the button whose text is exactly `label`.
+pub fn click_button(host: &web_sys::HtmlElement, label: &str) {
+    let buttons = host.query_selector_all("button, a.button").unwrap();
+    for i in 0..buttons.length() {
+        let b: web_sys::HtmlElement = buttons.get(i).unwrap().unchecked_into();
+        if b.text_content().unwrap_or_default().trim() == label {
+            b.click();
+            return;
+        }
+    }
+    panic!("no button {label:?} in {}", text(host));
+}
+
+pub fn error_shown(host: &web_sys::HtmlElement, id: &str) -> Option<String> {
+    let el: web_sys::HtmlElement = host.query_selector(&format!("#{id}-error")).unwrap()?.unchecked_into();
+    (!el.hidden()).then(|| text(&el)).filter(|t| !t.is_empty())
 }

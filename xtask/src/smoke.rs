@@ -111,10 +111,10 @@ pub fn smoke_release(chrome: &Chrome, url: &str, dist: &Dist) -> Result<(u64, u6
             "the demo invoice",
             Duration::from_secs(10),
         )?;
-        // The owner's chat and secrets link come with the lazy module, after the invoice.
+        // The invoice's conversations come with the lazy module, after the invoice.
         session.wait_for(
-            "document.querySelector('main a[href=\"/invoice/1/secrets\"]') !== null",
-            "the owner's link to the invoice's secrets",
+            "document.querySelector('main section.invoice-chat') !== null",
+            "the invoice's conversations (lazy module)",
             Duration::from_secs(60),
         )?;
         let needed = loaded_at_price(&session)?;

@@ -6,7 +6,7 @@ use super::invoices::{load_row, may_see, not_found};
 use super::{Caller, Result, Service, ServiceError, join_ids, split_ids, user_info};
 use crate::store::{now_ms, timestamp};
 use schet_api::pb::{self, event::EventType};
-use schet_api::{FieldError, validate};
+use schet_api::{FieldError, Rule, validate};
 use sqlx::Row;
 use sqlx::sqlite::SqliteConnection;
 
@@ -136,7 +136,7 @@ impl Service {
     ) -> Result<pb::Conversation> {
         validate::message(&req.text, &req.image_ids).first()?;
         if req.invoice_id == 0 {
-            return Err(FieldError::new("InvoiceId", "is required").into());
+            return Err(FieldError::new("InvoiceId", Rule::Required).into());
         }
         let key = i64::try_from(req.invoice_id).map_err(|_| not_found(req.invoice_id))?;
         let mut tx = self.store.write.begin().await?;
@@ -147,25 +147,23 @@ impl Service {
         let owner: String = row.try_get("owner_id")?;
         let buyer = if caller.id == owner {
             if req.to_user_id.is_empty() {
-                return Err(FieldError::new("ToUserId", "is required: name the buyer you write to").into());
+                return Err(FieldError::new("ToUserId", Rule::NameTheBuyer).into());
             }
             let buyer_id = req.to_user_id.to_ascii_lowercase();
             if buyer_id == owner {
-                return Err(FieldError::new("ToUserId", "must be a buyer, not yourself").into());
+                return Err(FieldError::new("ToUserId", Rule::BuyerNotYourself).into());
             }
             let exists: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
                 .bind(&buyer_id)
                 .fetch_optional(&mut *tx)
                 .await?;
             if exists.is_none() {
-                return Err(FieldError::new("ToUserId", "no user has this id").into());
+                return Err(FieldError::new("ToUserId", Rule::NoSuchUserId).into());
             }
             // A private invoice's conversation is with its buyer only.
             let target: Option<String> = row.try_get("target_user_id")?;
             if target.as_ref().is_some_and(|t| *t != buyer_id) {
-                return Err(
-                    FieldError::new("ToUserId", "a private invoice's conversation is with its buyer only").into()
-                );
+                return Err(FieldError::new("ToUserId", Rule::BuyerOnly).into());
             }
             buyer_id
         } else {
@@ -182,7 +180,7 @@ impl Service {
     ) -> Result<pb::Conversation> {
         validate::message(&req.text, &req.image_ids).first()?;
         if req.payment_id == 0 {
-            return Err(FieldError::new("PaymentId", "is required").into());
+            return Err(FieldError::new("PaymentId", Rule::Required).into());
         }
         let missing = || ServiceError::NotFound(format!("payment {} was not found", req.payment_id));
         let key = i64::try_from(req.payment_id).map_err(|_| missing())?;
@@ -228,10 +226,10 @@ impl Service {
                 )
                 .await
             }
-            Some(Ids::InvoiceId(_)) => Err(FieldError::new("InvoiceId", "is required").into()),
-            Some(Ids::PaymentId(_)) => Err(FieldError::new("PaymentId", "is required").into()),
-            Some(Ids::UserId(_)) => Err(FieldError::new("UserId", "is required").into()),
-            None => Err(FieldError::new("Ids", "one of InvoiceId, PaymentId or UserId is required").into()),
+            Some(Ids::InvoiceId(_)) => Err(FieldError::new("InvoiceId", Rule::Required).into()),
+            Some(Ids::PaymentId(_)) => Err(FieldError::new("PaymentId", Rule::Required).into()),
+            Some(Ids::UserId(_)) => Err(FieldError::new("UserId", Rule::Required).into()),
+            None => Err(FieldError::new("Ids", Rule::OneOfIds).into()),
         }
     }
 

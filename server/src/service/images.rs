@@ -2,16 +2,17 @@
 //!
 //! Anyone logged in may upload. An image can be read by its uploader and by whoever can see
 //! something that shows it: a visible invoice, a message of their conversation, a secret
-//! of their invoice or bought by them. Secret images stay hidden until bought.
+//! of their invoice or bought by them. Secret images stay hidden until bought. A guest
+//! reads the images of public invoices only.
 
-use super::{Caller, Result, Service, ServiceError};
+use super::{Caller, Result, Service, ServiceError, Viewer};
 use crate::store::{now_ms, timestamp};
 use schet_api::{FieldError, Guid, pb};
 use sqlx::Row;
 
 impl Service {
     pub async fn store_image(&self, caller: &Caller, req: pb::StoreImageRequest) -> Result<pb::Image> {
-        let id: Guid = req.id.parse().map_err(|e: schet_api::guid::GuidError| FieldError::new("Id", e.to_string()))?;
+        let id: Guid = req.id.parse().map_err(|e: schet_api::guid::GuidError| FieldError::new("Id", e.into()))?;
         let id = id.to_string();
         // Decoding is CPU work (up to ~0.3 s and ~180 MB for the largest allowed image): off the
         // async workers, and at most two at a time.
@@ -61,13 +62,15 @@ impl Service {
         })
     }
 
-    pub async fn image(&self, caller: &Caller, req: &pb::GetImageRequest) -> Result<pb::Image> {
-        let id: Guid = req.id.parse().map_err(|e: schet_api::guid::GuidError| FieldError::new("Id", e.to_string()))?;
+    pub async fn image<'a>(&self, viewer: impl Into<Viewer<'a>>, req: &pb::GetImageRequest) -> Result<pb::Image> {
+        let viewer = viewer.into();
+        let id: Guid = req.id.parse().map_err(|e: schet_api::guid::GuidError| FieldError::new("Id", e.into()))?;
         let id = id.to_string();
         let missing = || ServiceError::NotFound(format!("image {id} was not found"));
         let like = format!("%{id}%");
         // Visible when: mine; on an invoice I can see; in a conversation of mine; a secret of
-        // my invoice, or one sold to me.
+        // my invoice, or one sold to me. ?2 is NULL for a guest, equal to nothing: only the
+        // public invoices' clause can hold.
         let row = sqlx::query(
             "SELECT im.* FROM images im WHERE im.id = ?1 AND (
                 im.owner_id = ?2
@@ -80,7 +83,7 @@ impl Service {
                            WHERE s.images LIKE ?3 AND (i.owner_id = ?2 OR p.buyer_id = ?2)))",
         )
         .bind(&id)
-        .bind(&caller.id)
+        .bind(viewer.user_id())
         .bind(&like)
         .fetch_optional(&self.store.read)
         .await?

@@ -2,13 +2,13 @@
 
 use super::events::event;
 use super::{
-    Caller, INVOICE_SELECT, PRIVATE_FEE_RATE, Result, Service, ServiceError, WEBHOOK_KEY_STORED, dec, join_ids, pb_dec,
-    split_ids, user_info,
+    Caller, INVOICE_SELECT, PRIVATE_FEE_RATE, Result, Service, ServiceError, Viewer, WEBHOOK_KEY_STORED, dec, join_ids,
+    pb_dec, split_ids, user_info,
 };
 use crate::store::{now_ms, timestamp};
 use rust_decimal::{Decimal, RoundingStrategy};
 use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus};
-use schet_api::{FieldError, decimal, limits, validate};
+use schet_api::{FieldError, Rule, decimal, limits, validate};
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{AssertSqlSafe, Row};
 
@@ -29,13 +29,15 @@ pub(crate) async fn load_row(conn: &mut SqliteConnection, id: i64) -> Result<Opt
     Ok(sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
 }
 
-/// An invoice row the caller may see: public ones, and private ones they own or are the
-/// target of. Others' private invoices are "not found", exactly like missing ones.
-pub(crate) fn may_see(caller: &Caller, row: &SqliteRow) -> Result<bool> {
+/// An invoice row the viewer may see: public ones, and private ones they own or are the
+/// target of (a guest: public ones only). Others' private invoices are "not found", exactly
+/// like missing ones.
+pub(crate) fn may_see<'a>(viewer: impl Into<Viewer<'a>>, row: &SqliteRow) -> Result<bool> {
+    let viewer = viewer.into();
     let private: bool = row.try_get("is_private")?;
     let owner: String = row.try_get("owner_id")?;
     let target: Option<String> = row.try_get("target_user_id")?;
-    Ok(!private || owner == caller.id || target.as_deref() == Some(caller.id.as_str()))
+    Ok(!private || viewer.is(&owner) || target.is_some_and(|t| viewer.is(&t)))
 }
 
 pub(crate) fn not_found(id: u64) -> ServiceError {
@@ -44,9 +46,9 @@ pub(crate) fn not_found(id: u64) -> ServiceError {
 
 fn to_i64(id: u64, field: &str) -> Result<i64> {
     if id == 0 {
-        return Err(FieldError::new(field, "is required").into());
+        return Err(FieldError::new(field, Rule::Required).into());
     }
-    i64::try_from(id).map_err(|_| FieldError::new(field, "is out of range").into())
+    i64::try_from(id).map_err(|_| FieldError::new(field, Rule::OutOfRange).into())
 }
 
 impl Service {
@@ -70,9 +72,9 @@ impl Service {
                 .bind(&req.user_name)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let target = target.ok_or_else(|| FieldError::new("UserName", "no user has this name"))?;
+            let target = target.ok_or_else(|| FieldError::new("UserName", Rule::NoSuchUser))?;
             if target == caller.id {
-                return Err(FieldError::new("UserName", "must be another user, not yourself").into());
+                return Err(FieldError::new("UserName", Rule::NotYourself).into());
             }
             Some(target)
         } else {
@@ -174,11 +176,7 @@ impl Service {
                 .fetch_optional(&mut *conn)
                 .await?;
             if found.is_none() {
-                return Err(FieldError::new(
-                    format!("{field}[{i}]"),
-                    "no image with this GUID was uploaded (StoreImage)",
-                )
-                .into());
+                return Err(FieldError::new(format!("{field}[{i}]"), Rule::NoSuchImage).into());
             }
         }
         Ok(())
@@ -197,30 +195,37 @@ impl Service {
         }
         if !self.rates.variables.contains_key(variable) {
             let known: Vec<&str> = self.rates.variables.keys().map(String::as_str).collect();
-            return Err(FieldError::new("PriceVariable", format!("must be one of: {}", known.join(", "))).into());
+            return Err(FieldError::new("PriceVariable", Rule::OneOf { known: known.join(", ") }).into());
         }
         self.rates
             .btc_for_fiat(price, fiat, variable)
-            .ok_or_else(|| FieldError::new("FiatCurrency", "has no exchange rate on this service").into())
+            .ok_or_else(|| FieldError::new("FiatCurrency", Rule::NoRate).into())
     }
 
-    /// GetInvoiceById.
-    pub async fn invoice_by_id(&self, caller: &Caller, id: u64) -> Result<pb::Invoice> {
+    /// GetInvoiceById (a guest: public invoices only).
+    pub async fn invoice_by_id<'a>(&self, viewer: impl Into<Viewer<'a>>, id: u64) -> Result<pb::Invoice> {
+        let viewer = viewer.into();
         let key = to_i64(id, "InvoiceId")?;
         let mut conn = self.store.read.acquire().await?;
         let row = load_row(&mut conn, key).await?.ok_or_else(|| not_found(id))?;
-        if !may_see(caller, &row)? {
+        if !may_see(viewer, &row)? {
             return Err(not_found(id));
         }
-        self.invoice_from_row(&row, caller)
+        self.invoice_from_row(&row, viewer)
     }
 
-    /// GetInvoices: every filter with its HasValue flag, newest first, keyset paging.
-    pub async fn invoices(&self, caller: &Caller, req: &pb::GetInvoicesRequest) -> Result<Vec<pb::Invoice>> {
+    /// GetInvoices: every filter with its HasValue flag, newest first, keyset paging. A guest
+    /// sees public invoices only (their own filters then match nothing: they own none).
+    pub async fn invoices<'a>(
+        &self,
+        viewer: impl Into<Viewer<'a>>,
+        req: &pb::GetInvoicesRequest,
+    ) -> Result<Vec<pb::Invoice>> {
+        let viewer = viewer.into();
         let count = match req.count {
             0 => limits::PAGE_DEFAULT,
             n if n > limits::PAGE_MAX => {
-                return Err(FieldError::new("count", format!("must be at most {}", limits::PAGE_MAX)).into());
+                return Err(FieldError::new("count", Rule::AtMost { max: limits::PAGE_MAX.into() }).into());
             }
             n => n,
         };
@@ -229,7 +234,7 @@ impl Service {
             for (i, s) in req.statuses.iter().enumerate() {
                 if InvoiceStatus::try_from(*s).is_err() {
                     return Err(
-                        FieldError::new(format!("Statuses[{i}]"), format!("{s} is not an invoice status")).into()
+                        FieldError::new(format!("Statuses[{i}]"), Rule::NotAStatus { value: (*s).into() }).into()
                     );
                 }
                 statuses.push(*s);
@@ -238,19 +243,20 @@ impl Service {
         if !req.to_user.is_empty() {
             validate::username(&req.to_user).map_err(|rule| FieldError::new("ToUser", rule))?;
         }
-        let last_id = i64::try_from(req.last_id).map_err(|_| FieldError::new("lastId", "is out of range"))?;
-        let id = i64::try_from(req.id).map_err(|_| FieldError::new("Id", "is out of range"))?;
+        let last_id = i64::try_from(req.last_id).map_err(|_| FieldError::new("lastId", Rule::OutOfRange))?;
+        let id = i64::try_from(req.id).map_err(|_| FieldError::new("Id", Rule::OutOfRange))?;
 
-        // ?1 now, ?2 caller; then one numbered parameter per filter value. (sqlx numbers
-        // anonymous `?`s on its own, so every parameter here is numbered explicitly.)
+        // ?1 now, ?2 the viewer (NULL for a guest: equal to nothing); then one numbered
+        // parameter per filter value. (sqlx numbers anonymous `?`s on its own, so every
+        // parameter here is numbered explicitly.)
         let mut sql = format!("{INVOICE_SELECT} WHERE (i.is_private = 0 OR i.owner_id = ?2 OR i.target_user_id = ?2)");
-        let mut binds: Vec<Bind> = vec![Bind::Int(now_ms()), Bind::Text(caller.id.clone())];
+        let mut binds: Vec<Bind> = vec![Bind::Int(now_ms()), Bind::Text(viewer.user_id().map(str::to_string))];
         let param = |binds: &mut Vec<Bind>, value: Bind| {
             binds.push(value);
             format!("?{}", binds.len())
         };
         if req.is_owner_has_value {
-            sql += if req.is_owner { " AND i.owner_id = ?2" } else { " AND i.owner_id <> ?2" };
+            sql += if req.is_owner { " AND i.owner_id = ?2" } else { " AND i.owner_id IS NOT ?2" };
         }
         if req.is_private_has_value {
             sql += &format!(" AND i.is_private = {}", param(&mut binds, Bind::Int(i64::from(req.is_private))));
@@ -263,7 +269,10 @@ impl Service {
             sql += &format!(" AND i.id = {}", param(&mut binds, Bind::Int(id)));
         }
         if !req.to_user.is_empty() {
-            sql += &format!(" AND t.username = {} COLLATE NOCASE", param(&mut binds, Bind::Text(req.to_user.clone())));
+            sql += &format!(
+                " AND t.username = {} COLLATE NOCASE",
+                param(&mut binds, Bind::Text(Some(req.to_user.clone())))
+            );
         }
         if last_id != 0 {
             sql += &format!(" AND i.id < {}", param(&mut binds, Bind::Int(last_id)));
@@ -277,7 +286,7 @@ impl Service {
             };
         }
         let rows = query.fetch_all(&self.store.read).await?;
-        rows.iter().map(|row| self.invoice_from_row(row, caller)).collect()
+        rows.iter().map(|row| self.invoice_from_row(row, viewer)).collect()
     }
 
     /// UpdatePublicInvoice: the owner changes price, pieces, comment, images, integration.
@@ -423,11 +432,15 @@ impl Service {
         Ok(done.rows_affected())
     }
 
-    /// The contract's Invoice for `caller` from a row of [`INVOICE_SELECT`].
-    pub(crate) fn invoice_from_row(&self, row: &SqliteRow, caller: &Caller) -> Result<pb::Invoice> {
+    /// The contract's Invoice for `viewer` from a row of [`INVOICE_SELECT`].
+    ///
+    /// Only the owner sees where the goods are collected (`Redirect`) and the webhook's
+    /// settings; everyone else sees which integration it is, with those stripped. (A buyer
+    /// gets the redirect URL with their payment: `payment_in`.)
+    pub(crate) fn invoice_from_row<'a>(&self, row: &SqliteRow, viewer: impl Into<Viewer<'a>>) -> Result<pb::Invoice> {
         use pb::invoice::{Integration, NullableRefund, NullableTargetUser};
         let owner_id: String = row.try_get("owner_id")?;
-        let is_owner = owner_id == caller.id;
+        let is_owner = viewer.into().is(&owner_id);
         let target_id: Option<String> = row.try_get("target_user_id")?;
         let is_base_crypto: bool = row.try_get("is_base_crypto")?;
         let price = dec(row, "price")?;
@@ -442,7 +455,7 @@ impl Service {
         };
         let refund: Option<i64> = row.try_get("refund_payment_id")?;
         let integration = match row.try_get::<i64, _>("integration")? {
-            1 => Integration::Redirect(row.try_get("redirect_url")?),
+            1 => Integration::Redirect(if is_owner { row.try_get("redirect_url")? } else { String::new() }),
             2 => {
                 let required: bool = row.try_get("webhook_required")?;
                 // Only the owner sees the endpoint and certificates; nobody sees the key.
@@ -499,5 +512,5 @@ impl Service {
 
 enum Bind {
     Int(i64),
-    Text(String),
+    Text(Option<String>),
 }

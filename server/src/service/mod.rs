@@ -13,7 +13,7 @@ use crate::rates::Rates;
 use crate::store::{Store, now_ms, timestamp};
 use rust_decimal::Decimal;
 use schet_api::pb;
-use schet_api::{FieldError, decimal, validate};
+use schet_api::{FieldError, Rule, decimal, validate};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -55,6 +55,41 @@ pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
 pub struct Caller {
     pub id: String,
     pub username: String,
+}
+
+/// Who reads: a logged-in user, or a guest (a call without any `authorization` metadata),
+/// who sees public invoices, their images and the rate variables, and nothing else.
+#[derive(Debug, Clone, Copy)]
+pub enum Viewer<'a> {
+    Guest,
+    User(&'a Caller),
+}
+
+impl<'a> From<&'a Caller> for Viewer<'a> {
+    fn from(caller: &'a Caller) -> Self {
+        Viewer::User(caller)
+    }
+}
+
+impl<'a> From<Option<&'a Caller>> for Viewer<'a> {
+    fn from(caller: Option<&'a Caller>) -> Self {
+        caller.map_or(Viewer::Guest, Viewer::User)
+    }
+}
+
+impl Viewer<'_> {
+    /// The user's id; None for a guest (binds as SQL NULL, which equals nothing).
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Viewer::Guest => None,
+            Viewer::User(c) => Some(c.id.as_str()),
+        }
+    }
+
+    /// True when this viewer is the user `id`.
+    pub fn is(&self, id: &str) -> bool {
+        self.user_id() == Some(id)
+    }
 }
 
 /// Fee for issuing a private invoice: this share of its BTC amount.
@@ -144,9 +179,7 @@ impl Service {
     pub async fn add_user(&self, username: &str, balance: Decimal, token: Option<&str>) -> Result<(String, String)> {
         validate::username(username).map_err(|rule| FieldError::new("UserName", rule))?;
         if balance < Decimal::ZERO || balance.scale() > schet_api::limits::BTC_SCALE {
-            return Err(
-                FieldError::new("Balance", "must be a non-negative BTC amount with at most 8 decimal places").into()
-            );
+            return Err(FieldError::new("Balance", Rule::Balance).into());
         }
         let id = schet_api::Guid::from_random_bytes(random_bytes()).to_string();
         let token = token.map_or_else(new_token, str::to_string);

@@ -8,7 +8,7 @@ use super::{Caller, Result, Service, ServiceError, dec, pb_dec, random_bytes};
 use crate::store::{now_ms, timestamp};
 use rust_decimal::Decimal;
 use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus, invoice_payment::InvoicePaymentStatus};
-use schet_api::{FieldError, decimal, limits};
+use schet_api::{FieldError, Rule, decimal, limits};
 use sqlx::Row;
 use sqlx::sqlite::SqliteConnection;
 use std::str::FromStr;
@@ -81,7 +81,7 @@ impl Service {
         req: &pb::PayInvoiceFromBalanceRequest,
     ) -> Result<pb::InvoicePayment> {
         if req.invoice_id == 0 {
-            return Err(FieldError::new("InvoiceId", "is required").into());
+            return Err(FieldError::new("InvoiceId", Rule::Required).into());
         }
         let key = i64::try_from(req.invoice_id).map_err(|_| not_found(req.invoice_id))?;
         let mut tx = self.store.write.begin().await?;
@@ -114,14 +114,18 @@ impl Service {
         }
         let pieces = if invoice.is_private {
             if req.pieces > 1 {
-                return Err(FieldError::new("Pieces", "a private invoice is paid whole (0 or 1)").into());
+                return Err(FieldError::new("Pieces", Rule::PaidWhole).into());
             }
             1
         } else {
             // With limited stock the last pieces may be fewer than PiecesMin.
             let low = invoice.pieces_min.min(invoice.pieces_max).max(1);
             if req.pieces < low || req.pieces > invoice.pieces_max {
-                return Err(FieldError::new("Pieces", format!("must be from {low} to {}", invoice.pieces_max)).into());
+                return Err(FieldError::new(
+                    "Pieces",
+                    Rule::Between { min: low.into(), max: invoice.pieces_max.into() },
+                )
+                .into());
             }
             req.pieces
         };
@@ -272,7 +276,7 @@ impl Service {
         }
         let invoice_id: i64 = row.try_get("invoice_id")?;
         let invoice_row = load_row(conn, invoice_id).await?.ok_or_else(|| not_found(invoice_id as u64))?;
-        let invoice = self.invoice_from_row(&invoice_row, caller)?;
+        let mut invoice = self.invoice_from_row(&invoice_row, caller)?;
         let secrets = sqlx::query("SELECT * FROM invoice_secrets WHERE payment_id = ? ORDER BY id")
             .bind(id)
             .fetch_all(&mut *conn)
@@ -280,11 +284,15 @@ impl Service {
             .iter()
             .map(secret_from_row)
             .collect::<Result<Vec<_>>>()?;
-        // The redirect URL travels with the delivered goods.
+        // The redirect URL travels with the delivered goods: the buyer sees it in their
+        // payment (the invoice alone shows it to its owner only).
         let redirect = match &invoice.integration {
-            Some(pb::invoice::Integration::Redirect(url)) => url.clone(),
+            Some(pb::invoice::Integration::Redirect(_)) => invoice_row.try_get::<String, _>("redirect_url")?,
             _ => String::new(),
         };
+        if caller.id == buyer && !redirect.is_empty() {
+            invoice.integration = Some(pb::invoice::Integration::Redirect(redirect.clone()));
+        }
         let secrets = secrets.into_iter().map(|mut s| {
             if s.url.is_empty() {
                 s.url = redirect.clone();
@@ -325,12 +333,12 @@ impl Service {
         let count = match req.count {
             0 => limits::PAGE_DEFAULT,
             n if n > limits::PAGE_MAX => {
-                return Err(FieldError::new("Count", format!("must be at most {}", limits::PAGE_MAX)).into());
+                return Err(FieldError::new("Count", Rule::AtMost { max: limits::PAGE_MAX.into() }).into());
             }
             n => n,
         };
-        let payment_id = i64::try_from(req.payment_id).map_err(|_| FieldError::new("PaymentId", "is out of range"))?;
-        let last_id = i64::try_from(req.last_id).map_err(|_| FieldError::new("LastId", "is out of range"))?;
+        let payment_id = i64::try_from(req.payment_id).map_err(|_| FieldError::new("PaymentId", Rule::OutOfRange))?;
+        let last_id = i64::try_from(req.last_id).map_err(|_| FieldError::new("LastId", Rule::OutOfRange))?;
         let side = match (req.is_to_me_has_value, req.is_to_me) {
             (false, _) => "(p.buyer_id = ?1 OR i.owner_id = ?1)",
             (true, true) => "i.owner_id = ?1",
@@ -360,7 +368,7 @@ impl Service {
     /// secrets the buyer already saw stay with the cancelled payment.
     pub async fn cancel_payment(&self, caller: &Caller, payment_id: u64) -> Result<pb::InvoicePayment> {
         if payment_id == 0 {
-            return Err(FieldError::new("PaymentId", "is required").into());
+            return Err(FieldError::new("PaymentId", Rule::Required).into());
         }
         let key = i64::try_from(payment_id).map_err(|_| payment_not_found(payment_id))?;
         let mut tx = self.store.write.begin().await?;
@@ -434,7 +442,7 @@ impl Service {
         req: &pb::CreateRefundRequest,
     ) -> Result<pb::CreateRefundResponse> {
         if req.payment_id == 0 {
-            return Err(FieldError::new("PaymentId", "is required").into());
+            return Err(FieldError::new("PaymentId", Rule::Required).into());
         }
         let key = i64::try_from(req.payment_id).map_err(|_| payment_not_found(req.payment_id))?;
         let mut tx = self.store.write.begin().await?;
@@ -444,7 +452,7 @@ impl Service {
         }
         let left = payment.pieces.saturating_sub(payment.refunded + payment.refunding);
         if req.pieces == 0 || req.pieces > left {
-            return Err(FieldError::new("Pieces", format!("must be from 1 to {left} (pieces not yet refunded)")).into());
+            return Err(FieldError::new("Pieces", Rule::RefundPieces { max: left.into() }).into());
         }
         let invoice = payment.invoice.clone().unwrap_or_default();
         let seller = invoice.owner.as_ref().map(|o| o.id.clone()).unwrap_or_default();

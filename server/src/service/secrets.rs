@@ -7,7 +7,7 @@
 use super::invoices::{load_row, may_see, not_found};
 use super::{Caller, Result, Service, ServiceError, join_ids, split_ids};
 use schet_api::pb::{self, change_invoice_secret_request::SecretOperations};
-use schet_api::{FieldError, limits, validate};
+use schet_api::{FieldError, Rule, limits, validate};
 use sqlx::Row;
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 
@@ -74,7 +74,7 @@ impl Service {
     /// PermissionDenied when they see it but it is not theirs.
     async fn owned_invoice(&self, conn: &mut SqliteConnection, caller: &Caller, id: u64, field: &str) -> Result<i64> {
         if id == 0 {
-            return Err(FieldError::new(field, "is required").into());
+            return Err(FieldError::new(field, Rule::Required).into());
         }
         let key = i64::try_from(id).map_err(|_| not_found(id))?;
         let row = load_row(conn, key).await?.ok_or_else(|| not_found(id))?;
@@ -93,7 +93,7 @@ impl Service {
     async fn owned_secret(&self, conn: &mut SqliteConnection, caller: &Caller, id: u64) -> Result<(i64, i64, bool)> {
         let missing = || ServiceError::NotFound(format!("secret {id} was not found"));
         if id == 0 {
-            return Err(FieldError::new("SecretId", "is required").into());
+            return Err(FieldError::new("SecretId", Rule::Required).into());
         }
         let key = i64::try_from(id).map_err(|_| missing())?;
         let row = sqlx::query(
@@ -192,9 +192,8 @@ impl Service {
         caller: &Caller,
         req: &pb::ChangeInvoiceSecretRequest,
     ) -> Result<pb::InvoiceSecretsList> {
-        let operation = SecretOperations::try_from(req.operation).map_err(|_| {
-            FieldError::new("Operation", format!("{} is not ToUp, ToDown, ToTop, ToBottom or Remove", req.operation))
-        })?;
+        let operation = SecretOperations::try_from(req.operation)
+            .map_err(|_| FieldError::new("Operation", Rule::NotAnOperation { value: req.operation.into() }))?;
         let mut tx = self.store.write.begin().await?;
         let (id, invoice, sold) = self.owned_secret(&mut tx, caller, req.secret_id).await?;
         if sold {

@@ -224,6 +224,9 @@ async fn get_invoices_filters_pages_and_hides_others_private_invoices() {
     // Default page size 20, maximum 100.
     let e = c.get_invoices(req(pb::GetInvoicesRequest { count: 101, ..Default::default() }, BUYER)).await.unwrap_err();
     assert_eq!((e.code(), e.message()), (Code::InvalidArgument, "count: must be at most 100"));
+    // The rule travels as a code too, for clients that word it in their user's language.
+    let rule = schet_api::FieldError::from_status(e.message(), e.details()).expect("the rule");
+    assert_eq!(rule, schet_api::FieldError::new("count", schet_api::Rule::AtMost { max: 100 }));
 }
 
 #[tokio::test]
@@ -612,4 +615,90 @@ async fn a_failing_required_webhook_rolls_the_purchase_back_an_optional_one_does
         .unwrap()
         .into_inner();
     assert_eq!(pay.status, pb::invoice_payment::InvoicePaymentStatus::Paid as i32);
+}
+
+/// Where the goods are collected (`Redirect`) is the owner's to see, and the buyer's with
+/// their payment; the buyer before paying, other users and guests see only that the
+/// invoice delivers by redirect.
+#[tokio::test]
+async fn a_redirect_url_is_shown_to_the_owner_and_to_the_buyer_with_their_payment() {
+    use pb::invoice::Integration;
+    let s = Server::start().await;
+    let mut c = s.client().await;
+    let url = "https://example.com/collect/7f3a";
+    let mut create = public("download");
+    create.integration = Some(pb::create_invoice_request::Integration::Redirect(url.into()));
+    create.secrets = vec![secret("licence key", 1)];
+    let created = c.create_invoice(req(create, SELLER)).await.unwrap().into_inner();
+    let shown = Some(Integration::Redirect(url.into()));
+    let stripped = Some(Integration::Redirect(String::new()));
+    assert_eq!(created.integration, shown, "the owner's own reply");
+
+    let reader = c.clone();
+    let by_id = |token: Option<&'static str>| {
+        let mut c = reader.clone();
+        let id = created.id;
+        async move {
+            let r = match token {
+                Some(t) => req(pb::GetInvoiceByIdRequest { invoice_id: id }, t),
+                None => tonic::Request::new(pb::GetInvoiceByIdRequest { invoice_id: id }),
+            };
+            c.get_invoice_by_id(r).await.unwrap().into_inner().invoices.remove(0).integration
+        }
+    };
+    let listed = |token: Option<&'static str>| {
+        let mut c = reader.clone();
+        let id = created.id;
+        async move {
+            let m = pb::GetInvoicesRequest { id, ..Default::default() };
+            let r = match token {
+                Some(t) => req(m, t),
+                None => tonic::Request::new(m),
+            };
+            c.get_invoices(r).await.unwrap().into_inner().invoices.remove(0).integration
+        }
+    };
+    assert_eq!(by_id(Some(SELLER)).await, shown);
+    assert_eq!(listed(Some(SELLER)).await, shown);
+    for viewer in [Some(BUYER), Some(OTHER), None] {
+        assert_eq!(by_id(viewer).await, stripped, "GetInvoiceById for {viewer:?} before paying");
+        assert_eq!(listed(viewer).await, stripped, "GetInvoices for {viewer:?} before paying");
+    }
+
+    let paid = c
+        .pay_invoice_from_balance(req(pb::PayInvoiceFromBalanceRequest { invoice_id: created.id, pieces: 1 }, BUYER))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(paid.invoice.as_ref().unwrap().integration, shown, "with the payment");
+    assert_eq!(paid.secrets[0].url, url, "and with the goods delivered");
+    let payments = |token: &'static str| {
+        let mut c = reader.clone();
+        let id = paid.id;
+        async move {
+            let m = pb::GetInvoicePaymentsRequest { payment_id: id, ..Default::default() };
+            c.get_invoice_payments(req(m, token)).await.unwrap().into_inner().payments
+        }
+    };
+    assert_eq!(payments(BUYER).await[0].invoice.as_ref().unwrap().integration, shown);
+    assert_eq!(payments(SELLER).await[0].invoice.as_ref().unwrap().integration, shown);
+    assert!(payments(OTHER).await.is_empty());
+    // Outside the payment, the invoice still shows it to its owner only.
+    assert_eq!(by_id(Some(BUYER)).await, stripped);
+    for viewer in [Some(OTHER), None] {
+        assert_eq!(by_id(viewer).await, stripped, "{viewer:?} after another's purchase");
+    }
+    // The buyer's conversation about the invoice carries the invoice, not the payment.
+    let conv = c
+        .send_invoice_message(req(
+            pb::SendInvoiceMessageRequest { invoice_id: created.id, text: "thanks".into(), ..Default::default() },
+            BUYER,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    match conv.parent {
+        Some(pb::conversation::Parent::Invoice(i)) => assert_eq!(i.integration, stripped),
+        other => panic!("{other:?}"),
+    }
 }

@@ -125,6 +125,28 @@ async fn errors_arrive_in_headers_percent_encoded_and_readable_cross_origin() {
 }
 
 #[tokio::test]
+async fn a_broken_rule_arrives_with_its_code_readable_cross_origin() {
+    let s = Server::start().await;
+    let body = frame(&pb::GetInvoicesRequest { count: 101, ..Default::default() });
+    let auth = format!("Bearer {BUYER}");
+    let r = http(
+        &s,
+        "POST",
+        "/CoreSchema.V1.TradeApi/GetInvoices",
+        &[WEB, ("authorization", &auth), ("origin", "http://app.example")],
+        &body,
+    )
+    .await;
+    assert_eq!(r.header("grpc-status"), Some("3"));
+    assert_eq!(r.header("grpc-message"), Some("count:%20must%20be%20at%20most%20100"));
+    let details = base64_decode(r.header("grpc-status-details-bin").expect("the details"));
+    let rule = schet_api::FieldError::from_status("count: must be at most 100", &details).expect("a rule");
+    assert_eq!(rule, schet_api::FieldError::new("count", schet_api::Rule::AtMost { max: 100 }));
+    let exposed = r.header("access-control-expose-headers").unwrap_or_default();
+    assert!(exposed.contains("grpc-status-details-bin"), "{exposed}");
+}
+
+#[tokio::test]
 async fn a_cors_preflight_allows_what_the_browser_client_sends() {
     let s = Server::start().await;
     let r = http(
@@ -235,4 +257,23 @@ fn base64_decode(text: &str) -> Vec<u8> {
         }
     }
     out
+}
+
+#[tokio::test]
+async fn a_guest_reads_a_public_invoice_as_a_browser_sends_it_without_a_token() {
+    let s = Server::start().await;
+    let mut c = s.client().await;
+    let public_id = c.create_invoice(req(public("shared link"), SELLER)).await.unwrap().into_inner().id;
+    let private_id = c.create_invoice(req(private_to("buyer"), SELLER)).await.unwrap().into_inner().id;
+    let path = "/CoreSchema.V1.TradeApi/GetInvoiceById";
+    let origin = ("origin", "http://app.example");
+    let r = http(&s, "POST", path, &[WEB, origin], &frame(&pb::GetInvoiceByIdRequest { invoice_id: public_id })).await;
+    let frames = r.frames();
+    let got = pb::GetInvoicesResponse::decode(&frames[0].1[..]).unwrap();
+    assert_eq!(got.invoices[0].comment, "shared link");
+    let hidden =
+        http(&s, "POST", path, &[WEB, origin], &frame(&pb::GetInvoiceByIdRequest { invoice_id: private_id })).await;
+    assert_eq!(hidden.header("grpc-status"), Some("5"), "NOT_FOUND, as for a missing invoice");
+    let profile = http(&s, "POST", "/CoreSchema.V1.TradeApi/GetMyProfile", &[WEB, origin], &frame(&())).await;
+    assert_eq!(profile.header("grpc-status"), Some("16"), "everything else needs a login");
 }

@@ -1,0 +1,21 @@
+//! The web app's plain logic, with no browser in it (nothing of web-sys or Leptos): what a
+//! screen holds and decides, tested natively with `cargo test -p schet-model`.
+//!
+//! * [`invoice_form`]: the invoice form as typed and its CreateInvoice / UpdatePublicInvoice
+//!   requests with every broken rule.
+//! * [`secret_line`]: the one reader of secrets given as lines (form and bulk import).
+//! * [`bulk`]: the bulk import as a state machine (retries never send a line twice).
+//! * [`filters`]: the invoice list's filters, their URL query and their request.
+//! * [`queue`]: an invoice's secrets: queue and sold, drop order, line ranges.
+//! * [`conversations`]: threads, unread counts, merging messages by id.
+//! * [`codec`]: values as text for the browser's storage; draft keys.
+//! * [`dates`]: quick date ranges.
+
+pub mod bulk;
+pub mod codec;
+pub mod conversations;
+pub mod dates;
+pub mod filters;
+pub mod invoice_form;
+pub mod queue;
+pub mod secret_line;

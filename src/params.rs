@@ -1,0 +1,31 @@
+//! Route parameters, typed: each is parsed once, the same way for every screen.
+
+use leptos::Params;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params;
+use leptos_router::params::Params;
+use std::num::NonZeroU64;
+
+/// `/invoice/:id`, `/invoice/:id/edit`, `/invoice/:id/secrets`.
+#[derive(Params, Debug, Clone, PartialEq)]
+pub struct InvoiceRoute {
+    pub id: Option<NonZeroU64>,
+}
+
+/// `/inbox/:conversation`.
+#[derive(Params, Debug, Clone, PartialEq)]
+pub struct ConversationRoute {
+    pub conversation: Option<NonZeroU64>,
+}
+
+/// The route's invoice number; None when it is missing or not a whole number above 0.
+pub fn invoice_id() -> Signal<Option<u64>> {
+    let params = use_params::<InvoiceRoute>();
+    Signal::derive(move || params.with(|p| p.as_ref().ok().and_then(|p| p.id).map(NonZeroU64::get)))
+}
+
+/// The route's conversation number, as [`invoice_id`].
+pub fn conversation_id() -> Signal<Option<u64>> {
+    let params = use_params::<ConversationRoute>();
+    Signal::derive(move || params.with(|p| p.as_ref().ok().and_then(|p| p.conversation).map(NonZeroU64::get)))
+}

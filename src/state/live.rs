@@ -1,0 +1,286 @@
+//! Live updates: SubscribeNewEvents (server streaming over gRPC-web) kept open while
+//! logged in, reconnecting with exponential backoff (1 s doubling to 30 s, back to 1 s once
+//! an event arrives); while it is down, GetConversations every 20 s instead. Also the
+//! user's conversations as last known (merged by message, `schet_model::conversations`),
+//! with local read state for the unread badges.
+
+use super::AppState;
+use crate::api::{self, ApiError};
+use crate::settings::Settings;
+use crate::storage::Stored;
+use leptos::prelude::*;
+use schet_api::pb::{self, event::EventType};
+use schet_model::codec::Seen;
+use schet_model::conversations::{self, Thread};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Poll, Waker};
+use std::time::Duration;
+
+const BACKOFF_MIN: Duration = Duration::from_secs(1);
+const BACKOFF_MAX: Duration = Duration::from_secs(30);
+const POLL_EVERY: Duration = Duration::from_secs(20);
+
+/// The state of the event stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// Not logged in (or the token was refused): nothing to listen to.
+    Off,
+    Connecting,
+    Live,
+    /// Down; the next attempt is this many seconds after the failure.
+    Down(u64),
+}
+
+/// The live state, shared through the context.
+#[derive(Clone, Copy)]
+pub struct Live {
+    /// My conversations, latest message first.
+    pub conversations: RwSignal<Vec<pb::Conversation>>,
+    /// The list was read from the service at least once.
+    pub loaded: RwSignal<bool>,
+    pub link: RwSignal<Link>,
+    /// Conversation id → the last message id I saw (kept per user).
+    pub seen: RwSignal<HashMap<u64, u64>>,
+    /// My user id, once known.
+    pub me: RwSignal<Option<String>>,
+    /// The latest event about invoices or payments (views watching one refresh on it).
+    pub last_event: RwSignal<Option<pb::Event>>,
+}
+
+pub fn use_live() -> Live {
+    expect_context::<Live>()
+}
+
+/// Where `user`'s read state is kept.
+fn seen_store(user: &str) -> Stored<Seen> {
+    Stored::local(format!("schet.chat.seen.{user}"))
+}
+
+impl Live {
+    fn new() -> Live {
+        Live {
+            conversations: RwSignal::new(Vec::new()),
+            loaded: RwSignal::new(false),
+            link: RwSignal::new(Link::Off),
+            seen: RwSignal::new(HashMap::new()),
+            me: RwSignal::new(None),
+            last_event: RwSignal::new(None),
+        }
+    }
+
+    /// Puts what the service sent about a conversation into the list.
+    pub fn upsert(&self, c: pb::Conversation) {
+        self.conversations.update(|list| conversations::merge(list, c));
+    }
+
+    fn merge_read(&self, fresh: Vec<pb::Conversation>) {
+        self.conversations.update(|list| conversations::merge_all(list, fresh));
+        self.loaded.set(true);
+    }
+
+    /// GetConversations into the list.
+    pub async fn refresh(&self, settings: &Settings) -> Result<(), ApiError> {
+        let fresh = api::chat::all(settings).await?;
+        self.merge_read(fresh);
+        Ok(())
+    }
+
+    /// GetConversationsById for one invoice into the list.
+    pub async fn refresh_invoice(&self, settings: &Settings, invoice_id: u64) -> Result<(), ApiError> {
+        let fresh = api::chat::of_invoice(settings, invoice_id).await?;
+        self.conversations.update(|list| conversations::merge_all(list, fresh));
+        Ok(())
+    }
+
+    /// The conversation `thread`, if known (tracked).
+    pub fn find(&self, thread: &Thread) -> Option<pb::Conversation> {
+        self.conversations.with(|l| l.iter().find(|c| Thread::of(c).as_ref() == Some(thread)).cloned())
+    }
+
+    pub fn by_id(&self, id: u64) -> Option<pb::Conversation> {
+        self.conversations.with(|l| l.iter().find(|c| c.id == id).cloned())
+    }
+
+    /// Unread messages in `c` (tracked).
+    pub fn unread(&self, c: &pb::Conversation) -> usize {
+        let me = self.me.get().unwrap_or_default();
+        let seen = self.seen.with(|s| s.get(&c.id).copied().unwrap_or(0));
+        conversations::unread(c, &me, seen)
+    }
+
+    /// Unread messages in all conversations (tracked).
+    pub fn unread_total(&self) -> usize {
+        let me = self.me.get().unwrap_or_default();
+        self.seen.with(|seen| self.conversations.with(|l| conversations::unread_total(l, &me, seen)))
+    }
+
+    /// Marks everything in `c` up to its last message as read.
+    pub fn mark_seen(&self, c: &pb::Conversation) {
+        let last = conversations::last_id(c);
+        let Some(me) = self.me.get_untracked() else { return };
+        if self.seen.with_untracked(|s| s.get(&c.id).copied().unwrap_or(0)) >= last {
+            return;
+        }
+        self.seen.update(|s| {
+            s.insert(c.id, last);
+            seen_store(&me).save(s);
+        });
+    }
+
+    fn handle(&self, event: pb::Event) {
+        match (EventType::try_from(event.r#type), event.payload) {
+            (Ok(EventType::KeepAlive), _) => {}
+            (_, Some(pb::event::Payload::Conversation(c))) => self.upsert(c),
+            (_, payload) => self.last_event.set(Some(pb::Event { payload, ..event })),
+        }
+    }
+}
+
+/// Ends a running subscription: wakes whatever it waits on.
+#[derive(Default)]
+struct Cancel {
+    done: AtomicBool,
+    waker: Mutex<Option<Waker>>,
+}
+
+impl Cancel {
+    fn cancel(&self) {
+        self.done.store(true, Ordering::Relaxed);
+        if let Some(w) = self.waker.lock().ok().and_then(|mut w| w.take()) {
+            w.wake();
+        }
+    }
+
+    /// `fut`'s output, or None once cancelled (dropping `fut`, which aborts its fetch).
+    async fn or_cancel<F: Future>(&self, fut: F) -> Option<F::Output> {
+        let mut fut = std::pin::pin!(fut);
+        std::future::poll_fn(|cx| {
+            if self.done.load(Ordering::Relaxed) {
+                return Poll::Ready(None);
+            }
+            if let Poll::Ready(v) = fut.as_mut().poll(cx) {
+                return Poll::Ready(Some(v));
+            }
+            if let Ok(mut w) = self.waker.lock() {
+                *w = Some(cx.waker().clone());
+            }
+            Poll::Pending
+        })
+        .await
+    }
+}
+
+/// Resolves after `d` (a browser timer).
+async fn sleep(d: Duration) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, d.as_millis() as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Keeps the stream open until cancelled.
+async fn run(live: Live, settings: Settings, cancel: Arc<Cancel>) {
+    let mut backoff = BACKOFF_MIN;
+    loop {
+        live.link.set(Link::Connecting);
+        let Some(opened) = cancel.or_cancel(api::events::subscribe(&settings)).await else { return };
+        match opened {
+            Ok(mut stream) => {
+                live.link.set(Link::Live);
+                // Catch up with what happened while we were not listening.
+                let (s, c) = (settings.clone(), cancel.clone());
+                leptos::task::spawn_local(async move {
+                    if let Ok(fresh) = api::chat::all(&s).await
+                        && !c.done.load(Ordering::Relaxed)
+                    {
+                        live.merge_read(fresh);
+                    }
+                });
+                loop {
+                    let Some(next) = cancel.or_cancel(stream.message()).await else { return };
+                    match next {
+                        Ok(Some(event)) => {
+                            backoff = BACKOFF_MIN;
+                            live.handle(event);
+                        }
+                        Ok(None) | Err(_) => break,
+                    }
+                }
+            }
+            // Retrying cannot help until the settings change (which restarts this).
+            Err(ApiError::Unauthenticated(_) | ApiError::NoToken) => {
+                live.link.set(Link::Off);
+                return;
+            }
+            Err(_) => {}
+        }
+        live.link.set(Link::Down(backoff.as_secs()));
+        if cancel.or_cancel(sleep(backoff)).await.is_none() {
+            return;
+        }
+        backoff = (backoff * 2).min(BACKOFF_MAX);
+    }
+}
+
+/// Creates and provides [`Live`]; (re)starts the subscription whenever the endpoint, the
+/// token or the user changes, and stops it when the owner (the app) goes away.
+pub(super) fn provide(state: AppState, me: Signal<Option<String>>) -> Live {
+    let live = Live::new();
+    provide_context(live);
+    let current: Arc<Mutex<Option<Arc<Cancel>>>> = Arc::default();
+    let stop = {
+        let current = current.clone();
+        move || {
+            if let Some(c) = current.lock().ok().and_then(|mut c| c.take()) {
+                c.cancel();
+            }
+        }
+    };
+    let stop2 = stop.clone();
+    let key = Memo::new(move |_| {
+        let (endpoint, token) = state.settings.with(|s| (s.endpoint.clone(), s.token.clone()));
+        (endpoint, token, me.get())
+    });
+    Effect::new(move |_| {
+        let (_, token, user) = key.get();
+        stop();
+        live.loaded.set(false);
+        live.conversations.set(Vec::new());
+        live.link.set(Link::Off);
+        live.seen.set(user.as_deref().and_then(|u| seen_store(u).load()).unwrap_or_default());
+        live.me.set(user.clone());
+        if token.trim().is_empty() || user.is_none() {
+            return;
+        }
+        let cancel = Arc::new(Cancel::default());
+        if let Ok(mut c) = current.lock() {
+            *c = Some(cancel.clone());
+        }
+        let settings = state.settings.get_untracked();
+        leptos::task::spawn_local(run(live, settings, cancel));
+    });
+    // The polling fallback: while the stream is down, read the list every 20 s.
+    let poll = set_interval_with_handle(
+        move || {
+            if matches!(live.link.try_get_untracked(), Some(Link::Down(_) | Link::Connecting)) {
+                let Some(settings) = state.settings.try_get_untracked() else { return };
+                leptos::task::spawn_local(async move {
+                    let _ = live.refresh(&settings).await;
+                });
+            }
+        },
+        POLL_EVERY,
+    );
+    on_cleanup(move || {
+        stop2();
+        if let Ok(h) = poll {
+            h.clear();
+        }
+    });
+    live
+}
