@@ -74,9 +74,22 @@ pub fn InvoiceView(id: u64) -> impl IntoView {
                     Err(e) => view! { <ErrorView error=e on_retry=retry /> }.into_any(),
                 })}
             </Transition>
-            {move || chat.get().map(|inv| view! { <InvoiceChat invoice=inv /> })}
+            {move || chat.get().map(|inv| Suspend::new(async move {
+                #[cfg(feature = "split")]
+                return chat_view(inv).await;
+                #[cfg(not(feature = "split"))]
+                return chat_view(inv);
+            }))}
         </section>
     }
+}
+
+/// The invoice's conversations. In the split release build this code is in the lazy module
+/// `screens` (see app.rs), fetched once the invoice is on screen: the shared link's first
+/// view does without it.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split))]
+fn chat_view(inv: pb::Invoice) -> AnyView {
+    view! { <InvoiceChat invoice=inv /> }.into_any()
 }
 
 /// The invoice's images, as previews fetched from the service.
