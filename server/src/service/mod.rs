@@ -6,6 +6,7 @@ mod chat;
 pub mod events;
 mod images;
 mod invoices;
+mod parties;
 mod payments;
 mod secrets;
 
