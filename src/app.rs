@@ -5,7 +5,7 @@ use crate::components::TopBar;
 use crate::i18n::tr;
 use crate::settings::Settings;
 use crate::state::{AppShell, AppState};
-use crate::views::{chat, invoice, invoice_form, invoices, merchant, payments, secrets, settings};
+use crate::views::{chat, events, invoice, invoice_form, invoices, merchant, payments, secrets, settings};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -30,6 +30,8 @@ pub fn App(#[prop(optional)] state: Option<AppState>) -> impl IntoView {
                         <Route path=path!("/invoice/:id/secrets") view=secrets::SecretsPage />
                         <Route path=path!("/inbox") view=chat::InboxPage />
                         <Route path=path!("/inbox/:conversation") view=chat::ConversationPage />
+                        <Route path=path!("/inbox/payment/:payment") view=chat::PaymentChatPage />
+                        <Route path=path!("/events") view=events::EventsPage />
                         <Route path=path!("/payments") view=payments::PaymentsPage />
                     </Routes>
                 </main>
