@@ -283,17 +283,13 @@ impl Log {
     }
 
     /// After (re)connecting: the newest payments I received and private invoices made out to
-    /// me (each newest first), noting those after what is known. The first look only marks
-    /// where things stand: what existed before is not news.
+    /// me (each newest first), noting those after what is known; returns the news. The first
+    /// look (a new browser, a new login) notes them as already read: recent history, not news.
     pub fn catch_up(&mut self, received_page: &[pb::InvoicePayment], to_me: &[pb::Invoice], me: &str) -> Vec<Note> {
         let newest_payment = received_page.iter().map(|p| p.id).max().unwrap_or(0);
         let newest_invoice = to_me.iter().map(|i| i.id).max().unwrap_or(0);
-        if !self.looked {
-            self.looked = true;
-            self.payments_upto = self.payments_upto.max(newest_payment);
-            self.invoices_upto = self.invoices_upto.max(newest_invoice);
-            return Vec::new();
-        }
+        let first = !self.looked;
+        self.looked = true;
         let mut added = Vec::new();
         let (payments_upto, invoices_upto) = (self.payments_upto, self.invoices_upto);
         for p in received_page.iter().rev().filter(|p| p.id > payments_upto) {
@@ -311,6 +307,12 @@ impl Log {
         }
         self.payments_upto = self.payments_upto.max(newest_payment);
         self.invoices_upto = self.invoices_upto.max(newest_invoice);
+        if first {
+            for n in &added {
+                self.mark_read(n.id);
+            }
+            return Vec::new();
+        }
         added
     }
 

@@ -193,13 +193,20 @@ fn the_catch_up_notes_only_what_came_after_the_first_look() {
     let old = [payment(3, public(2), 1)];
     assert!(log.catch_up(&old, &[private(7, 0)], SELLER).is_empty(), "the first look is not news");
     assert!(log.looked);
+    assert_eq!(log.notes.iter().map(|n| (n.payment_id, n.read)).collect::<Vec<_>>(), vec![(3, true)], "but history");
+    assert_eq!(log.unread(), 0);
     // Meanwhile one payment arrived live.
     log.record(&event(EventType::PaymentNew, Payload::Payment(payment(5, public(2), 2))), SELLER);
     let mut cancelled = payment(6, public(2), 1);
     cancelled.status = InvoicePaymentStatus::Canceled as i32;
     let page = [cancelled, payment(5, public(2), 2), payment(4, public(2), 1), payment(3, public(2), 1)];
     let added = log.catch_up(&page, &[], SELLER);
-    assert_eq!(added.iter().map(|n| n.payment_id).collect::<Vec<_>>(), vec![4], "not 5 again, not the cancelled 6");
+    assert_eq!(
+        added.iter().map(|n| n.payment_id).collect::<Vec<_>>(),
+        vec![4],
+        "not 3 or 5 again, not the cancelled 6"
+    );
+    assert_eq!(log.unread(), 2, "4 and 5");
     assert_eq!(log.payments_upto, 6);
     assert!(log.catch_up(&page, &[], SELLER).is_empty(), "nothing new the second time");
     // Invoices made out to me while I was away; a deleted one is no longer news.
