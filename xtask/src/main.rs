@@ -134,6 +134,8 @@ const SCREENS: &[(&str, &str)] = &[
     ("inbox", "/inbox"),
     ("conversation", "/inbox/1"),
     ("secrets", "/invoice/1/secrets"),
+    ("events", "/events"),
+    ("payment-chat", "/inbox/payment/1"),
 ];
 
 fn screenshots() -> Result {
