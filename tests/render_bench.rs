@@ -91,8 +91,8 @@ fn plain(parent: &web_sys::Element, list: &[pb::Invoice]) {
     for i in list {
         let r = RowTexts::new(i, 0.0, "", &labels);
         let tr = d.create_element("tr").unwrap();
-        if r.gone {
-            tr.set_class_name("gone");
+        if !r.class.is_empty() {
+            tr.set_class_name(r.class);
         }
         let cell = |text: &str| {
             let td = d.create_element("td").unwrap();

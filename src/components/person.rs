@@ -1,10 +1,11 @@
 //! A counterparty named with their track record from `UserInfo`: invoices created, payments
 //! made and received, member since, last online. The one way the app names someone it
-//! deals with.
+//! deals with (myself: the name alone).
 
 use crate::format;
 use crate::i18n::activity::{ActivityTexts, tr as tr_act, use_texts as use_act_texts};
 use crate::i18n::{Texts, use_texts};
+use crate::state::use_live;
 use leptos::prelude::*;
 use schet_api::pb;
 
@@ -35,6 +36,9 @@ pub fn Person(user: pb::UserInfo) -> impl IntoView {
         return view! { <span class="person muted">"—"</span> }.into_any();
     }
     let name = user.username.clone();
+    if use_live().me.get_untracked().as_deref() == Some(user.id.as_str()) {
+        return view! { <span class="person"><strong class="person-name">{name}</strong></span> }.into_any();
+    }
     let now = js_sys::Date::now();
     let record = move || track(&user, now, t.get(), ta.get());
     view! {

@@ -150,17 +150,23 @@ fn InvoiceActions(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoVie
     } else if owner == me {
         view! { <OwnerActions invoice=invoice on_change=on_change /> }.into_any()
     } else if live {
-        // The recipient of a private invoice may pay it or decline it.
+        // The recipient of a private invoice pays it or declines it.
         let to_me = match &invoice.nullable_target_user {
             Some(invoice::NullableTargetUser::TargetUser(u)) => u.id == me,
             _ => false,
         };
         let id = invoice.id;
-        view! {
-            <BuyBox invoice=invoice on_change=on_change />
-            {to_me.then(|| view! { <div class="actions"><Decline invoice_id=id on_done=on_change /></div> })}
+        if to_me {
+            view! {
+                <div class="row pay-or-decline">
+                    <BuyBox invoice=invoice on_change=on_change />
+                    <Decline invoice_id=id on_done=on_change />
+                </div>
+            }
+            .into_any()
+        } else {
+            view! { <BuyBox invoice=invoice on_change=on_change /> }.into_any()
         }
-        .into_any()
     } else {
         ().into_any()
     }

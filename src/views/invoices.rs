@@ -354,6 +354,9 @@ pub struct RowTexts {
     pub href: String,
     /// A deleted invoice's row is greyed out.
     pub gone: bool,
+    /// The row's classes: `gone` (greyed out), `btc` (priced in BTC: a card shows no second
+    /// BTC amount).
+    pub class: &'static str,
     pub status: &'static str,
     /// `badge badge-…`: the status colour.
     pub badge_class: String,
@@ -405,6 +408,12 @@ impl RowTexts {
             id: inv.id.to_string(),
             href: format!("/invoice/{}", inv.id),
             gone,
+            class: match (gone, inv.is_base_crypto) {
+                (false, false) => "",
+                (true, false) => "gone",
+                (false, true) => "btc",
+                (true, true) => "gone btc",
+            },
             status,
             badge_class: format!("badge badge-{status_class}"),
             comment: format::first_line(&inv.comment, 80),
@@ -431,7 +440,7 @@ impl RowTexts {
 fn invoice_row(inv: &pb::Invoice, now: f64, me: &str, labels: &Labels) -> impl IntoView + use<> {
     use leptos::html::{a, span, td, tr};
     let r = RowTexts::new(inv, now, me, labels);
-    tr().class(r.gone.then_some("gone")).child((
+    tr().class((!r.class.is_empty()).then_some(r.class)).child((
         td().child(a().href(r.href).child(r.id)),
         td().child(span().class(r.badge_class).child(r.status)),
         td().child(r.comment),
