@@ -404,7 +404,7 @@ async fn the_list_shows_comments_and_counts_and_cards_on_a_phone() {
 
     let window = web_sys::window().unwrap();
     let display = |e: &web_sys::Element| window.get_computed_style(e).unwrap().unwrap().get_property_value("display");
-    wait_on(host, "a card", || display(&row).is_ok_and(|d| d == "grid")).await;
+    wait_on(host, "a card", || display(&row).is_ok_and(|d| d == "flex")).await;
     let right = host.get_bounding_client_rect().right();
     for cell in all(&row, "td") {
         let r = cell.get_bounding_client_rect();
