@@ -33,6 +33,8 @@ pub fn App(#[prop(optional)] state: Option<AppState>) -> impl IntoView {
                         <Route path=path!("/inbox") view={Lazy::<InboxScreen>::new()} />
                         <Route path=path!("/inbox/:conversation") view={Lazy::<ConversationScreen>::new()} />
                         <Route path=path!("/payments") view={Lazy::<PaymentsScreen>::new()} />
+                        <Route path=path!("/inbox/payment/:payment") view={Lazy::<PaymentChatScreen>::new()} />
+                        <Route path=path!("/events") view={Lazy::<EventsScreen>::new()} />
                     </Routes>
                 </main>
             </Router>
@@ -98,3 +100,10 @@ lazy_screen!(
     crate::views::chat::ConversationPage
 );
 lazy_screen!(PaymentsScreen, payments_screen, __preload_payments_screen, crate::views::payments::PaymentsPage);
+lazy_screen!(
+    PaymentChatScreen,
+    payment_chat_screen,
+    __preload_payment_chat_screen,
+    crate::views::chat::PaymentChatPage
+);
+lazy_screen!(EventsScreen, events_screen, __preload_events_screen, crate::views::events::EventsPage);

@@ -55,6 +55,7 @@ pub const LAZY_SCREENS: &[(&str, &str, &str)] = &[
     ("/inbox", "conversations", "h1Is('Conversations')"),
     ("/inbox/1", "conversation 1", "document.querySelector('main section.conversation h1') !== null"),
     ("/payments", "payments", "h1Is('Payments')"),
+    ("/events", "notifications", "h1Is('Notifications')"),
 ];
 
 /// The helper the screen conditions use.
@@ -188,6 +189,8 @@ const SCREENS: &[(&str, &str)] = &[
     ("inbox", "/inbox"),
     ("conversation", "/inbox/1"),
     ("secrets", "/invoice/1/secrets"),
+    ("events", "/events"),
+    ("payment-chat", "/inbox/payment/1"),
 ];
 
 pub fn screenshots() -> Result<()> {

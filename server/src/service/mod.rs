@@ -9,6 +9,7 @@ mod images;
 mod invoice_reads;
 mod invoices;
 pub mod merchant;
+mod parties;
 mod payments;
 mod purchase;
 pub mod quota;
