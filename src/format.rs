@@ -1,8 +1,10 @@
 //! Presenting contract values to a person: money, times, statuses.
 
 use crate::i18n::Texts;
+use crate::i18n::activity::ActivityTexts;
 use rust_decimal::Decimal;
 use schet_api::{decimal, pb};
+use schet_model::events::{Kind, Note};
 
 /// A wire decimal as text; a malformed one is shown as such rather than guessed.
 pub fn amount(value: Option<&pb::Decimal>) -> String {
@@ -82,4 +84,66 @@ pub fn status(code: i32, t: &Texts) -> (&'static str, &'static str) {
         Ok(S::Deleted) => (t.status_deleted, "deleted"),
         Err(_) => (t.status_unknown, "unknown"),
     }
+}
+
+/// The date alone, in the browser's time zone and the chosen language.
+pub fn date(ts: Option<&prost_types::Timestamp>, t: &Texts) -> String {
+    let Some(ts) = ts.filter(|ts| ts.seconds > 0) else { return "—".into() };
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis(ts)));
+    date.to_locale_date_string(t.lang_code, &wasm_bindgen::JsValue::UNDEFINED).into()
+}
+
+/// How long ago `ts` was: `just now`, `5 min ago`, `3 h ago`, `2 d ago`; after 30 days, the
+/// date. `just_now` and `ago` are the words of the chosen language.
+pub fn ago(ts: Option<&prost_types::Timestamp>, now_ms: f64, t: &Texts, just_now: &str, ago: &str) -> String {
+    let Some(ts) = ts.filter(|ts| ts.seconds > 0) else { return "—".into() };
+    let minutes = ((now_ms - millis(ts)) / 60_000.0).floor().max(0.0) as u64;
+    let (ds, hs) = if t.lang_code == "ru" { ("д", "ч") } else { ("d", "h") };
+    match minutes {
+        0 => just_now.to_string(),
+        1..60 => format!("{minutes} {} {ago}", t.minutes_short),
+        60..1440 => format!("{} {hs} {ago}", minutes / 60),
+        1440..43_200 => format!("{} {ds} {ago}", minutes / 1440),
+        _ => date(Some(ts), t),
+    }
+}
+
+/// A BTC amount kept as text (a note's): `0.03 BTC`; empty stays empty.
+pub fn btc_text(amount: &str) -> String {
+    match amount.parse::<Decimal>() {
+        Ok(v) => format!("{} BTC", decimal::format_btc(v)),
+        Err(_) if amount.is_empty() => String::new(),
+        Err(_) => format!("{amount} BTC"),
+    }
+}
+
+/// What a notification is about, in one line: `Payment #7 · Invoice #12 · bob · 0.03 BTC · 3 pcs`.
+pub fn note_subject(note: &Note, t: &Texts, ta: &ActivityTexts) -> String {
+    let mut parts = Vec::new();
+    if note.payment_id != 0 && note.kind() != Kind::RefundToPay {
+        parts.push(format!("{} #{}", ta.payment, note.payment_id));
+    }
+    if note.invoice_id != 0 {
+        parts.push(format!("{} #{}", t.invoice, note.invoice_id));
+    }
+    if !note.who.is_empty() {
+        parts.push(note.who.clone());
+    }
+    if !note.amount.is_empty() {
+        parts.push(btc_text(&note.amount));
+    }
+    if note.pieces > 0 {
+        parts.push(format!("{} {}", note.pieces, ta.pieces_short));
+    }
+    parts.join(" · ")
+}
+
+/// The first line of a text that has one (a comment), at most `max` characters (then `…`).
+pub fn first_line(text: &str, max: usize) -> String {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+    let mut out: String = line.chars().take(max).collect();
+    if line.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
 }

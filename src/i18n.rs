@@ -2,11 +2,12 @@
 //! field, so a missing translation does not compile.
 //!
 //! The shell's and every screen's common strings are [`Texts`]; each area has its own
-//! ([`invoices`], [`chat`], [`merchant`]), read only by the screens of that area; broken
+//! ([`invoices`], [`chat`], [`merchant`], [`activity`]), read only by the screens of that area; broken
 //! rules are worded by [`rules`]. The language comes from the context ([`provide_lang`]).
 
 use leptos::prelude::*;
 
+pub mod activity;
 pub mod chat;
 pub mod invoices;
 pub mod merchant;
@@ -96,6 +97,7 @@ pub struct Texts {
     pub nav_payments: &'static str,
     pub nav_merchant: &'static str,
     pub nav_inbox: &'static str,
+    pub nav_events: &'static str,
     pub unread: &'static str,
     pub nav_settings: &'static str,
     pub not_logged_in: &'static str,
@@ -186,6 +188,7 @@ pub const EN: Texts = Texts {
     nav_payments: "Payments",
     nav_merchant: "Merchant",
     nav_inbox: "Messages",
+    nav_events: "Notifications",
     unread: "unread",
     nav_settings: "Settings",
     not_logged_in: "Not logged in",
@@ -272,6 +275,7 @@ pub const RU: Texts = Texts {
     nav_payments: "Платежи",
     nav_merchant: "Мерчант",
     nav_inbox: "Сообщения",
+    nav_events: "Уведомления",
     unread: "непрочитанных",
     nav_settings: "Настройки",
     not_logged_in: "Вход не выполнен",

@@ -18,6 +18,12 @@ pub struct ConversationRoute {
     pub conversation: Option<NonZeroU64>,
 }
 
+/// `/inbox/payment/:payment`.
+#[derive(Params, Debug, Clone, PartialEq)]
+pub struct ChatPaymentRoute {
+    pub payment: Option<NonZeroU64>,
+}
+
 /// The route's invoice number; None when it is missing or not a whole number above 0.
 pub fn invoice_id() -> Signal<Option<u64>> {
     let params = use_params::<InvoiceRoute>();
@@ -28,4 +34,10 @@ pub fn invoice_id() -> Signal<Option<u64>> {
 pub fn conversation_id() -> Signal<Option<u64>> {
     let params = use_params::<ConversationRoute>();
     Signal::derive(move || params.with(|p| p.as_ref().ok().and_then(|p| p.conversation).map(NonZeroU64::get)))
+}
+
+/// The payment number of `/inbox/payment/:payment`, as [`invoice_id`].
+pub fn chat_payment_id() -> Signal<Option<u64>> {
+    let params = use_params::<ChatPaymentRoute>();
+    Signal::derive(move || params.with(|p| p.as_ref().ok().and_then(|p| p.payment).map(NonZeroU64::get)))
 }

@@ -2,39 +2,14 @@
 //! as a person uses it, against the live reference server (see tests/web.rs).
 #![cfg(target_arch = "wasm32")]
 
-use leptos::prelude::*;
 use schet::i18n::Lang;
 use schet::settings::Settings;
-use schet::state::AppState;
 use wasm_bindgen_test::*;
 
 mod common;
 use common::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// The whole app opened at `path` for the user of `settings`; unmounted when dropped.
-struct Opened {
-    host: web_sys::HtmlElement,
-    _app: Box<dyn std::any::Any>,
-}
-
-impl Drop for Opened {
-    fn drop(&mut self) {
-        self.host.remove();
-        let history = web_sys::window().unwrap().history().unwrap();
-        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/")).unwrap();
-    }
-}
-
-fn open(path: &str, settings: Settings) -> Opened {
-    let history = web_sys::window().unwrap().history().unwrap();
-    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
-    let state = AppState::new(settings);
-    let host = new_host();
-    let app = leptos::mount::mount_to(host.clone(), move || view! { <schet::App state=state /> });
-    Opened { host, _app: Box::new(app) }
-}
 
 /// The rules are codes: the app words each in the user's language next to its field, both
 /// those it checks itself and those only the service knows (sent back as a code with the

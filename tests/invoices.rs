@@ -431,18 +431,23 @@ async fn a_sold_out_invoice_offers_no_pieces() {
     )
     .await
     .unwrap();
-    let before = schet::views::invoices::RowTexts::new(&created, 0.0, "", schet::i18n::texts(Lang::En));
+    let before = schet::views::invoices::RowTexts::new(&created, 0.0, "", &labels());
     assert_eq!(before.pieces, "1–2");
     api::payments::pay(&buyer(), created.id, 2).await.unwrap();
     let sold = api::invoices::get_by_id(&seller(), created.id).await.unwrap();
     assert_eq!(sold.pieces_max, 0, "LimitLiquidity took the pieces");
-    let row = schet::views::invoices::RowTexts::new(&sold, 0.0, "", schet::i18n::texts(Lang::En));
+    let row = schet::views::invoices::RowTexts::new(&sold, 0.0, "", &labels());
     assert_eq!((row.status, row.pieces.as_str()), ("Sold out", "—"));
 
     let host = mount_invoice_page(seller(), created.id);
     wait_until("the invoice page", || text(&host).contains("last two")).await;
     let shown = text(&host);
     assert!(shown.contains("Sold out") && !shown.contains("1 – 0") && !shown.contains("1–0"), "{shown}");
+}
+
+/// The words of the English list rows.
+fn labels() -> schet::views::invoices::Labels {
+    schet::views::invoices::Labels::new(schet::i18n::texts(Lang::En), &schet::i18n::activity::EN)
 }
 
 /// The table follows the clock, the language and "Load more" by changing the rows already on
@@ -479,19 +484,19 @@ async fn the_list_updates_its_rows_in_place() {
     assert_eq!(rows().length(), 2);
     let first_row = rows().item(0).unwrap();
     assert_eq!(cell(0, 0), "2");
-    assert_eq!(cell(0, 6), "2 d 3 h");
-    assert_eq!(cell(1, 6), "—", "a deleted invoice has no countdown");
+    assert_eq!(cell(0, 9), "2 d 3 h");
+    assert_eq!(cell(1, 9), "—", "a deleted invoice has no countdown");
     let gone: web_sys::Element = rows().item(1).unwrap().unchecked_into();
     assert!(gone.class_list().contains("gone"), "a deleted invoice's row is greyed");
 
     // The clock: a day and three hours later, only the countdown changes.
     now.set(1_000_000_000.0 + 27.0 * 3_600_000.0);
-    wait_until("the countdown to follow the clock", || cell(0, 6) == "1 d 0 h").await;
+    wait_until("the countdown to follow the clock", || cell(0, 9) == "1 d 0 h").await;
     assert!(rows().item(0).unwrap().is_same_node(Some(&first_row)), "the row was kept, not rebuilt");
 
     // The language: the same rows, now in Russian.
     state.settings.update(|s| s.lang = Lang::Ru);
-    wait_until("Russian texts in the rows", || cell(0, 1) == "Активен" && cell(0, 6) == "1 д 0 ч").await;
+    wait_until("Russian texts in the rows", || cell(0, 1) == "Активен" && cell(0, 9) == "1 д 0 ч").await;
     assert!(rows().item(0).unwrap().is_same_node(Some(&first_row)));
 
     // "Load more": older invoices are appended below the rows already shown.

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use schet::i18n::Lang;
 use schet::settings::{Settings, Theme};
 use schet::state::AppState;
-use schet::views::invoices::{InvoiceTable, RowTexts};
+use schet::views::invoices::{InvoiceTable, Labels, RowTexts};
 use schet_api::pb;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -28,7 +28,16 @@ fn invoices() -> Vec<pb::Invoice> {
             pieces_min: 1,
             pieces_max: 5,
             status: (id % 5) as i32,
-            owner: Some(pb::UserInfo { username: format!("seller{}", id % 17), ..Default::default() }),
+            comment: format!("Gift card {id}\nwith a second line"),
+            secrets_count: (id % 7) as u32,
+            payments_count: (id % 11) as u32,
+            owner: Some(pb::UserInfo {
+                username: format!("seller{}", id % 17),
+                created_at: Some(prost_types::Timestamp { seconds: 1_700_000_000, nanos: 0 }),
+                last_online: Some(prost_types::Timestamp { seconds: 1_760_000_000, nanos: 0 }),
+                invoices_created_count: (id % 13) as u32,
+                ..Default::default()
+            }),
             valid_to: Some(prost_types::Timestamp { seconds: 2_000_000_000, nanos: 0 }),
             ..Default::default()
         })
@@ -45,18 +54,32 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// The same table with plain DOM calls: the same texts (the app's `RowTexts`), one element
-/// per cell, so the ratio measures rendering alone.
+/// per cell and the same attributes, so the ratio measures rendering alone.
 fn plain(parent: &web_sys::Element, list: &[pb::Invoice]) {
     let d = web_sys::window().unwrap().document().unwrap();
     let texts = schet::i18n::texts(Lang::En);
     let inv = &schet::i18n::invoices::EN;
+    let act = &schet::i18n::activity::EN;
+    let labels = Labels::new(texts, act);
     let wrap = d.create_element("div").unwrap();
     wrap.set_class_name("table-wrap");
     let table = d.create_element("table").unwrap();
     table.set_class_name("invoice-table");
     let head = d.create_element("thead").unwrap();
     let head_row = d.create_element("tr").unwrap();
-    for title in ["#", texts.field_status, texts.field_price, "BTC", inv.pieces, inv.partner, texts.field_valid_to] {
+    let titles = [
+        "#",
+        texts.field_status,
+        texts.field_comment,
+        texts.field_price,
+        "BTC",
+        inv.pieces,
+        act.col_secrets,
+        act.col_payments,
+        inv.partner,
+        texts.field_valid_to,
+    ];
+    for title in titles {
         let th = d.create_element("th").unwrap();
         th.set_attribute("scope", "col").unwrap();
         th.set_text_content(Some(title));
@@ -66,10 +89,10 @@ fn plain(parent: &web_sys::Element, list: &[pb::Invoice]) {
     table.append_child(&head).unwrap();
     let body = d.create_element("tbody").unwrap();
     for i in list {
-        let r = RowTexts::new(i, 0.0, "", texts);
+        let r = RowTexts::new(i, 0.0, "", &labels);
         let tr = d.create_element("tr").unwrap();
-        if r.gone {
-            tr.set_class_name("gone");
+        if !r.class.is_empty() {
+            tr.set_class_name(r.class);
         }
         let cell = |text: &str| {
             let td = d.create_element("td").unwrap();
@@ -87,11 +110,14 @@ fn plain(parent: &web_sys::Element, list: &[pb::Invoice]) {
         badge.set_class_name(&r.badge_class);
         badge.set_text_content(Some(r.status));
         cell("").append_child(&badge).unwrap();
+        cell(&r.comment);
         cell(&r.price);
         cell(&r.btc);
-        cell(&r.pieces);
-        cell(&r.partner);
-        cell(&r.countdown);
+        cell(&r.pieces).set_attribute("data-label", labels.pieces).unwrap();
+        cell(&r.secrets).set_attribute("data-label", labels.secrets).unwrap();
+        cell(&r.payments).set_attribute("data-label", labels.payments).unwrap();
+        cell(&r.partner).set_attribute("title", &r.partner_track).unwrap();
+        cell(&r.countdown).set_attribute("data-label", labels.valid_to).unwrap();
         body.append_child(&tr).unwrap();
     }
     table.append_child(&body).unwrap();

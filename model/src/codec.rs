@@ -93,12 +93,24 @@ impl Codec for Seen {
 /// first one's typing (an invoice draft can hold secrets). The key holds a 64-bit FNV-1a
 /// hash, never the token.
 pub fn draft_key(base_url: &str, token: &str, what: &str) -> String {
+    format!("schet.draft.{:016x}.{what}", fnv(base_url, token.trim()))
+}
+
+/// The storage key of `what` kept for a user of a service (their read state, their
+/// notifications): per service and user, whatever token they logged in with. The service
+/// appears as a 64-bit FNV-1a hash of its base URL.
+pub fn login_key(base_url: &str, user_id: &str, what: &str) -> String {
+    format!("schet.{what}.{:016x}.{user_id}", fnv(base_url, ""))
+}
+
+/// FNV-1a over `a`, a zero byte, and `b`.
+fn fnv(a: &str, b: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in base_url.bytes().chain([0]).chain(token.trim().bytes()) {
-        hash ^= u64::from(b);
+    for byte in a.bytes().chain([0]).chain(b.bytes()) {
+        hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    format!("schet.draft.{hash:016x}.{what}")
+    hash
 }
 
 #[cfg(test)]
@@ -133,6 +145,15 @@ mod tests {
         assert_ne!(a, draft_key("https://b.example", "token-1", "invoice.new"));
         assert_eq!(a, draft_key("https://a.example", " token-1 ", "invoice.new"));
         assert!(a.starts_with("schet.draft.") && a.ends_with(".invoice.new") && !a.contains("token"));
+    }
+
+    #[test]
+    fn login_keys_are_per_service_and_user() {
+        let a = login_key("https://a.example", "u1", "events");
+        assert_ne!(a, login_key("https://b.example", "u1", "events"));
+        assert_ne!(a, login_key("https://a.example", "u2", "events"));
+        assert_ne!(a, login_key("https://a.example", "u1", "seen"));
+        assert!(a.starts_with("schet.events.") && a.ends_with(".u1"));
     }
 
     proptest! {

@@ -106,6 +106,32 @@ pub fn merge_all(list: &mut Vec<pb::Conversation>, fresh: Vec<pb::Conversation>)
     }
 }
 
+/// The buyers of invoice `invoice_id` among payments I received (newest first), each once,
+/// newest purchase first: whom its seller may write to first.
+pub fn buyers_of(invoice_id: u64, payments: &[pb::InvoicePayment]) -> Vec<pb::UserInfo> {
+    let mut out: Vec<pb::UserInfo> = Vec::new();
+    for p in payments.iter().filter(|p| p.invoice.as_ref().is_some_and(|i| i.id == invoice_id)) {
+        if let Some(b) = &p.owner
+            && !out.iter().any(|u| u.id == b.id)
+        {
+            out.push(b.clone());
+        }
+    }
+    out
+}
+
+/// Whether the page of received payments after `page` (a full page of `size`, newest first)
+/// can hold more of the invoice created at `created`: not once the page reaches payments
+/// made before the invoice existed.
+pub fn more_buyers_after(page: &[pb::InvoicePayment], size: u32, created: Option<&prost_types::Timestamp>) -> bool {
+    let oldest = page.last().and_then(|p| p.created_at.as_ref());
+    let before_invoice = match (oldest, created) {
+        (Some(o), Some(c)) => (o.seconds, o.nanos) < (c.seconds, c.nanos),
+        _ => false,
+    };
+    page.len() as u32 == size && !before_invoice
+}
+
 /// Latest message first; then newest conversation.
 fn sort(list: &mut [pb::Conversation]) {
     list.sort_by(|a, b| last_id(b).cmp(&last_id(a)).then(b.id.cmp(&a.id)));
@@ -172,6 +198,24 @@ mod tests {
         assert_eq!(other_party(&c, "b").map(|u| u.id.as_str()), Some("s"));
         c.parent = Some(Parent::Payment(pb::InvoicePayment { id: 7, ..Default::default() }));
         assert_eq!(Thread::of(&c), Some(Thread::Payment { payment_id: 7 }));
+    }
+
+    #[test]
+    fn buyers_of_an_invoice_once_each_and_paging_stops_before_it_existed() {
+        let pay = |id: u64, invoice: u64, buyer: &str, at: i64| pb::InvoicePayment {
+            id,
+            invoice: Some(pb::Invoice { id: invoice, ..Default::default() }),
+            owner: Some(pb::UserInfo { id: buyer.into(), ..Default::default() }),
+            created_at: Some(prost_types::Timestamp { seconds: at, nanos: 0 }),
+            ..Default::default()
+        };
+        let page = vec![pay(9, 5, "x", 90), pay(8, 4, "y", 80), pay(7, 5, "z", 70), pay(6, 5, "x", 60)];
+        let ids: Vec<String> = buyers_of(5, &page).into_iter().map(|u| u.id).collect();
+        assert_eq!(ids, vec!["x", "z"]);
+        let created = |at: i64| Some(prost_types::Timestamp { seconds: at, nanos: 0 });
+        assert!(more_buyers_after(&page, 4, created(50).as_ref()), "a full page, all after the invoice");
+        assert!(!more_buyers_after(&page, 5, created(50).as_ref()), "a short page is the last");
+        assert!(!more_buyers_after(&page, 4, created(65).as_ref()), "reached payments older than the invoice");
     }
 
     proptest! {

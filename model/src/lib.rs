@@ -8,13 +8,15 @@
 //! * [`filters`]: the invoice list's filters, their URL query and their request.
 //! * [`queue`]: an invoice's secrets: queue and sold, drop order, line ranges.
 //! * [`conversations`]: threads, unread counts, merging messages by id.
-//! * [`codec`]: values as text for the browser's storage; draft keys.
+//! * [`events`]: notifications: what the live events mean to me, kept per login, unread.
+//! * [`codec`]: values as text for the browser's storage; draft and login keys.
 //! * [`dates`]: quick date ranges.
 
 pub mod bulk;
 pub mod codec;
 pub mod conversations;
 pub mod dates;
+pub mod events;
 pub mod filters;
 pub mod invoice_form;
 pub mod queue;

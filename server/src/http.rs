@@ -4,6 +4,7 @@
 use crate::grpc::Api;
 use crate::service::Service;
 use axum::Router;
+use axum::response::IntoResponse;
 use http::{HeaderName, HeaderValue, Method, header};
 use schet_api::pb::trade_api_server::TradeApiServer;
 use std::path::Path;
@@ -51,19 +52,60 @@ pub fn router(service: Arc<Service>, static_dir: Option<&Path>) -> Router {
     // CryptoCloud-compatible merchant calls (`/v2/invoice/…`, `Authorization: Token`).
     app = app.merge(merchant);
     if let Some(dir) = static_dir {
-        let files = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
-        let files = ServiceBuilder::new()
-            .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
-            .layer(SetResponseHeaderLayer::overriding(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ))
-            .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
-            .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
-            .service(files);
-        app = app.fallback_service(files);
+        app = app.fallback_service(static_files(dir));
     }
     app.layer(axum::middleware::from_fn(log_request)).layer(cors())
+}
+
+/// The web app's files. A `.br` or `.gz` copy beside a file is sent instead when the
+/// browser accepts that encoding (`cargo xtask` writes them). Content-hashed names
+/// ([`is_content_hashed`]) never change content, so browsers keep them for a year without
+/// asking again; everything else (index.html, the fallback for client-side routes) is
+/// revalidated on every load, so a new release is seen at once.
+fn static_files(dir: &Path) -> axum::routing::MethodRouter {
+    let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
+    let files = ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index);
+    let files = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(axum::middleware::from_fn_with_state(dir.to_path_buf(), cache_control))
+        .service(files);
+    axum::routing::any_service(files)
+}
+
+/// `immutable` for content-hashed files; `no-cache` for the rest. A content-hashed name
+/// that is not there (a file of an older release) is a 404, never index.html under a name
+/// the browser would keep for a year.
+async fn cache_control(
+    axum::extract::State(dir): axum::extract::State<std::path::PathBuf>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path();
+    let hashed = is_content_hashed(path);
+    if hashed && !dir.join(path.trim_start_matches('/')).is_file() {
+        return (http::StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-cache")]).into_response();
+    }
+    let mut response = next.run(req).await;
+    let value =
+        if hashed && response.status().is_success() { "public, max-age=31536000, immutable" } else { "no-cache" };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+/// Whether a path names a content-hashed file at the root: `/name.<16 or more lowercase hex
+/// digits>.ext`, as the release build names every file but index.html.
+pub fn is_content_hashed(path: &str) -> bool {
+    let Some(file) = path.strip_prefix('/') else { return false };
+    if !file.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+        return false;
+    }
+    let mut parts = file.rsplit('.');
+    let (Some(_ext), Some(hash), Some(stem)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !stem.is_empty() && hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// One log line per request: method, path, HTTP status, gRPC status, time. Never headers
@@ -81,4 +123,81 @@ async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) 
         tracing::debug!(%method, %path, status = response.status().as_u16(), micros, "file");
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_content_hashed, static_files};
+    use http::{Request, header};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn get(dir: &std::path::Path, path: &str, accept: Option<&str>) -> (http::response::Parts, Vec<u8>) {
+        let mut req = Request::get(path);
+        if let Some(a) = accept {
+            req = req.header(header::ACCEPT_ENCODING, a);
+        }
+        let response = static_files(dir).oneshot(req.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+        let (parts, body) = response.into_parts();
+        (parts, body.collect().await.unwrap().to_bytes().to_vec())
+    }
+
+    #[tokio::test]
+    async fn files_are_sent_precompressed_when_accepted_and_hashed_names_are_immutable() {
+        let dir = std::env::temp_dir().join(format!("schet-static-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let js = "app.0123456789abcdef.js";
+        std::fs::write(dir.join("index.html"), "<!DOCTYPE html><title>Schet</title>").unwrap();
+        std::fs::write(dir.join(js), "plain").unwrap();
+        std::fs::write(dir.join(format!("{js}.br")), "brotli").unwrap();
+        std::fs::write(dir.join(format!("{js}.gz")), "gzip").unwrap();
+
+        let (p, body) = get(&dir, &format!("/{js}"), Some("gzip, deflate, br")).await;
+        assert_eq!((p.status.as_u16(), body.as_slice()), (200, &b"brotli"[..]));
+        assert_eq!(p.headers[header::CONTENT_ENCODING], "br");
+        assert_eq!(p.headers[header::VARY], "accept-encoding");
+        assert_eq!(p.headers[header::CONTENT_TYPE], "text/javascript");
+        assert_eq!(p.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert!(p.headers.contains_key(header::CONTENT_SECURITY_POLICY));
+
+        let (p, body) = get(&dir, &format!("/{js}"), Some("gzip")).await;
+        assert_eq!((p.headers[header::CONTENT_ENCODING].to_str().unwrap(), body.as_slice()), ("gzip", &b"gzip"[..]));
+        let (p, body) = get(&dir, &format!("/{js}"), None).await;
+        assert_eq!(body, b"plain");
+        assert!(!p.headers.contains_key(header::CONTENT_ENCODING));
+
+        // index.html and client-side routes are revalidated on every load.
+        for path in ["/", "/invoice/7", "/index.html"] {
+            let (p, body) = get(&dir, path, Some("br")).await;
+            assert_eq!(
+                (p.status.as_u16(), body.as_slice()),
+                (200, &b"<!DOCTYPE html><title>Schet</title>"[..]),
+                "{path}"
+            );
+            assert_eq!(p.headers[header::CACHE_CONTROL], "no-cache", "{path}");
+            assert!(p.headers.contains_key(header::CONTENT_SECURITY_POLICY), "{path}");
+        }
+
+        // A hashed name that is not there (an older release's file) is not index.html.
+        let (p, _) = get(&dir, "/app.fedcba9876543210.js", Some("br")).await;
+        assert_eq!(p.status.as_u16(), 404);
+        assert_eq!(p.headers[header::CACHE_CONTROL], "no-cache");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn only_names_with_a_content_hash_are_immutable() {
+        assert!(is_content_hashed("/schet_bg.0123456789abcdef.wasm"));
+        assert!(is_content_hashed("/split_merchant_screen_1.0123456789abcdef01.wasm"));
+        assert!(!is_content_hashed("/index.html"));
+        assert!(!is_content_hashed("/invoice/12"));
+        assert!(!is_content_hashed("/boot.js"));
+        assert!(!is_content_hashed("/a.0123456789ABCDEF.js"), "upper case is not what the build writes");
+        assert!(!is_content_hashed("/a.0123456789abcde.js"), "15 digits are too few");
+        assert!(!is_content_hashed("/.0123456789abcdef.js"), "a name is needed before the hash");
+        assert!(!is_content_hashed("/invoice.0123456789abcdefgh.js"), "not hex");
+        assert!(!is_content_hashed("/assets/a.0123456789abcdef.js"), "only files at the root");
+        assert!(!is_content_hashed("/..%2Fa.0123456789abcdef.js"), "nothing encoded");
+    }
 }

@@ -2,15 +2,21 @@
 //! texts; never a screen.
 
 pub mod composer;
+pub mod decline;
 pub mod error_view;
+pub mod events_link;
 pub mod field;
 pub mod files;
 pub mod image_picker;
 pub mod inbox_link;
 pub mod invoice_chat;
+pub mod link_state;
 pub mod payment_card;
+pub mod payment_chat;
+pub mod person;
 pub mod qr;
 pub mod status_badge;
+pub mod subject;
 pub mod thread;
 pub mod thumbs;
 pub mod top_bar;
@@ -18,6 +24,7 @@ pub mod top_bar;
 pub use error_view::ErrorView;
 pub use image_picker::ImagePicker;
 pub use payment_card::PaymentCard;
+pub use person::Person;
 pub use qr::QrCode;
 pub use status_badge::StatusBadge;
 pub use top_bar::TopBar;

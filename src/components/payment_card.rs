@@ -1,6 +1,7 @@
 //! One payment as its buyer or seller sees it: amount, pieces, status, and the goods
 //! delivered (secrets, the redirect URL).
 
+use crate::components::{Person, payment_chat::PaymentChatLink};
 use crate::format;
 use crate::i18n::invoices::{InvoiceTexts, tr as tr_inv, use_texts as use_inv_texts};
 use crate::i18n::{Texts, tr, use_texts};
@@ -31,7 +32,9 @@ pub fn PaymentCard(payment: pb::InvoicePayment, #[prop(optional)] actions: Optio
     let ti = use_inv_texts();
     let badge = move || status_text(status, ti.get(), t.get());
     let invoice_id = payment.invoice.as_ref().map_or(0, |i| i.id);
-    let buyer = payment.owner.as_ref().map(|o| o.username.clone()).unwrap_or_default();
+    let buyer = payment.owner.clone().unwrap_or_default();
+    let seller = payment.invoice.as_ref().and_then(|i| i.owner.clone()).unwrap_or_default();
+    let chat = payment.clone();
     let amount = format::btc(payment.crypto_amount.as_ref());
     let created = payment.created_at;
     let redirect: Option<String> =
@@ -52,7 +55,8 @@ pub fn PaymentCard(payment: pb::InvoicePayment, #[prop(optional)] actions: Optio
                 <dt>{tr(|t| t.invoice)}</dt><dd><a href=format!("/invoice/{invoice_id}")>{format!("#{invoice_id}")}</a></dd>
                 <dt>{tr_inv(|t| t.amount)}</dt><dd>{amount}</dd>
                 <dt>{tr_inv(|t| t.pieces)}</dt><dd>{payment.pieces}</dd>
-                <dt>{tr_inv(|t| t.buyer)}</dt><dd>{buyer}</dd>
+                <dt>{tr_inv(|t| t.buyer)}</dt><dd><Person user=buyer /></dd>
+                <dt>{tr(|t| t.field_owner)}</dt><dd><Person user=seller /></dd>
                 <dt>{tr(|t| t.field_created)}</dt><dd>{move || format::datetime(created.as_ref(), t.get())}</dd>
             </dl>
             <h3>{tr_inv(|t| t.secrets_received)}</h3>
@@ -73,6 +77,7 @@ pub fn PaymentCard(payment: pb::InvoicePayment, #[prop(optional)] actions: Optio
                     }}
                 </p>
             })}
+            <div class="actions"><PaymentChatLink payment=chat /></div>
             {actions}
         </article>
     }

@@ -1,6 +1,7 @@
 //! The bar on every page: home, the sections, who is logged in, language and theme
 //! switches, settings. Only common strings: the shell reads no screen's texts.
 
+use crate::components::events_link::EventsLink;
 use crate::components::inbox_link::InboxLink;
 use crate::i18n::{Lang, tr, use_texts};
 use crate::settings::Theme;
@@ -35,6 +36,7 @@ pub fn TopBar() -> impl IntoView {
                 <A href="/invoices" attr:class="link-button">{tr(|t| t.nav_invoices)}</A>
                 <A href="/merchant" attr:class="link-button">{tr(|t| t.nav_merchant)}</A>
                 <InboxLink />
+                <EventsLink />
                 <A href="/payments" attr:class="link-button">{tr(|t| t.nav_payments)}</A>
                 {who}
                 <button type="button" class="link-button" on:click=toggle_lang>{tr(|t| t.switch_language)}</button>

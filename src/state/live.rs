@@ -2,15 +2,19 @@
 //! logged in, reconnecting with exponential backoff (1 s doubling to 30 s, back to 1 s once
 //! an event arrives); while it is down, GetConversations every 20 s instead. Also the
 //! user's conversations as last known (merged by message, `schet_model::conversations`),
-//! with local read state for the unread badges.
+//! with local read state for the unread badges; every event is also noted for the events
+//! view ([`Activity`]), and the one unread count is unread notes + unread messages. Read
+//! state and notes are kept per login (service and user) and follow other tabs' changes.
 
 use super::AppState;
+use super::activity::Activity;
 use crate::api::{self, ApiError};
+use crate::i18n::Lang;
 use crate::settings::Settings;
 use crate::storage::Stored;
 use leptos::prelude::*;
 use schet_api::pb::{self, event::EventType};
-use schet_model::codec::Seen;
+use schet_model::codec::{Seen, login_key};
 use schet_model::conversations::{self, Thread};
 use std::collections::HashMap;
 use std::future::Future;
@@ -48,19 +52,25 @@ pub struct Live {
     pub me: RwSignal<Option<String>>,
     /// The latest event about invoices or payments (views watching one refresh on it).
     pub last_event: RwSignal<Option<pb::Event>>,
+    /// What the events told me, for the events view.
+    pub activity: Activity,
+    lang: Signal<Lang>,
+    /// Where the read state of the current login is kept.
+    seen_key: RwSignal<Option<String>>,
 }
 
 pub fn use_live() -> Live {
     expect_context::<Live>()
 }
 
-/// Where `user`'s read state is kept.
-fn seen_store(user: &str) -> Stored<Seen> {
-    Stored::local(format!("schet.chat.seen.{user}"))
+/// The read state kept under `key`, or (once) where it was kept before it was per service.
+fn load_seen(key: &str, user: &str) -> HashMap<u64, u64> {
+    let legacy = || Stored::<Seen>::local(format!("schet.chat.seen.{user}")).load();
+    Stored::<Seen>::local(key).load().or_else(legacy).unwrap_or_default()
 }
 
 impl Live {
-    fn new() -> Live {
+    fn new(lang: Signal<Lang>) -> Live {
         Live {
             conversations: RwSignal::new(Vec::new()),
             loaded: RwSignal::new(false),
@@ -68,6 +78,9 @@ impl Live {
             seen: RwSignal::new(HashMap::new()),
             me: RwSignal::new(None),
             last_event: RwSignal::new(None),
+            activity: Activity::new(),
+            lang,
+            seen_key: RwSignal::new(None),
         }
     }
 
@@ -91,6 +104,13 @@ impl Live {
     /// GetConversationsById for one invoice into the list.
     pub async fn refresh_invoice(&self, settings: &Settings, invoice_id: u64) -> Result<(), ApiError> {
         let fresh = api::chat::of_invoice(settings, invoice_id).await?;
+        self.conversations.update(|list| conversations::merge_all(list, fresh));
+        Ok(())
+    }
+
+    /// GetConversationsById for one payment into the list.
+    pub async fn refresh_payment(&self, settings: &Settings, payment_id: u64) -> Result<(), ApiError> {
+        let fresh = api::chat::of_payment(settings, payment_id).await?;
         self.conversations.update(|list| conversations::merge_all(list, fresh));
         Ok(())
     }
@@ -120,17 +140,44 @@ impl Live {
     /// Marks everything in `c` up to its last message as read.
     pub fn mark_seen(&self, c: &pb::Conversation) {
         let last = conversations::last_id(c);
-        let Some(me) = self.me.get_untracked() else { return };
         if self.seen.with_untracked(|s| s.get(&c.id).copied().unwrap_or(0)) >= last {
             return;
         }
+        self.save_seen(&[(c.id, last)]);
+    }
+
+    /// Marks `read` (conversation → last message id) and keeps it, with what other tabs kept.
+    fn save_seen(&self, read: &[(u64, u64)]) {
+        let Some(key) = self.seen_key.get_untracked() else { return };
         self.seen.update(|s| {
-            s.insert(c.id, last);
-            seen_store(&me).save(s);
+            let kept = Stored::<Seen>::local(key.as_str()).load().unwrap_or_default();
+            for (c, m) in kept.into_iter().chain(read.iter().copied()) {
+                let at = s.entry(c).or_insert(0);
+                *at = (*at).max(m);
+            }
+            Stored::<Seen>::local(key.as_str()).save(s);
         });
     }
 
+    /// Unread notifications and messages together: the top bar's one count (tracked).
+    pub fn unread_all(&self) -> usize {
+        self.unread_total() + self.activity.unread()
+    }
+
+    /// Marks every notification and every message read.
+    pub fn mark_all_read(&self) {
+        let read: Vec<(u64, u64)> =
+            self.conversations.with_untracked(|l| l.iter().map(|c| (c.id, conversations::last_id(c))).collect());
+        self.save_seen(&read);
+        self.activity.mark_all_read();
+    }
+
     fn handle(&self, event: pb::Event) {
+        if let Some(me) = self.me.get_untracked()
+            && event.r#type != EventType::KeepAlive as i32
+        {
+            self.activity.record(&event, &me, self.lang.get_untracked());
+        }
         match (EventType::try_from(event.r#type), event.payload) {
             (Ok(EventType::KeepAlive), _) => {}
             (_, Some(pb::event::Payload::Conversation(c))) => self.upsert(c),
@@ -200,6 +247,12 @@ async fn run(live: Live, settings: Settings, cancel: Arc<Cancel>) {
                     {
                         live.merge_read(fresh);
                     }
+                    if !c.done.load(Ordering::Relaxed)
+                        && let (Some(Some(me)), Some(lang)) =
+                            (live.me.try_get_untracked(), live.lang.try_get_untracked())
+                    {
+                        live.activity.catch_up(&s, &me, lang).await;
+                    }
                 });
                 loop {
                     let Some(next) = cancel.or_cancel(stream.message()).await else { return };
@@ -230,7 +283,7 @@ async fn run(live: Live, settings: Settings, cancel: Arc<Cancel>) {
 /// Creates and provides [`Live`]; (re)starts the subscription whenever the endpoint, the
 /// token or the user changes, and stops it when the owner (the app) goes away.
 pub(super) fn provide(state: AppState, me: Signal<Option<String>>) -> Live {
-    let live = Live::new();
+    let live = Live::new(crate::i18n::use_lang());
     provide_context(live);
     let current: Arc<Mutex<Option<Arc<Cancel>>>> = Arc::default();
     let stop = {
@@ -252,7 +305,11 @@ pub(super) fn provide(state: AppState, me: Signal<Option<String>>) -> Live {
         live.loaded.set(false);
         live.conversations.set(Vec::new());
         live.link.set(Link::Off);
-        live.seen.set(user.as_deref().and_then(|u| seen_store(u).load()).unwrap_or_default());
+        let base_url = state.settings.with_untracked(Settings::base_url);
+        let seen_key = user.as_deref().map(|u| login_key(&base_url, u, "seen"));
+        live.seen.set(seen_key.as_deref().zip(user.as_deref()).map(|(k, u)| load_seen(k, u)).unwrap_or_default());
+        live.seen_key.set(seen_key);
+        live.activity.open(user.as_deref().map(|u| login_key(&base_url, u, "events")));
         live.me.set(user.clone());
         if token.trim().is_empty() || user.is_none() {
             return;
@@ -276,8 +333,23 @@ pub(super) fn provide(state: AppState, me: Signal<Option<String>>) -> Live {
         },
         POLL_EVERY,
     );
+    // Another tab read messages or notifications of the same login: show it here too.
+    let other_tab = window_event_listener(leptos::ev::storage, move |e| {
+        let Some(key) = e.key() else { return };
+        if live.seen_key.try_with_untracked(|k| k.as_deref() == Some(key.as_str())) == Some(true) {
+            let kept = Stored::<Seen>::local(key.as_str()).load().unwrap_or_default();
+            live.seen.update(|s| {
+                for (c, m) in kept {
+                    let at = s.entry(c).or_insert(0);
+                    *at = (*at).max(m);
+                }
+            });
+        }
+        live.activity.reload(&key);
+    });
     on_cleanup(move || {
         stop2();
+        other_tab.remove();
         if let Ok(h) = poll {
             h.clear();
         }

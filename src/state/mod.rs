@@ -1,10 +1,14 @@
 //! What every screen shares, provided through the context by [`AppShell`]: the settings
 //! ([`AppState`]), the language, who is logged in ([`Profile`]) and the live events
-//! ([`Live`]). Screens read it with [`use_app`], [`use_profile`] and [`use_live`].
+//! ([`Live`], with the notifications they bring: [`Activity`], [`notify`]). Screens read it
+//! with [`use_app`], [`use_profile`] and [`use_live`].
 
+mod activity;
 mod live;
+pub mod notify;
 mod profile;
 
+pub use activity::Activity;
 pub use live::{Link, Live, use_live};
 pub use profile::{Profile, Who, use_profile};
 

@@ -2,8 +2,9 @@
 //! with it (edit, delete, buy); its conversations.
 
 use crate::api::{self, ApiError};
+use crate::components::decline::Decline;
 use crate::components::invoice_chat::InvoiceChat;
-use crate::components::{ErrorView, PaymentCard, QrCode, StatusBadge, files};
+use crate::components::{ErrorView, PaymentCard, Person, QrCode, StatusBadge, files};
 use crate::format;
 use crate::i18n::invoices::{tr as tr_inv, use_texts as use_inv_texts};
 use crate::i18n::{Texts, tr, use_texts};
@@ -31,6 +32,7 @@ fn chat_part(i: &pb::Invoice) -> pb::Invoice {
         id: i.id,
         owner: i.owner.clone(),
         nullable_target_user: i.nullable_target_user.clone(),
+        created_at: i.created_at,
         ..Default::default()
     }
 }
@@ -74,9 +76,22 @@ pub fn InvoiceView(id: u64) -> impl IntoView {
                     Err(e) => view! { <ErrorView error=e on_retry=retry /> }.into_any(),
                 })}
             </Transition>
-            {move || chat.get().map(|inv| view! { <InvoiceChat invoice=inv /> })}
+            {move || chat.get().map(|inv| Suspend::new(async move {
+                #[cfg(feature = "split")]
+                return chat_view(inv).await;
+                #[cfg(not(feature = "split"))]
+                return chat_view(inv);
+            }))}
         </section>
     }
+}
+
+/// The invoice's conversations. In the split release build this code is in the lazy module
+/// `screens` (see app.rs), fetched once the invoice is on screen: the shared link's first
+/// view does without it.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split))]
+fn chat_view(inv: pb::Invoice) -> AnyView {
+    view! { <InvoiceChat invoice=inv /> }.into_any()
 }
 
 /// The invoice's images, as previews fetched from the service.
@@ -148,7 +163,23 @@ fn InvoiceActions(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoVie
     } else if owner == me {
         view! { <OwnerActions invoice=invoice on_change=on_change /> }.into_any()
     } else if live {
-        view! { <BuyBox invoice=invoice on_change=on_change /> }.into_any()
+        // The recipient of a private invoice pays it or declines it.
+        let to_me = match &invoice.nullable_target_user {
+            Some(invoice::NullableTargetUser::TargetUser(u)) => u.id == me,
+            _ => false,
+        };
+        let id = invoice.id;
+        if to_me {
+            view! {
+                <div class="row pay-or-decline">
+                    <BuyBox invoice=invoice on_change=on_change />
+                    <Decline invoice_id=id on_done=on_change />
+                </div>
+            }
+            .into_any()
+        } else {
+            view! { <BuyBox invoice=invoice on_change=on_change /> }.into_any()
+        }
     } else {
         ().into_any()
     }
@@ -267,10 +298,6 @@ fn BuyBox(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView {
     }
 }
 
-fn user_name(u: Option<&pb::UserInfo>) -> String {
-    u.map(|u| u.username.clone()).unwrap_or_else(|| "—".into())
-}
-
 fn integration_text(i: Option<&invoice::Integration>, t: &Texts) -> String {
     match i {
         None | Some(invoice::Integration::NoIntegration(_)) => t.integration_none.into(),
@@ -295,6 +322,11 @@ fn InvoiceFields(invoice: pb::Invoice) -> impl IntoView {
     let status = inv.with_value(|i| i.status);
     let private = inv.with_value(|i| i.is_private);
     let comment = inv.with_value(|i| i.comment.clone());
+    let owner = inv.with_value(|i| i.owner.clone().unwrap_or_default());
+    let target = inv.with_value(|i| match &i.nullable_target_user {
+        Some(invoice::NullableTargetUser::TargetUser(u)) => Some(u.clone()),
+        _ => None,
+    });
     let now = js_sys::Date::now();
     let countdown = move || inv.with_value(|i| format::countdown(i.valid_to.as_ref(), now, t.get()));
     view! {
@@ -316,11 +348,8 @@ fn InvoiceFields(invoice: pb::Invoice) -> impl IntoView {
             })}
             {row(|t| t.field_current_btc, |i, _| format::btc(i.current_crypto_price.as_ref()))}
             {(!inv.with_value(|i| i.is_base_crypto)).then(|| row(|t| t.field_rate_variable, |i, _| i.price_variable.clone()))}
-            {row(|t| t.field_owner, |i, _| user_name(i.owner.as_ref()))}
-            {private.then(|| row(|t| t.field_target, |i, _| match &i.nullable_target_user {
-                Some(invoice::NullableTargetUser::TargetUser(u)) => u.username.clone(),
-                _ => "—".into(),
-            }))}
+            <dt>{tr(|t| t.field_owner)}</dt><dd><Person user=owner /></dd>
+            {target.map(|u| view! { <dt>{tr(|t| t.field_target)}</dt><dd><Person user=u /></dd> })}
             {row(|t| t.field_created, |i, t| format::datetime(i.created_at.as_ref(), t))}
             {row(|t| t.field_valid_to, |i, t| format::datetime(i.valid_to.as_ref(), t))}
             {row(|t| t.field_ttl, |i, t| format!("{} {}", i.ttl_minutes, t.minutes_short))}

@@ -3,8 +3,9 @@
 //! loaded.
 
 use crate::api::{self, ApiError};
-use crate::components::ErrorView;
+use crate::components::{ErrorView, person};
 use crate::format;
+use crate::i18n::activity::{ActivityTexts, tr as tr_act, use_texts as use_act_texts};
 use crate::i18n::invoices::{InvoiceTexts, tr as tr_inv, use_texts as use_inv_texts};
 use crate::i18n::{Texts, tr, use_texts};
 use crate::state::{use_app, use_profile};
@@ -14,13 +15,17 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use schet_api::pb::{self, invoice::InvoiceStatus};
 use schet_model::filters::{ALL_STATUSES, Filters, PAGE_SIZES, Tab, flag_code, flag_from_code};
 
-fn partner(i: &pb::Invoice, me: &str) -> String {
-    let owner = i.owner.as_ref().map(|o| o.username.clone()).unwrap_or_default();
+/// The other party of a row: its owner, or, on my own private invoice, its buyer (`→ bob`).
+fn partner<'a>(i: &'a pb::Invoice, me: &str) -> (String, Option<&'a pb::UserInfo>) {
+    let owner = i.owner.as_ref();
     let target = match &i.nullable_target_user {
-        Some(pb::invoice::NullableTargetUser::TargetUser(u)) => u.username.clone(),
-        _ => String::new(),
+        Some(pb::invoice::NullableTargetUser::TargetUser(u)) => Some(u),
+        _ => None,
     };
-    if owner == me && !target.is_empty() { format!("→ {target}") } else { owner }
+    match (owner, target) {
+        (Some(o), Some(t)) if o.username == me => (format!("→ {}", t.username), Some(t)),
+        (o, _) => (o.map(|o| o.username.clone()).unwrap_or_default(), o),
+    }
 }
 
 /// The loaded invoices as CSV (the same columns a person sees, plus the full texts).
@@ -313,6 +318,7 @@ fn FilterForm(filters: Memo<Filters>, on_apply: Callback<Filters>) -> impl IntoV
 #[component]
 pub fn InvoiceTable(invoices: Signal<Vec<pb::Invoice>>, now: Signal<f64>, me: Signal<String>) -> impl IntoView {
     let t = use_texts();
+    let ta = use_act_texts();
     view! {
         <div class="table-wrap">
             <table class="invoice-table">
@@ -320,18 +326,21 @@ pub fn InvoiceTable(invoices: Signal<Vec<pb::Invoice>>, now: Signal<f64>, me: Si
                     <tr>
                         <th scope="col">"#"</th>
                         <th scope="col">{tr(|t| t.field_status)}</th>
+                        <th scope="col">{tr(|t| t.field_comment)}</th>
                         <th scope="col">{tr(|t| t.field_price)}</th>
                         <th scope="col">"BTC"</th>
                         <th scope="col">{tr_inv(|t| t.pieces)}</th>
+                        <th scope="col">{tr_act(|t| t.col_secrets)}</th>
+                        <th scope="col">{tr_act(|t| t.col_payments)}</th>
                         <th scope="col">{tr_inv(|t| t.partner)}</th>
                         <th scope="col">{tr(|t| t.field_valid_to)}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {move || {
-                        let texts = t.get();
+                        let labels = Labels::new(t.get(), ta.get());
                         let (me, now) = (me.get(), now.get());
-                        invoices.with(|list| list.iter().map(|inv| invoice_row(inv, now, &me, texts)).collect::<Vec<_>>())
+                        invoices.with(|list| list.iter().map(|inv| invoice_row(inv, now, &me, &labels)).collect::<Vec<_>>())
                     }}
                 </tbody>
             </table>
@@ -345,30 +354,76 @@ pub struct RowTexts {
     pub href: String,
     /// A deleted invoice's row is greyed out.
     pub gone: bool,
+    /// The row's classes: `gone` (greyed out), `btc` (priced in BTC: a card shows no second
+    /// BTC amount).
+    pub class: &'static str,
     pub status: &'static str,
     /// `badge badge-…`: the status colour.
     pub badge_class: String,
+    /// The comment's first line.
+    pub comment: String,
     pub price: String,
     pub btc: String,
     pub pieces: String,
+    /// Unsold secrets.
+    pub secrets: String,
+    pub payments: String,
     pub partner: String,
+    /// The partner's track record (shown on hover).
+    pub partner_track: String,
     pub countdown: String,
 }
 
+/// The words a row needs besides its values: the texts, and the labels a row shown as a
+/// card puts before its numbers (`data-label`).
+pub struct Labels {
+    pub texts: &'static Texts,
+    pub activity: &'static ActivityTexts,
+    pub pieces: &'static str,
+    pub secrets: &'static str,
+    pub payments: &'static str,
+    pub valid_to: &'static str,
+}
+
+impl Labels {
+    pub fn new(texts: &'static Texts, activity: &'static ActivityTexts) -> Labels {
+        Labels {
+            texts,
+            activity,
+            pieces: activity.pieces,
+            secrets: activity.col_secrets,
+            payments: activity.col_payments,
+            valid_to: texts.field_valid_to,
+        }
+    }
+}
+
 impl RowTexts {
-    pub fn new(inv: &pb::Invoice, now: f64, me: &str, texts: &Texts) -> Self {
+    pub fn new(inv: &pb::Invoice, now: f64, me: &str, labels: &Labels) -> Self {
+        let texts = labels.texts;
         let gone = inv.status == InvoiceStatus::Deleted as i32;
         let (status, status_class) = format::status(inv.status, texts);
+        let (partner, who) = partner(inv, me);
         RowTexts {
             id: inv.id.to_string(),
             href: format!("/invoice/{}", inv.id),
             gone,
+            class: match (gone, inv.is_base_crypto) {
+                (false, false) => "",
+                (true, false) => "gone",
+                (false, true) => "btc",
+                (true, true) => "gone btc",
+            },
             status,
             badge_class: format!("badge badge-{status_class}"),
+            comment: format::first_line(&inv.comment, 80),
             price: format::price(inv),
             btc: format::btc(inv.current_crypto_price.as_ref()),
             pieces: format::pieces(inv),
-            partner: partner(inv, me),
+            secrets: inv.secrets_count.to_string(),
+            payments: inv.payments_count.to_string(),
+            partner,
+            partner_track: who.map(|u| person::track(u, now, texts, labels.activity)).unwrap_or_default(),
             // A deleted invoice has no time left to count.
             countdown: if gone { "—".to_string() } else { format::countdown(inv.valid_to.as_ref(), now, texts) },
         }
@@ -379,16 +434,22 @@ impl RowTexts {
 /// function, not a component, in Leptos's builder syntax: its children stay a typed tuple,
 /// where `view!` under `--cfg erase_components` would box every cell (measured ~1.4× slower
 /// for 1,000 rows; see tests/render_bench.rs).
-fn invoice_row(inv: &pb::Invoice, now: f64, me: &str, texts: &'static Texts) -> impl IntoView + use<> {
+///
+/// On a narrow screen (style/main.css) each row is a card; its numbers then carry their
+/// labels (`data-label`, set once per row like any attribute).
+fn invoice_row(inv: &pb::Invoice, now: f64, me: &str, labels: &Labels) -> impl IntoView + use<> {
     use leptos::html::{a, span, td, tr};
-    let r = RowTexts::new(inv, now, me, texts);
-    tr().class(r.gone.then_some("gone")).child((
+    let r = RowTexts::new(inv, now, me, labels);
+    tr().class((!r.class.is_empty()).then_some(r.class)).child((
         td().child(a().href(r.href).child(r.id)),
         td().child(span().class(r.badge_class).child(r.status)),
+        td().child(r.comment),
         td().child(r.price),
         td().child(r.btc),
-        td().child(r.pieces),
-        td().child(r.partner),
-        td().child(r.countdown),
+        td().attr("data-label", labels.pieces).child(r.pieces),
+        td().attr("data-label", labels.secrets).child(r.secrets),
+        td().attr("data-label", labels.payments).child(r.payments),
+        td().attr("title", r.partner_track).child(r.partner),
+        td().attr("data-label", labels.valid_to).child(r.countdown),
     ))
 }

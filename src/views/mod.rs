@@ -3,6 +3,7 @@
 //! its own.
 
 pub mod chat;
+pub mod events;
 pub mod invoice;
 pub mod invoice_form;
 pub mod invoices;

@@ -64,6 +64,17 @@ pub async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
     panic!("never happened: {what}");
 }
 
+/// As [`wait_until`], saying what `host` showed when it never happened.
+pub async fn wait_on(host: &web_sys::HtmlElement, what: &str, mut cond: impl FnMut() -> bool) {
+    for _ in 0..1500 {
+        if cond() {
+            return;
+        }
+        yield_to_browser().await;
+    }
+    panic!("never happened: {what}; the page shows: {}", text(host));
+}
+
 /// A fresh element in the test page to mount into.
 pub fn new_host() -> web_sys::HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
@@ -117,4 +128,35 @@ pub fn click_button(host: &web_sys::HtmlElement, label: &str) {
 pub fn error_shown(host: &web_sys::HtmlElement, id: &str) -> Option<String> {
     let el: web_sys::HtmlElement = host.query_selector(&format!("#{id}-error")).unwrap()?.unchecked_into();
     (!el.hidden()).then(|| text(&el)).filter(|t| !t.is_empty())
+}
+
+/// The whole app (router, shell, top bar, live events) opened at `path` for the user of
+/// `settings`, as a person gets it; unmounted when dropped.
+pub struct Opened {
+    pub host: web_sys::HtmlElement,
+    app: Option<Box<dyn std::any::Any>>,
+    /// The app's owner's parent: cleaned up when dropped, so that nothing of the app (say the
+    /// router's listener for link clicks on the window) outlives it.
+    owner: leptos::prelude::Owner,
+}
+
+impl Drop for Opened {
+    fn drop(&mut self) {
+        self.host.remove();
+        drop(self.app.take());
+        self.owner.cleanup();
+        let history = web_sys::window().unwrap().history().unwrap();
+        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/")).unwrap();
+    }
+}
+
+pub fn open(path: &str, settings: Settings) -> Opened {
+    use leptos::prelude::*;
+    let history = web_sys::window().unwrap().history().unwrap();
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
+    let state = schet::state::AppState::new(settings);
+    let host = new_host();
+    let owner = Owner::new();
+    let app = owner.with(|| leptos::mount::mount_to(host.clone(), move || view! { <schet::App state=state /> }));
+    Opened { host, app: Some(Box::new(app)), owner }
 }

@@ -4,9 +4,13 @@
 //! temporary directory, listening on 127.0.0.1 only, on a free port. `initdb` refuses root:
 //! as root, the cluster runs as the `postgres` system user (the package makes it).
 //! Stopped and deleted on drop.
+//!
+//! Also the two uses besides the benchmark: the service's suites on PostgreSQL (part of
+//! `cargo xtask test`) and `cargo xtask run --postgres`.
 
-use crate::proc::run;
-use crate::{Result, step};
+use crate::proc::{Env, LiveServer, Summary, run};
+use crate::{proxy, step};
+use anyhow::{Context, Result, anyhow, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -47,20 +51,21 @@ pub fn ensure_postgres() -> Result<PathBuf> {
         return Ok(bin);
     }
     if !is_root() {
-        return Err("the PostgreSQL tests need PostgreSQL's server binaries: install Debian's package \
-                    `postgresql` (sudo apt-get install -y postgresql), then run this again"
-            .into());
+        bail!(
+            "the PostgreSQL tests need PostgreSQL's server binaries: install Debian's package \
+             `postgresql` (sudo apt-get install -y postgresql), then run this again"
+        );
     }
     step("installing PostgreSQL (apt: postgresql)");
     let env = vec![("DEBIAN_FRONTEND".to_string(), "noninteractive".to_string())];
     run(&env, "apt-get", &["update"])?;
     run(&env, "apt-get", &["install", "-y", "--no-install-recommends", "postgresql"])?;
-    find_bin().ok_or_else(|| "apt installed postgresql, but no /usr/lib/postgresql/N/bin/initdb was found".into())
+    find_bin().ok_or_else(|| anyhow!("apt installed postgresql, but no /usr/lib/postgresql/N/bin/initdb was found"))
 }
 
 fn free_port() -> Result<u16> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
-    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").context("no free port")?;
+    Ok(listener.local_addr()?.port())
 }
 
 impl Cluster {
@@ -71,7 +76,7 @@ impl Cluster {
         let as_user = is_root().then_some("postgres");
         let dir = std::env::temp_dir().join(format!("schet-pg-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
         if let Some(user) = as_user {
             run(&Vec::new(), "chown", &[&format!("{user}:"), &dir.display().to_string()])?;
         }
@@ -91,7 +96,7 @@ impl Cluster {
         if let Err(e) = cluster.tool("pg_ctl", &["-D", &data, "-l", &log, "-o", &options, "-w", "-t", "60", "start"]) {
             let text = std::fs::read_to_string(&log).unwrap_or_default();
             cluster.port = 0;
-            return Err(format!("{e}\n{text}"));
+            bail!("{e:#}\n{text}");
         }
         println!("PostgreSQL ({}) at 127.0.0.1:{port}, data in {data}", cluster.version());
         Ok(cluster)
@@ -107,7 +112,7 @@ impl Cluster {
     }
 
     /// Runs one of PostgreSQL's programs (as the cluster's user when root).
-    fn tool(&self, name: &str, args: &[&str]) -> Result {
+    fn tool(&self, name: &str, args: &[&str]) -> Result<()> {
         let program = self.bin.join(name);
         let mut command = match self.as_user {
             Some(user) => {
@@ -117,17 +122,16 @@ impl Cluster {
             }
             None => Command::new(&program),
         };
-        let out = command.args(args).current_dir(&self.dir).output().map_err(|e| format!("cannot run {name}: {e}"))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(format!(
+        let out = command.args(args).current_dir(&self.dir).output().with_context(|| format!("cannot run {name}"))?;
+        if !out.status.success() {
+            bail!(
                 "{name} failed ({}): {}{}",
                 out.status,
                 String::from_utf8_lossy(&out.stdout),
                 String::from_utf8_lossy(&out.stderr)
-            ))
+            );
         }
+        Ok(())
     }
 
     /// The URL of database `name` on this cluster.
@@ -139,9 +143,9 @@ impl Cluster {
     pub fn create_database(&self, name: &str) -> Result<String> {
         let port = self.port.to_string();
         let args = ["-h", "127.0.0.1", "-p", &port, "-U", USER, name];
-        let out = Command::new(self.bin.join("createdb")).args(args).output().map_err(|e| e.to_string())?;
+        let out = Command::new(self.bin.join("createdb")).args(args).output().context("cannot run createdb")?;
         if !out.status.success() {
-            return Err(format!("createdb {name}: {}", String::from_utf8_lossy(&out.stderr)));
+            bail!("createdb {name}: {}", String::from_utf8_lossy(&out.stderr));
         }
         Ok(self.url(name))
     }
@@ -156,9 +160,75 @@ impl Drop for Cluster {
         if self.port != 0 {
             let data = self.data();
             if let Err(e) = self.tool("pg_ctl", &["-D", &data, "-m", "fast", "-w", "stop"]) {
-                eprintln!("stopping the PostgreSQL cluster: {e}");
+                eprintln!("stopping the PostgreSQL cluster: {e:#}");
             }
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// The service's suites again, on a throwaway cluster: the same test binaries as the SQLite
+/// run (nothing rebuilt), with the tests that need PostgreSQL (several instances), which
+/// the SQLite run ignores. Not the figures (printed by hand). Returns the test output.
+pub fn service_suites(env: &Env) -> Result<String> {
+    step("the service's suites on PostgreSQL (a throwaway cluster)");
+    let started = std::time::Instant::now();
+    let cluster = Cluster::start("test", false)?;
+    let mut pg_env = env.clone();
+    pg_env.push(("SCHET_TEST_POSTGRES".into(), cluster.url("postgres")));
+    let args = ["test", "-p", "schet-server", "--test", "api", "--test", "merchant"];
+    let out = crate::proc::cargo_tee(&pg_env, &[&args[..], &["--", "--include-ignored", "--skip", "figures"]].concat());
+    drop(cluster);
+    let out = out?;
+    let mut pg = Summary::default();
+    pg.add(&out);
+    println!("PostgreSQL suites: {} in {:.0} s", pg.line(), started.elapsed().as_secs_f64());
+    Ok(out)
+}
+
+/// `run --postgres`: a throwaway cluster, two instances on it (the first seeds the demo;
+/// both seal webhook keys with one key), the local proxy in front. Ctrl-C stops all of it
+/// and deletes the cluster.
+pub fn run_two_instances(server: &Path, dist: &Path, listen: &str, logins: impl Fn()) -> Result<()> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    step("PostgreSQL: a throwaway cluster and two instances behind one address");
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst)).context("cannot catch Ctrl-C")?;
+    }
+    let cluster = Cluster::start("run", true)?;
+    let database = cluster.create_database("schet")?;
+    let key = cluster.dir().join("webhook.key");
+    let mut bytes = [0u8; 32];
+    std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom")?, &mut bytes)?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::write(&key, hex).with_context(|| key.display().to_string())?;
+    let mut instances = Vec::new();
+    for n in 1..=2 {
+        let args = [
+            "serve".to_string(),
+            "--listen".into(),
+            "127.0.0.1:0".into(),
+            "--database".into(),
+            database.clone(),
+            "--static".into(),
+            dist.display().to_string(),
+            "--webhook-key-file".into(),
+            key.display().to_string(),
+            "--demo".into(),
+        ];
+        instances.push(LiveServer::start_program(server, &args, &format!("instance-{n}"))?);
+    }
+    let backends = instances.iter().map(LiveServer::addr).collect::<Result<Vec<_>>>()?;
+    let bound = proxy::start(listen.parse().with_context(|| listen.to_string())?, backends)?;
+    println!("\nSchet is running at http://{bound} (two instances on PostgreSQL, {})", cluster.url("schet"));
+    logins();
+    println!("Ctrl-C stops everything and deletes the cluster.\n");
+    while !stop.load(Ordering::SeqCst) && instances.iter_mut().all(LiveServer::running) {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    drop(instances);
+    drop(cluster);
+    Ok(())
 }

@@ -1,7 +1,8 @@
-//! Running commands, live servers for tests, and counting test results.
+//! Running commands, live servers for tests, and counting test results. The lowest layer:
+//! it knows nothing of the tools or the browser.
 
-use crate::tools::Chrome;
-use crate::{Result, root};
+use crate::root;
+use anyhow::{Context, Result, anyhow, bail};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -18,15 +19,17 @@ fn command(env: &Env, program: &str, args: &[&str]) -> Command {
 }
 
 /// Runs cargo with inherited output; fails on a non-zero exit.
-pub fn cargo(env: &Env, args: &[&str]) -> Result {
-    let status = command(env, "cargo", args).status().map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("`cargo {}` failed ({status})", args.join(" "))) }
+pub fn cargo(env: &Env, args: &[&str]) -> Result<()> {
+    run(env, "cargo", args)
 }
 
 /// Runs a program with inherited output; fails on a non-zero exit.
-pub fn run(env: &Env, program: &str, args: &[&str]) -> Result {
-    let status = command(env, program, args).status().map_err(|e| format!("cannot run {program}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("`{program} {}` failed ({status})", args.join(" "))) }
+pub fn run(env: &Env, program: &str, args: &[&str]) -> Result<()> {
+    let status = command(env, program, args).status().with_context(|| format!("cannot run {program}"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
 }
 
 /// Runs cargo, echoing its output while keeping it to read the test summaries.
@@ -35,7 +38,7 @@ pub fn cargo_tee(env: &Env, args: &[&str]) -> Result<String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+        .context("cannot run cargo")?;
     let stderr = child.stderr.take().expect("piped");
     let err_thread = std::thread::spawn(move || {
         let mut all = String::new();
@@ -52,9 +55,12 @@ pub fn cargo_tee(env: &Env, args: &[&str]) -> Result<String> {
         out.push_str(&line);
         out.push('\n');
     }
-    let status = child.wait().map_err(|e| e.to_string())?;
+    let status = child.wait().context("waiting for cargo")?;
     out.push_str(&err_thread.join().unwrap_or_default());
-    if status.success() { Ok(out) } else { Err(format!("`cargo {}` failed ({status})", args.join(" "))) }
+    if !status.success() {
+        bail!("`cargo {}` failed ({status})", args.join(" "));
+    }
+    Ok(out)
 }
 
 /// Totals over every suite that ran.
@@ -95,10 +101,13 @@ impl Summary {
         format!("{} passed, {} failed, {} skipped", self.passed, self.failed, self.ignored)
     }
 
-    pub fn print(&self) -> Result {
+    pub fn print(&self) -> Result<()> {
         println!("{} suites", self.suites);
         println!("{} passed, {} failed, {} skipped", self.passed, self.failed, self.ignored);
-        if self.failed == 0 && self.passed > 0 { Ok(()) } else { Err("some tests failed".into()) }
+        if self.failed > 0 || self.passed == 0 {
+            bail!("some tests failed");
+        }
+        Ok(())
     }
 }
 
@@ -114,10 +123,14 @@ pub struct LiveServer {
 pub struct TempDir(pub std::path::PathBuf);
 
 impl TempDir {
+    /// A fresh folder `target/xtask-tmp/<tag>-<pid>-<n>`: unique within the run, so two
+    /// users of the same tag never share (or wipe) one.
     pub fn new(tag: &str) -> Result<TempDir> {
-        let dir = root().join("target/xtask-tmp").join(format!("{tag}-{}", std::process::id()));
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = root().join("target/xtask-tmp").join(format!("{tag}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         Ok(TempDir(dir))
     }
 }
@@ -139,12 +152,12 @@ impl LiveServer {
                 .args(["user", "add", name, "--balance", balance, "--database"])
                 .arg(&db)
                 .output()
-                .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+                .with_context(|| format!("cannot run {}", bin.display()))?;
             let text = String::from_utf8_lossy(&out.stdout);
             if !out.status.success() {
-                return Err(format!("`schet-server user add {name}` failed: {}", String::from_utf8_lossy(&out.stderr)));
+                bail!("`schet-server user add {name}` failed: {}", String::from_utf8_lossy(&out.stderr));
             }
-            let token = text.split_whitespace().last().ok_or("`user add` printed no token")?;
+            let token = text.split_whitespace().last().ok_or_else(|| anyhow!("`user add` printed no token"))?;
             tokens.push((name.to_string(), token.to_string()));
         }
         // The seller's merchant invoices in every status (tests/merchant.rs).
@@ -174,17 +187,22 @@ impl LiveServer {
         Self::spawn(bin, &args, Vec::new(), dir)
     }
 
+    /// Another program that prints `listening on URL` first (a bench server).
+    pub fn start_program(bin: &Path, args: &[String], tag: &str) -> Result<LiveServer> {
+        Self::spawn(bin, args, Vec::new(), TempDir::new(tag)?)
+    }
+
     fn spawn(bin: &Path, args: &[String], tokens: Vec<(String, String)>, dir: TempDir) -> Result<LiveServer> {
-        let log = std::fs::File::create(dir.0.join("server.log")).map_err(|e| e.to_string())?;
+        let log = std::fs::File::create(dir.0.join("server.log")).context("creating server.log")?;
         let mut child = Command::new(bin)
             .args(args)
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+            .with_context(|| format!("cannot start {}", bin.display()))?;
         let mut first = String::new();
         let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
-        stdout.read_line(&mut first).map_err(|e| e.to_string())?;
+        stdout.read_line(&mut first).context("reading the server's first line")?;
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || {
             let _ = std::io::copy(&mut stdout.take(u64::MAX), &mut std::io::sink());
@@ -192,50 +210,18 @@ impl LiveServer {
         let Some(url) = first.trim().strip_prefix("listening on ") else {
             let _ = child.kill();
             let log = std::fs::read_to_string(dir.0.join("server.log")).unwrap_or_default();
-            return Err(format!("the reference server did not start:\n{log}"));
+            bail!("the reference server did not start:\n{log}");
         };
         println!("reference server at {url}");
         Ok(LiveServer { url: url.to_string(), child, tokens, _dir: dir })
     }
 }
 
-impl Drop for LiveServer {
-    fn drop(&mut self) {
-        // SIGTERM first (graceful), then make sure.
-        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
-        let _ = self.child.wait();
-    }
-}
-
-/// A service instance started by `run --postgres`: its address; stopped (SIGTERM) on drop.
-pub struct Instance {
-    child: Child,
-    pub addr: std::net::SocketAddr,
-}
-
-impl Instance {
-    /// Starts `bin` with `args` (which must listen on port 0), logging to `log`.
-    pub fn start(bin: &Path, args: &[String], log: &Path) -> Result<Instance> {
-        let file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
-        let mut child = Command::new(bin)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(file)
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
-        let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
-        let mut first = String::new();
-        stdout.read_line(&mut first).map_err(|e| e.to_string())?;
-        std::thread::spawn(move || {
-            let _ = std::io::copy(&mut stdout.take(u64::MAX), &mut std::io::sink());
-        });
-        let addr = first.trim().strip_prefix("listening on http://").and_then(|a| a.parse().ok());
-        let Some(addr) = addr else {
-            let _ = child.kill();
-            let text = std::fs::read_to_string(log).unwrap_or_default();
-            return Err(format!("the service did not start:\n{text}"));
-        };
-        Ok(Instance { child, addr })
+impl LiveServer {
+    /// The address it listens on.
+    pub fn addr(&self) -> Result<std::net::SocketAddr> {
+        let hostport = self.url.strip_prefix("http://").unwrap_or(&self.url);
+        hostport.parse().with_context(|| format!("not an address: {}", self.url))
     }
 
     /// Still running.
@@ -244,51 +230,17 @@ impl Instance {
     }
 }
 
-impl Drop for Instance {
+impl Drop for LiveServer {
     fn drop(&mut self) {
+        // SIGTERM first (graceful), then make sure.
         let _ = Command::new("kill").arg(self.child.id().to_string()).status();
         let _ = self.child.wait();
+        // Keep the last log of each kind of server for a look after a failure.
+        let logs = root().join("target/xtask-logs");
+        let name = self._dir.0.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let kind = name.rsplitn(3, '-').nth(2).unwrap_or(name.as_str());
+        if std::fs::create_dir_all(&logs).is_ok() {
+            let _ = std::fs::copy(self._dir.0.join("server.log"), logs.join(format!("{kind}.log")));
+        }
     }
-}
-
-/// Loads the release build in headless Chromium and checks what a person would see:
-/// the app started (not a blank page), the demo login worked over gRPC-web, and an
-/// invoice rendered. Returns (passed, failed) and prints a line per check.
-pub fn smoke_release(chrome: &Chrome, url: &str) -> Result<(u64, u64)> {
-    // One profile for both loads: the token saved by the first is used by the second.
-    let profile = TempDir::new("chromium-profile")?;
-    let dom = |path: &str| -> Result<String> {
-        let out = Command::new(&chrome.browser)
-            .args(crate::tools::CHROMIUM_FLAGS)
-            .arg("--headless")
-            .arg(format!("--user-data-dir={}", profile.0.display()))
-            .arg("--virtual-time-budget=15000")
-            .arg("--dump-dom")
-            .arg(format!("{url}{path}"))
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", chrome.browser.display()))?;
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    };
-    let login = dom("/settings?token=demo-alice")?;
-    let invoice = dom("/invoice/1")?;
-    let checks = [
-        ("the app renders its top bar (not a blank page)", login.contains("class=\"top-bar\"")),
-        (
-            "the demo token logs in over gRPC-web (\"alice\" shown)",
-            login.contains("Logged in as") && login.contains("<strong>alice"),
-        ),
-        ("no inline script is needed (CSP kept)", !login.contains("<script type=\"module\">")),
-        ("a deep link shows a demo invoice read from the server", invoice.contains("Steam gift card")),
-    ];
-    let mut passed = 0;
-    let mut failed = 0;
-    for (name, ok) in checks {
-        println!("test release-smoke: {name} ... {}", if ok { "ok" } else { "FAILED" });
-        if ok { passed += 1 } else { failed += 1 }
-    }
-    if failed > 0 {
-        println!("--- DOM of /settings?token=demo-alice ---\n{login}\n--- DOM of /invoice/1 ---\n{invoice}");
-    }
-    println!("release smoke: {passed} passed, {failed} failed");
-    Ok((passed, failed))
 }

@@ -4,7 +4,7 @@
 //! sticky (HTTP/1.1 keep-alive and HTTP/2 stay on the instance they reached), which is how
 //! a real balancer spreads gRPC too.
 
-use crate::Result;
+use anyhow::{Context, Result, bail};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,10 +12,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Listens on `listen` and serves until the process ends.
 pub fn start(listen: SocketAddr, backends: Vec<SocketAddr>) -> Result<SocketAddr> {
     if !listen.ip().is_loopback() {
-        return Err("the local proxy listens on loopback only".into());
+        bail!("the local proxy listens on loopback only");
     }
-    let listener = TcpListener::bind(listen).map_err(|e| format!("the proxy cannot listen on {listen}: {e}"))?;
-    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let listener = TcpListener::bind(listen).with_context(|| format!("the proxy cannot listen on {listen}"))?;
+    let bound = listener.local_addr()?;
     let backends = Arc::new(backends);
     let next = Arc::new(AtomicUsize::new(0));
     std::thread::spawn(move || {

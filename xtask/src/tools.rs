@@ -9,7 +9,8 @@
 //! * Chromium and chromedriver: Debian's packages, installed with apt when running as root.
 
 use crate::proc::{Env, run};
-use crate::{Result, root, step};
+use crate::{root, step};
+use anyhow::{Context, Result, anyhow, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -51,7 +52,7 @@ fn binaryen_bin() -> PathBuf {
 
 /// The wasm-bindgen version Cargo.lock pins; the CLI must be the same.
 fn locked_wasm_bindgen() -> Result<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\""
@@ -60,11 +61,11 @@ fn locked_wasm_bindgen() -> Result<String> {
             return Ok(v.trim_end_matches('"').to_string());
         }
     }
-    Err("Cargo.lock has no wasm-bindgen entry".into())
+    Err(anyhow!("Cargo.lock has no wasm-bindgen entry"))
 }
 
 /// Installs whatever is missing and returns the environment (PATH first of all) under
-/// which Trunk finds the pinned tools and downloads nothing.
+/// which Trunk and the release pipeline find the pinned tools and download nothing.
 pub fn ensure_build_tools() -> Result<Env> {
     step("checking the toolchain (installing what is missing)");
     let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
@@ -108,10 +109,10 @@ pub fn ensure_build_tools() -> Result<Env> {
         .is_some_and(|v| v.contains(&format!("version {}", BINARYEN_VERSION.split('.').next().unwrap_or(""))));
     if !opt_ok {
         if output("npm", &["--version"]).is_none() {
-            return Err("npm is needed to install wasm-opt (npm package binaryen); install Node.js and npm".into());
+            bail!("npm is needed to install wasm-opt (npm package binaryen); install Node.js and npm");
         }
         let dir = tools_dir().join(format!("binaryen-{BINARYEN_VERSION}"));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         println!("installing wasm-opt (npm binaryen@{BINARYEN_VERSION})");
         run(
             &env,
@@ -133,17 +134,6 @@ pub fn ensure_build_tools() -> Result<Env> {
     Ok(env)
 }
 
-/// `trunk build --release` into dist/; returns the dist folder.
-pub fn build_app_release(env: &Env) -> Result<PathBuf> {
-    step("building the web app (release, Trunk)");
-    run(env, "trunk", &["build", "--release"])?;
-    let dist = root().join("dist");
-    if !dist.join("index.html").is_file() {
-        return Err("trunk reported success but dist/index.html is missing".into());
-    }
-    Ok(dist)
-}
-
 pub struct Chrome {
     pub browser: PathBuf,
     pub driver: PathBuf,
@@ -161,17 +151,18 @@ pub fn ensure_chromium() -> Result<Chrome> {
     let present = |p: &Path| p.is_file();
     if !(present(&browser) && present(&driver)) {
         if !is_root() {
-            return Err("browser tests need Chromium and chromedriver: install Debian's packages \
+            bail!(
+                "browser tests need Chromium and chromedriver: install Debian's packages \
                  `chromium` and `chromium-driver` (sudo apt-get install -y chromium chromium-driver), \
                  then run `cargo xtask test` again"
-                .into());
+            );
         }
         step("installing chromium and chromium-driver (apt)");
         let env = vec![("DEBIAN_FRONTEND".to_string(), "noninteractive".to_string())];
         run(&env, "apt-get", &["update"])?;
         run(&env, "apt-get", &["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])?;
         if !(present(&browser) && present(&driver)) {
-            return Err("apt installed chromium, but /usr/bin/chromium or chromedriver is missing".into());
+            bail!("apt installed chromium, but /usr/bin/chromium or chromedriver is missing");
         }
     }
     let v = output(browser.to_str().unwrap_or_default(), &["--version"]).unwrap_or_default();
@@ -188,7 +179,16 @@ pub fn webdriver_json(chrome: &Chrome) -> Result<PathBuf> {
         args.join(", ")
     );
     let path = root().join("target/webdriver.json");
-    std::fs::create_dir_all(root().join("target")).map_err(|e| e.to_string())?;
-    std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::create_dir_all(root().join("target")).context("creating target/")?;
+    std::fs::write(&path, json).with_context(|| format!("writing {}", path.display()))?;
     Ok(path)
+}
+
+/// The environment for `cargo test --target wasm32-unknown-unknown`: the build tools, and
+/// chromedriver driving this machine's Chromium with its flags.
+pub fn browser_test_env(env: &Env, chrome: &Chrome) -> Result<Env> {
+    let mut test_env = env.clone();
+    test_env.push(("CHROMEDRIVER".into(), chrome.driver.display().to_string()));
+    test_env.push(("WASM_BINDGEN_TEST_WEBDRIVER_JSON".into(), webdriver_json(chrome)?.display().to_string()));
+    Ok(test_env)
 }

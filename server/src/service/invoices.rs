@@ -359,8 +359,9 @@ impl Service {
         Ok(())
     }
 
-    /// DeleteInvoice: the owner deletes it. A refund invoice's deletion abandons the refund:
-    /// its payment's pieces in refund are released, and that payment is returned.
+    /// DeleteInvoice: the owner deletes it, or the recipient declines it (`declines`). A refund
+    /// invoice's deletion abandons the refund: its payment's pieces in refund are released, and
+    /// that payment is returned. The other party hears of it.
     pub async fn delete_invoice(&self, caller: &Caller, id: u64) -> Result<pb::DeleteInvoiceResponse> {
         use pb::delete_invoice_response::Refund;
         let key = to_i64(id, "InvoiceId")?;
@@ -369,7 +370,10 @@ impl Service {
         if !may_see(caller, &row)? {
             return Err(not_found(id));
         }
-        self.check_owner_and_live(caller, &row, "delete")?;
+        let declining = self.declines(caller, &row)?;
+        if !declining {
+            self.check_owner_and_live(caller, &row, "delete")?;
+        }
         if row.get::<i32>("status")? == InvoiceStatus::Payed as i32 {
             return Err(ServiceError::FailedPrecondition("a paid invoice cannot be deleted".into()));
         }
@@ -394,16 +398,10 @@ impl Service {
             }
             None => Refund::RefundIsNull(true),
         };
-        let target: Option<String> = row.get("target_user_id")?;
         let deleted = load_row(&mut tx, key).await?.ok_or_else(|| not_found(id))?;
-        let notices: Vec<(String, pb::Invoice)> = match target {
-            Some(t) => vec![(t.clone(), self.invoice_from_row(&deleted, &Caller { id: t, username: String::new() })?)],
-            None => Vec::new(),
-        };
+        let notices = self.deletion_notices(caller, &deleted)?;
         tx.commit().await?;
-        for (user, view) in notices {
-            self.publish(&user, event(EventType::InvoiceDeleted, Some(pb::event::Payload::Invoice(view))));
-        }
+        self.publish_all(notices);
         Ok(pb::DeleteInvoiceResponse { refund: Some(refund) })
     }
 

@@ -35,6 +35,7 @@ pub use invoice_list::shapes as invoice_list_shapes;
 mod invoice_reads;
 mod invoices;
 pub mod merchant;
+mod parties;
 mod payment_views;
 mod payments;
 mod purchase;

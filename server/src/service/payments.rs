@@ -260,7 +260,9 @@ impl Service {
         let updated = self.payment_in(&mut tx, caller, key, false).await?;
         let row = load_row(&mut tx, refund_id).await?.ok_or_else(|| not_found(refund_id as u64))?;
         let refund = self.invoice_from_row(&row, caller)?;
+        let notices = self.refund_notices(&mut tx, caller, &updated, &row).await?;
         tx.commit().await?;
+        self.publish_all(notices);
         Ok(pb::CreateRefundResponse { payment: Some(updated), refund: Some(refund) })
     }
 }

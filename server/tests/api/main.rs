@@ -14,6 +14,7 @@ mod holes;
 mod hook;
 mod instances;
 mod live;
+mod parties;
 mod plans;
 mod races;
 mod replies;

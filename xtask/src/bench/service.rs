@@ -7,11 +7,12 @@
 //!   run.
 
 use crate::proc::{Env, TempDir};
-use crate::{Result, root, step};
+use crate::{root, step};
+use anyhow::{Context, Result, bail};
 use std::process::Command;
 
 /// Builds the release server and the bench programs.
-fn build(env: &Env) -> Result {
+fn build(env: &Env) -> Result<()> {
     step("building the reference server and its bench programs (release)");
     crate::proc::cargo(
         env,
@@ -36,11 +37,11 @@ fn run_program(name: &str, args: &[String]) -> Result<String> {
         .args(args)
         .current_dir(root())
         .output()
-        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+        .with_context(|| format!("cannot run {}", program.display()))?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     print!("{text}");
     if !out.status.success() {
-        return Err(format!("{name} failed:\n{}", String::from_utf8_lossy(&out.stderr)));
+        bail!("{name} failed:\n{}", String::from_utf8_lossy(&out.stderr));
     }
     Ok(text)
 }
@@ -50,7 +51,7 @@ fn server_bin() -> String {
 }
 
 /// The scale section; sizes from `SCHET_BENCH_SIZES` (default 1000,100000).
-pub fn scale(env: &Env) -> Result {
+pub fn scale(env: &Env) -> Result<()> {
     build(env)?;
     let sizes = std::env::var("SCHET_BENCH_SIZES").unwrap_or_else(|_| "1000,100000".into());
     step(&format!("service at scale: {sizes} invoices (release, SQLite, loopback)"));
@@ -75,13 +76,14 @@ pub fn load(database: &str, instances: usize, label: &str) -> Result<Vec<String>
             label.into(),
         ],
     )?;
-    let line = out.lines().find_map(|l| l.strip_prefix("load-result ")).ok_or("the load program printed no result")?;
+    let line =
+        out.lines().find_map(|l| l.strip_prefix("load-result ")).context("the load program printed no result")?;
     Ok(line.split_whitespace().map(str::to_string).collect())
 }
 
 /// The load section: SQLite, PostgreSQL with one instance and with two (a throwaway
 /// cluster, fsync on), in one run.
-pub fn load_table(env: &Env) -> Result {
+pub fn load_table(env: &Env) -> Result<()> {
     build(env)?;
     step("load: 8 users, 2,960 creates then 560 payments (release, loopback)");
     let dir = TempDir::new("bench-load")?;
@@ -92,7 +94,10 @@ pub fn load_table(env: &Env) -> Result {
     drop(cluster);
     print_table(&rows);
     let errors: u64 = rows.iter().filter_map(|r| r.get(7)?.parse::<u64>().ok()).sum();
-    if errors > 0 { Err(format!("the load benchmark saw {errors} errors")) } else { Ok(()) }
+    if errors > 0 {
+        bail!("the load benchmark saw {errors} errors");
+    }
+    Ok(())
 }
 
 pub fn print_table(rows: &[Vec<String>]) {

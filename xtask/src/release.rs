@@ -1,0 +1,320 @@
+//! The release build of the web app: what `cargo xtask run` serves and what the benchmarks
+//! and the release smoke test load. Trunk cannot split wasm, so this pipeline replaces it
+//! for release (Trunk stays the dev build):
+//!
+//! 1. `cargo build` for wasm32 with the `wasm-release` profile, feature `split`, and
+//!    `--emit-relocs` (the splitter needs the relocations);
+//! 2. `wasm_split_cli_support` cuts the module at every `#[lazy]` function: a main module,
+//!    one module per `wasm_split` module name (the app uses one, `screens`: per-screen
+//!    modules were measured at 542 KB brotli for the whole app against 446 KB, as every
+//!    module repeats what it needs and compresses alone), chunks shared between modules,
+//!    and a JS loader (`split.<hash>.js`);
+//! 3. wasm-bindgen on the main module (`--keep-lld-exports`: the split modules link
+//!    against its exports), then `wasm-opt -Oz` on every module;
+//! 4. content-hashed names (served `immutable`), index.html with preload hints for the
+//!    first view's files and the lazy modules listed for boot.js to prefetch when idle;
+//! 5. brotli (-11) and gzip (-9) copies beside each file (`.br`, `.gz`), which the server
+//!    sends when the browser accepts them.
+
+use crate::proc::{self, Env};
+use crate::{root, step};
+use anyhow::{Context, Result, bail, ensure};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The loader module's name before hashing: the main wasm imports from it by this name,
+/// so the hash that replaces the underscores must have the same length.
+const LINK_PLACEHOLDER: &str = "split.________________.js";
+const HASH_LEN: usize = 16;
+
+/// What the release build produced, by role. Names are file names inside `dir`.
+pub struct Dist {
+    pub dir: PathBuf,
+    pub index: String,
+    pub boot: String,
+    pub css: String,
+    pub main_js: String,
+    pub link_js: String,
+    pub main_wasm: String,
+    /// The lazily loaded modules: file name → the `#[lazy]` functions it serves.
+    pub chunks: BTreeMap<String, Vec<String>>,
+}
+
+impl Dist {
+    /// Everything the browser needs before the first (non-lazy) screen can render.
+    pub fn first_view(&self) -> Vec<&str> {
+        vec![&self.index, &self.css, &self.boot, &self.main_js, &self.link_js, &self.main_wasm]
+    }
+}
+
+fn hash_of(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect::<String>()[..HASH_LEN].to_string()
+}
+
+/// `name.ext` → `name.<hash>.ext`.
+fn hashed_name(stem: &str, ext: &str, bytes: &[u8]) -> String {
+    format!("{stem}.{}.{ext}", hash_of(bytes))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+fn replace_bytes(haystack: &mut [u8], from: &[u8], to: &[u8]) -> usize {
+    assert_eq!(from.len(), to.len(), "in-place replacement keeps the length");
+    let mut count = 0;
+    let mut i = 0;
+    while i + from.len() <= haystack.len() {
+        if &haystack[i..i + from.len()] == from {
+            haystack[i..i + from.len()].copy_from_slice(to);
+            count += 1;
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+    count
+}
+
+/// Builds the split release app into `dist/` and returns what it holds.
+pub fn build(env: &Env) -> Result<Dist> {
+    step("building the web app (release: split, hashed, precompressed)");
+    let started = Instant::now();
+    let work = root().join("target/xtask-release");
+    let _ = std::fs::remove_dir_all(&work);
+    let (split_dir, bindgen_dir) = (work.join("split"), work.join("bindgen"));
+    for d in [&split_dir, &bindgen_dir] {
+        std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+    }
+
+    // 1. The wasm, with relocations for the splitter. `--config` appends to the rustflags
+    // of .cargo/config.toml (`--cfg erase_components`) instead of replacing them.
+    proc::cargo(
+        env,
+        &[
+            "build",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+            "-p",
+            "schet",
+            "--bin",
+            "schet",
+            "--features",
+            "split",
+            "--config",
+            "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\"]",
+        ],
+    )?;
+    let input = read(&root().join("target/wasm32-unknown-unknown/wasm-release/schet.wasm"))?;
+    let built = started.elapsed();
+
+    // 2. Split at the #[lazy] functions.
+    let main_split = split_dir.join("schet_split.wasm");
+    let link_name = format!("./{LINK_PLACEHOLDER}");
+    let split = {
+        let mut opts = wasm_split_cli_support::Options::new(&input);
+        opts.output_dir = &split_dir;
+        opts.main_out_path = &main_split;
+        opts.main_module = "./schet.js";
+        opts.link_name = &link_name;
+        wasm_split_cli_support::transform(opts).map_err(|e| anyhow::anyhow!("splitting the wasm: {e:#}"))?
+    };
+    ensure!(!split.split_modules.is_empty(), "the splitter found no #[lazy] function: is feature `split` on?");
+
+    // 3. Bindings for the main module, then wasm-opt on every module.
+    let bindgen_dir_arg = bindgen_dir.display().to_string();
+    proc::run(
+        env,
+        "wasm-bindgen",
+        &[
+            "--target=web",
+            "--no-typescript",
+            "--keep-lld-exports",
+            "--no-demangle",
+            "--out-name=schet",
+            &format!("--out-dir={bindgen_dir_arg}"),
+            &main_split.display().to_string(),
+        ],
+    )?;
+    let main_wasm_path = bindgen_dir.join("schet_bg.wasm");
+    let mut modules = vec![main_wasm_path.clone()];
+    modules.extend(split.split_modules.iter().cloned());
+    for module in &modules {
+        let m = module.display().to_string();
+        proc::run(env, "wasm-opt", &["-Oz", &m, &format!("--output={m}")])?;
+    }
+    let optimised = started.elapsed();
+
+    // 4. Content-hashed names. Chunks first (the loader names them), then one hash over the
+    // main JS and the loader names both (they import each other), then the main wasm
+    // (whose imports name the loader).
+    let dist = root().join("dist");
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::create_dir_all(&dist).context("creating dist/")?;
+    let mut link_js =
+        String::from_utf8(read(&split_dir.join(LINK_PLACEHOLDER))?).context("the split loader is not UTF-8")?;
+    let mut chunks = BTreeMap::new();
+    let mut chunk_names = BTreeMap::new();
+    for module in &split.split_modules {
+        let stem = module.file_stem().and_then(|s| s.to_str()).context("chunk name")?.to_string();
+        let bytes = read(module)?;
+        ensure!(
+            !bytes.windows(LINK_PLACEHOLDER.len()).any(|w| w == LINK_PLACEHOLDER.as_bytes()),
+            "{stem}.wasm names the split loader (only the main module may)"
+        );
+        let name = hashed_name(&stem, "wasm", &bytes);
+        let quoted = format!("\"./{stem}.wasm\"");
+        ensure!(link_js.contains(&quoted), "the split loader does not name {stem}.wasm");
+        link_js = link_js.replace(&quoted, &format!("\"./{name}\""));
+        write(&dist.join(&name), &bytes)?;
+        chunk_names.insert(stem, name);
+    }
+    for (lazy_fn, stems) in &split.prefetch_map {
+        for stem in stems {
+            let name = chunk_names.get(stem).with_context(|| format!("the manifest names an unknown chunk {stem}"))?;
+            chunks.entry(name.clone()).or_insert_with(Vec::new).push(lazy_fn.clone());
+        }
+    }
+    for fns in chunks.values_mut() {
+        fns.sort();
+    }
+    let mut main_js = String::from_utf8(read(&bindgen_dir.join("schet.js"))?).context("schet.js is not UTF-8")?;
+    ensure!(main_js.contains(LINK_PLACEHOLDER), "wasm-bindgen's JS does not import the split loader");
+    ensure!(link_js.contains("\"./schet.js\""), "the split loader does not import ./schet.js");
+    let pair_hash = hash_of(format!("{main_js}\0{link_js}").as_bytes());
+    let link_final = format!("split.{pair_hash}.js");
+    let main_js_final = format!("schet.{pair_hash}.js");
+    main_js = main_js.replace(LINK_PLACEHOLDER, &link_final);
+    link_js = link_js.replace("\"./schet.js\"", &format!("\"./{main_js_final}\""));
+    let mut main_wasm = read(&main_wasm_path)?;
+    ensure!(
+        replace_bytes(&mut main_wasm, LINK_PLACEHOLDER.as_bytes(), link_final.as_bytes()) > 0,
+        "the main wasm does not import the split loader"
+    );
+    let main_wasm_final = hashed_name("schet_bg", "wasm", &main_wasm);
+    write(&dist.join(&main_js_final), main_js.as_bytes())?;
+    write(&dist.join(&link_final), link_js.as_bytes())?;
+    write(&dist.join(&main_wasm_final), &main_wasm)?;
+    let css = read(&root().join("style/main.css"))?;
+    let css_final = hashed_name("main", "css", &css);
+    write(&dist.join(&css_final), &css)?;
+    let boot = read(&root().join("boot.js"))?;
+    let boot_final = hashed_name("boot", "js", &boot);
+    write(&dist.join(&boot_final), &boot)?;
+
+    let index = index_html(&IndexFiles {
+        css: &css_final,
+        boot: &boot_final,
+        main_js: &main_js_final,
+        link_js: &link_final,
+        main_wasm: &main_wasm_final,
+        chunks: chunks.keys().map(String::as_str).collect(),
+    })?;
+    write(&dist.join("index.html"), index.as_bytes())?;
+
+    // 5. Precompressed copies.
+    for entry in std::fs::read_dir(&dist).context("listing dist/")? {
+        let path = entry.context("listing dist/")?.path();
+        precompress(&path)?;
+    }
+    let total = started.elapsed();
+    println!(
+        "release app in {}: cargo {:.0} s, split + bindgen + wasm-opt {:.0} s, hashing + compression {:.0} s ({} lazy modules)",
+        dist.display(),
+        built.as_secs_f64(),
+        (optimised - built).as_secs_f64(),
+        (total - optimised).as_secs_f64(),
+        chunks.len()
+    );
+    Ok(Dist {
+        dir: dist,
+        index: "index.html".into(),
+        boot: boot_final,
+        css: css_final,
+        main_js: main_js_final,
+        link_js: link_final,
+        main_wasm: main_wasm_final,
+        chunks,
+    })
+}
+
+struct IndexFiles<'a> {
+    css: &'a str,
+    boot: &'a str,
+    main_js: &'a str,
+    link_js: &'a str,
+    main_wasm: &'a str,
+    chunks: Vec<&'a str>,
+}
+
+/// index.html from the Trunk source (same CSP and meta tags), with Trunk's directives
+/// replaced by the built files. The first view's files are preloaded so that they download
+/// in parallel with boot.js instead of one after another; the lazy modules are listed for
+/// boot.js to prefetch once the page is idle.
+fn index_html(files: &IndexFiles) -> Result<String> {
+    let source = std::fs::read_to_string(root().join("index.html")).context("reading index.html")?;
+    ensure!(source.contains("</head>"), "index.html has no </head>");
+    let kept: Vec<&str> = source.lines().filter(|l| !l.contains("data-trunk")).collect();
+    let mut html = kept.join("\n");
+    html.push('\n');
+    let tags = format!(
+        r#"    <link rel="stylesheet" href="/{css}" />
+    <link rel="modulepreload" href="/{main_js}" />
+    <link rel="modulepreload" href="/{link_js}" />
+    <link rel="preload" href="/{main_wasm}" as="fetch" type="application/wasm" crossorigin />
+    <script type="module" src="/{boot}" data-schet-js="/{main_js}" data-schet-wasm="/{main_wasm}" data-schet-prefetch="{prefetch}"></script>
+  </head>"#,
+        css = files.css,
+        main_js = files.main_js,
+        link_js = files.link_js,
+        main_wasm = files.main_wasm,
+        boot = files.boot,
+        prefetch = files.chunks.iter().map(|c| format!("/{c}")).collect::<Vec<_>>().join(" "),
+    );
+    html = html.replacen("  </head>", &tags, 1);
+    if !html.contains(files.boot) {
+        bail!("index.html: expected a line `  </head>` to put the app's tags before");
+    }
+    Ok(html)
+}
+
+/// Writes `file.br` and `file.gz` beside `file` when they are smaller.
+fn precompress(path: &Path) -> Result<()> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    if !matches!(ext, "html" | "js" | "css" | "wasm") {
+        return Ok(());
+    }
+    let bytes = read(path)?;
+    let br = brotli(&bytes);
+    if br.len() < bytes.len() {
+        write(&PathBuf::from(format!("{}.br", path.display())), &br)?;
+    }
+    let gz = gzip(&bytes);
+    if gz.len() < bytes.len() {
+        write(&PathBuf::from(format!("{}.gz", path.display())), &gz)?;
+    }
+    Ok(())
+}
+
+pub fn brotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 24, ..Default::default() };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("in-memory brotli");
+    out
+}
+
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes).expect("in-memory gzip");
+    enc.finish().expect("in-memory gzip")
+}

@@ -1,0 +1,228 @@
+//! The split release build, driven in headless Chromium as a person would use it: it starts
+//! (not a blank page), logs in over gRPC-web, shows a shared invoice from the main module
+//! alone, and every lazily loaded screen loads both when navigated to inside the app and
+//! when opened directly, with no console error. Also the screenshots.
+
+use crate::browser::{self, Session};
+use crate::proc::{self, TempDir};
+use crate::release::Dist;
+use crate::tools::{self, Chrome};
+use crate::{release, root, step};
+use anyhow::{Context, Result, bail};
+use std::time::Duration;
+
+/// Records when the invoice's price is on screen (`window.__schetPriceAt`, ms since the
+/// navigation started): the first frame painted once the first `dl.fields dd` holds a digit
+/// (a frame is not painted while the stylesheet is still loading). The app and the static
+/// snapshot in the benchmark share this markup. Also records which files had loaded by then
+/// (`window.__schetLoadedAtPrice`): what the first view needed.
+pub const PRICE_OBSERVER: &str = r#"(() => {
+  const seen = () => {
+    const dd = document.querySelector("dl.fields dd");
+    return dd !== null && /[0-9]/.test(dd.textContent);
+  };
+  const painted = () => {
+    window.__schetPriceAt = performance.now();
+    window.__schetLoadedAtPrice = [location.href, ...performance.getEntriesByType("resource").map((e) => e.name)];
+  };
+  const observer = new MutationObserver(() => {
+    if (seen()) {
+      observer.disconnect();
+      requestAnimationFrame(() => setTimeout(painted, 0));
+    }
+  });
+  observer.observe(document, { subtree: true, childList: true, characterData: true });
+})();"#;
+
+/// The files loaded by the time the price showed (after `PRICE_SEEN`).
+pub fn loaded_at_price(session: &Session) -> Result<Vec<String>> {
+    let v = session.eval("window.__schetLoadedAtPrice")?;
+    let list = v.as_array().context("the files loaded by the time the price showed")?;
+    Ok(list.iter().filter_map(|u| u.as_str().map(str::to_string)).collect())
+}
+
+pub const PRICE_SEEN: &str = "window.__schetPriceAt";
+
+/// (path, what a person sees there, a JS condition for it) for every lazily loaded screen,
+/// as the demo user alice (who owns invoice 1 and has a conversation 1).
+pub const LAZY_SCREENS: &[(&str, &str, &str)] = &[
+    ("/invoices", "the invoice list", "h1Is('Invoices')"),
+    ("/settings", "settings", "h1Is('Log in and settings')"),
+    ("/invoices/new", "the new-invoice form", "h1Is('New invoice')"),
+    ("/invoice/1/edit", "the edit form", "h1Is('Edit invoice')"),
+    ("/merchant", "merchant invoices", "h1Is('Merchant invoices')"),
+    ("/invoice/1/secrets", "the secrets of invoice 1", "h1Is('Secrets of invoice')"),
+    ("/inbox", "conversations", "h1Is('Conversations')"),
+    ("/inbox/1", "conversation 1", "document.querySelector('main section.conversation h1') !== null"),
+    ("/payments", "payments", "h1Is('Payments')"),
+    ("/events", "notifications", "h1Is('Notifications')"),
+];
+
+/// The helper the screen conditions use.
+pub fn screen_condition(condition: &str) -> String {
+    format!(
+        "(() => {{ const h1Is = (t) => (document.querySelector('main h1')?.textContent ?? '').trim().startsWith(t); \
+         return {condition}; }})()"
+    )
+}
+
+/// Navigates inside the app (the router handles the click; no page load).
+pub fn click_to(path: &str) -> String {
+    format!(
+        "(() => {{ const a = document.createElement('a'); a.href = '{path}'; document.body.append(a); a.click(); a.remove(); return true; }})()"
+    )
+}
+
+/// Logs the demo user in through the settings link, in English, and waits for the top bar
+/// to show the name.
+pub fn log_in_alice(session: &Session, url: &str) -> Result<()> {
+    session.goto(&format!("{url}/settings?token=demo-alice&merchant=login&lang=en"))?;
+    session.wait_for(
+        "document.documentElement.outerHTML.includes('<strong>alice') && document.body.innerText.includes('Logged in as')",
+        "the demo token logs in over gRPC-web (\"alice\" shown)",
+        Duration::from_secs(60),
+    )?;
+    Ok(())
+}
+
+pub fn smoke_release(chrome: &Chrome, url: &str, dist: &Dist) -> Result<(u64, u64)> {
+    let session = Session::launch(chrome, "chromium-smoke")?;
+    session.on_new_document(PRICE_OBSERVER)?;
+    let mut results: Vec<(String, Result<()>)> = Vec::new();
+
+    let login = log_in_alice(&session, url);
+    let started = login.is_ok();
+    results.push(("the app renders and the demo token logs in over gRPC-web (\"alice\" shown)".into(), login));
+    if started {
+        let csp = session.eval("document.querySelectorAll('script:not([src])').length === 0 && document.querySelector('.top-bar') !== null");
+        results.push((
+            "no inline script is needed (CSP kept) and the top bar is there".into(),
+            csp.and_then(
+                |v| if v == serde_json::json!(true) { Ok(()) } else { bail!("an inline script or no top bar") },
+            ),
+        ));
+    }
+
+    // The shared link: the invoice shows with the main module alone.
+    let deep = (|| -> Result<()> {
+        session.goto(&format!("{url}/invoice/1"))?;
+        session.wait_for(PRICE_SEEN, "the invoice's price", Duration::from_secs(60))?;
+        session.wait_for(
+            "document.body.innerText.includes('Steam gift card')",
+            "the demo invoice",
+            Duration::from_secs(10),
+        )?;
+        // The invoice's conversations come with the lazy module, after the invoice.
+        session.wait_for(
+            "document.querySelector('main section.invoice-chat') !== null",
+            "the invoice's conversations (lazy module)",
+            Duration::from_secs(60),
+        )?;
+        let needed = loaded_at_price(&session)?;
+        let early: Vec<&String> =
+            needed.iter().filter(|u| dist.chunks.keys().any(|c| u.ends_with(&format!("/{c}")))).collect();
+        if !early.is_empty() {
+            bail!("lazy modules were loaded before the invoice showed: {early:?}");
+        }
+        errors_none(&session)
+    })();
+    results.push(("a shared invoice link shows the invoice from the main module alone, no console error".into(), deep));
+
+    for (path, what, condition) in LAZY_SCREENS {
+        let condition = screen_condition(condition);
+        let navigated = (|| -> Result<()> {
+            session.goto(&format!("{url}/invoice/1"))?;
+            session.wait_for(PRICE_SEEN, "the invoice's price", Duration::from_secs(60))?;
+            session.eval("window.__schetSamePage = true")?;
+            session.eval(&click_to(path))?;
+            session.wait_for(&condition, what, Duration::from_secs(60))?;
+            if session.eval("window.__schetSamePage === true")? != serde_json::json!(true) {
+                bail!("the page reloaded instead of navigating inside the app");
+            }
+            errors_none(&session)
+        })();
+        results.push((format!("{what} ({path}) loads when navigated to, no console error"), navigated));
+        let direct = (|| -> Result<()> {
+            session.goto(&format!("{url}{path}"))?;
+            session.wait_for(&condition, what, Duration::from_secs(60))?;
+            errors_none(&session)
+        })();
+        results.push((format!("{what} ({path}) loads when opened directly, no console error"), direct));
+    }
+
+    let mut passed = 0;
+    let mut failed = 0;
+    for (name, result) in &results {
+        match result {
+            Ok(()) => {
+                passed += 1;
+                println!("test release-smoke: {name} ... ok");
+            }
+            Err(e) => {
+                failed += 1;
+                println!("test release-smoke: {name} ... FAILED\n    {e:#}");
+            }
+        }
+    }
+    println!("release smoke: {passed} passed, {failed} failed");
+    Ok((passed, failed))
+}
+
+/// Fails with the console errors seen since the last navigation, if any.
+fn errors_none(session: &Session) -> Result<()> {
+    // Let late errors (a failed chunk, a panic after render) arrive.
+    session.wait_network_idle(Duration::from_millis(300), Duration::from_secs(30))?;
+    let errors = session.errors();
+    if !errors.is_empty() {
+        bail!("console errors: {}", errors.join(" | "));
+    }
+    Ok(())
+}
+
+/// Screens worth looking at: (file stem, path). The demo user alice is logged in.
+const SCREENS: &[(&str, &str)] = &[
+    ("list", "/invoices"),
+    ("detail", "/invoice/1"),
+    ("create", "/invoices/new"),
+    ("payments", "/payments"),
+    ("merchant", "/merchant"),
+    ("inbox", "/inbox"),
+    ("conversation", "/inbox/1"),
+    ("secrets", "/invoice/1/secrets"),
+    ("events", "/events"),
+    ("payment-chat", "/inbox/payment/1"),
+];
+
+pub fn screenshots() -> Result<()> {
+    let env = tools::ensure_build_tools()?;
+    let chrome = tools::ensure_chromium()?;
+    let dist = release::build(&env)?;
+    step("building the reference server");
+    proc::cargo(&env, &["build", "-p", "schet-server"])?;
+    let live = proc::LiveServer::start_demo(&root().join("target/debug/schet-server"), &dist.dir)?;
+    let out = root().join("screenshots");
+    std::fs::create_dir_all(&out).context("creating screenshots/")?;
+    let mut made = 0;
+    for lang in ["en", "ru"] {
+        for theme in ["light", "dark"] {
+            let profile = TempDir::new(&format!("shots-{lang}-{theme}"))?;
+            let login = format!("{}/settings?token=demo-alice&merchant=login&lang={lang}&theme={theme}", live.url);
+            browser::dump_dom(&chrome, &profile, &login, 10_000)?;
+            for (stem, path) in SCREENS {
+                for (width, tag) in [(1200, "wide"), (360, "narrow")] {
+                    let file = out.join(format!("{stem}-{lang}-{theme}-{tag}.png"));
+                    browser::screenshot(&chrome, &profile, &format!("{}{path}", live.url), width, &file)?;
+                    if file.is_file() {
+                        made += 1;
+                    }
+                }
+            }
+        }
+    }
+    drop(live);
+    println!("{made} screenshots in {}", out.display());
+    if made == 0 {
+        bail!("no screenshot was made");
+    }
+    Ok(())
+}
