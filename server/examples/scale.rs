@@ -58,6 +58,8 @@ async fn base(ctx: &Ctx) -> u64 {
     with_image.images = vec![ctx.image.clone()];
     c0.create_invoice(auth(with_image, t0)).await.expect("invoice with image");
     created += 1;
+    let message_image = pb::StoreImageRequest { id: ctx.message_image.clone(), data: png() };
+    c0.store_image(auth(message_image, t0)).await.expect("message image");
     for n in 0..120 {
         let seller = 1 + n % (USERS - 1);
         let mut c = client(&ctx.url[seller]).await;
@@ -78,6 +80,8 @@ async fn base(ctx: &Ctx) -> u64 {
                 pb::SendInvoiceMessageRequest {
                     invoice_id: inv.id,
                     text: format!("question {n}"),
+                    // The first goes to user 1, with an image they may then see.
+                    image_ids: if n == 0 { vec![ctx.message_image.clone()] } else { Vec::new() },
                     ..Default::default()
                 },
                 t0,

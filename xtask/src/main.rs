@@ -133,7 +133,7 @@ fn test() -> Result<()> {
     step("native tests (api, server, xtask; the service on SQLite)");
     let out = proc::cargo_tee(&env, &["test", "--workspace", "--exclude", "schet"])?;
     summary.add(&out);
-    summary.add(&postgres::service_suites(&env)?);
+    summary.add(&postgres::service_suites(&env, &out)?);
 
     step("building the reference server for the browser tests");
     proc::cargo(&env, &["build", "-p", "schet-server"])?;

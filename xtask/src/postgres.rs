@@ -167,23 +167,45 @@ impl Drop for Cluster {
     }
 }
 
-/// The service's suites again, on a throwaway cluster: the same test binaries as the SQLite
-/// run (nothing rebuilt), with the tests that need PostgreSQL (several instances), which
-/// the SQLite run ignores. Not the figures (printed by hand). Returns the test output.
-pub fn service_suites(env: &Env) -> Result<String> {
+/// The service's suites again, on a throwaway cluster: the very test binaries the SQLite
+/// run built (found in its output: nothing is rebuilt), with the tests that need PostgreSQL
+/// (several instances), which the SQLite run ignores. Not the figures (printed by hand).
+/// Returns the test output.
+pub fn service_suites(env: &Env, native_output: &str) -> Result<String> {
     step("the service's suites on PostgreSQL (a throwaway cluster)");
+    let binary = |source: &str| {
+        test_binary(native_output, source)
+            .map(|path| crate::root().join(path))
+            .with_context(|| format!("the native tests did not run {source}"))
+    };
+    let suites = [binary("tests/api/main.rs")?, binary("tests/merchant.rs")?];
     let started = std::time::Instant::now();
     let cluster = Cluster::start("test", false)?;
     let mut pg_env = env.clone();
     pg_env.push(("SCHET_TEST_POSTGRES".into(), cluster.url("postgres")));
-    let args = ["test", "-p", "schet-server", "--test", "api", "--test", "merchant"];
-    let out = crate::proc::cargo_tee(&pg_env, &[&args[..], &["--", "--include-ignored", "--skip", "figures"]].concat());
+    let server_dir = crate::root().join("server");
+    let mut out = String::new();
+    for suite in &suites {
+        let args = ["--include-ignored", "--skip", "figures"];
+        match crate::proc::test_binary_tee(&pg_env, suite, &server_dir, &args) {
+            Ok(text) => out.push_str(&text),
+            Err(e) => {
+                drop(cluster);
+                return Err(e.context("the service's suites failed on PostgreSQL"));
+            }
+        }
+    }
     drop(cluster);
-    let out = out?;
     let mut pg = Summary::default();
     pg.add(&out);
     println!("PostgreSQL suites: {} in {:.0} s", pg.line(), started.elapsed().as_secs_f64());
     Ok(out)
+}
+
+/// The test binary cargo ran for `source`, from its `Running SOURCE (PATH)` line.
+fn test_binary<'a>(cargo_output: &'a str, source: &str) -> Option<&'a str> {
+    let line = cargo_output.lines().find(|l| l.trim_start().starts_with(&format!("Running {source} (")))?;
+    line.trim_end().strip_suffix(')')?.rsplit_once(" (").map(|(_, path)| path)
 }
 
 /// `run --postgres`: a throwaway cluster, two instances on it (the first seeds the demo;
@@ -231,4 +253,16 @@ pub fn run_two_instances(server: &Path, dist: &Path, listen: &str, logins: impl 
     drop(instances);
     drop(cluster);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_test_binary_is_read_from_cargos_output() {
+        let out = "     Running unittests src/lib.rs (target/debug/deps/schet_server-8440a9100f6af5e2)\n\
+                   \x20    Running tests/api/main.rs (target/debug/deps/api-493ed14b395d6f5d)\n\
+                   running 55 tests\n";
+        assert_eq!(super::test_binary(out, "tests/api/main.rs"), Some("target/debug/deps/api-493ed14b395d6f5d"));
+        assert_eq!(super::test_binary(out, "tests/merchant.rs"), None);
+    }
 }

@@ -34,11 +34,23 @@ pub fn run(env: &Env, program: &str, args: &[&str]) -> Result<()> {
 
 /// Runs cargo, echoing its output while keeping it to read the test summaries.
 pub fn cargo_tee(env: &Env, args: &[&str]) -> Result<String> {
-    let mut child = command(env, "cargo", args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("cannot run cargo")?;
+    tee(command(env, "cargo", args), &format!("cargo {}", args.join(" ")))
+}
+
+/// Runs a built test binary in `dir` (as cargo would: its package's folder), echoing its
+/// output while keeping it.
+pub fn test_binary_tee(env: &Env, binary: &Path, dir: &Path, args: &[&str]) -> Result<String> {
+    let mut c = Command::new(binary);
+    c.args(args).current_dir(dir);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    tee(c, &binary.display().to_string())
+}
+
+fn tee(mut command: Command, what: &str) -> Result<String> {
+    let mut child =
+        command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().with_context(|| format!("cannot run {what}"))?;
     let stderr = child.stderr.take().expect("piped");
     let err_thread = std::thread::spawn(move || {
         let mut all = String::new();
@@ -55,10 +67,10 @@ pub fn cargo_tee(env: &Env, args: &[&str]) -> Result<String> {
         out.push_str(&line);
         out.push('\n');
     }
-    let status = child.wait().context("waiting for cargo")?;
+    let status = child.wait().with_context(|| format!("waiting for {what}"))?;
     out.push_str(&err_thread.join().unwrap_or_default());
     if !status.success() {
-        bail!("`cargo {}` failed ({status})", args.join(" "));
+        bail!("`{what}` failed ({status})");
     }
     Ok(out)
 }
