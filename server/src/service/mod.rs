@@ -32,6 +32,9 @@ pub enum ServiceError {
     PermissionDenied(String),
     #[error("{0}")]
     FailedPrecondition(String),
+    /// A FAILED_PRECONDITION with a code the client words itself.
+    #[error("{0}")]
+    Refused(schet_api::Refusal),
     #[error("internal error")]
     Internal(String),
 }
@@ -238,6 +241,16 @@ impl Service {
         }
         sessions.insert(hash, (caller.clone(), now));
         Ok(caller)
+    }
+
+    /// GetMyProfile: who the caller is, and their BTC balance.
+    pub async fn my_profile(&self, caller: Caller) -> Result<pb::MyProfileResponse> {
+        let text: String = sqlx::query_scalar("SELECT balance FROM users WHERE id = ?")
+            .bind(&caller.id)
+            .fetch_one(&self.store.read)
+            .await?;
+        let balance = Decimal::from_str(&text).map_err(|e| ServiceError::Internal(format!("balance: {e}")))?;
+        Ok(pb::MyProfileResponse { user_id: caller.id, username: caller.username, balance: pb_dec(balance)? })
     }
 
     pub async fn is_user_exist(&self, username: &str) -> Result<bool> {

@@ -6,3 +6,4 @@ mod catalogue;
 mod flows;
 mod grpc_web;
 mod harness;
+mod money;
