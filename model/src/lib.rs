@@ -10,6 +10,9 @@
 //! * [`conversations`]: threads, unread counts, merging messages by id.
 //! * [`codec`]: values as text for the browser's storage; draft keys.
 //! * [`dates`]: quick date ranges.
+//! * [`login`]: what a guest may open, the way to the login page and back, a purchase
+//!   carried through the login.
+//! * [`payment`]: a payment's parties, refunds, cancelling, refund states, shortfalls.
 
 pub mod bulk;
 pub mod codec;
@@ -17,5 +20,7 @@ pub mod conversations;
 pub mod dates;
 pub mod filters;
 pub mod invoice_form;
+pub mod login;
+pub mod payment;
 pub mod queue;
 pub mod secret_line;
