@@ -13,6 +13,7 @@
 //! * [`login`]: what a guest may open, the way to the login page and back, a purchase
 //!   carried through the login.
 //! * [`payment`]: a payment's parties, refunds, cancelling, refund states, shortfalls.
+//! * [`plural`]: plural forms of counted words.
 
 pub mod bulk;
 pub mod codec;
@@ -22,5 +23,6 @@ pub mod filters;
 pub mod invoice_form;
 pub mod login;
 pub mod payment;
+pub mod plural;
 pub mod queue;
 pub mod secret_line;
