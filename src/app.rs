@@ -1,7 +1,9 @@
-//! The routes: which screen answers which path, inside the shell (state, top bar). Each
-//! screen is independent of the others, so a route can be loaded on its own.
+//! The routes: which screen answers which path, inside the shell (state, top bar, and the
+//! login gate: a guest meets a way to log in instead of a screen that is someone's own).
+//! Each screen is independent of the others, so a route can be loaded on its own.
 
 use crate::components::TopBar;
+use crate::components::login::LoginGate;
 use crate::i18n::tr;
 use crate::settings::Settings;
 use crate::state::{AppShell, AppState};
@@ -19,6 +21,7 @@ pub fn App(#[prop(optional)] state: Option<AppState>) -> impl IntoView {
             <Router>
                 <TopBar />
                 <main id="main">
+                    <LoginGate>
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=invoices::InvoiceListPage />
                         <Route path=path!("/settings") view=settings::SettingsPage />
@@ -32,6 +35,7 @@ pub fn App(#[prop(optional)] state: Option<AppState>) -> impl IntoView {
                         <Route path=path!("/inbox/:conversation") view=chat::ConversationPage />
                         <Route path=path!("/payments") view=payments::PaymentsPage />
                     </Routes>
+                    </LoginGate>
                 </main>
             </Router>
         </AppShell>

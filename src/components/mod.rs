@@ -8,6 +8,8 @@ pub mod files;
 pub mod image_picker;
 pub mod inbox_link;
 pub mod invoice_chat;
+pub mod login;
+pub mod lookup;
 pub mod payment_card;
 pub mod qr;
 pub mod status_badge;
