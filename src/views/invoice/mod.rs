@@ -1,17 +1,24 @@
-//! One invoice, every field presented for a person (GetInvoiceById); what its viewer can do
-//! with it (edit, delete, buy); its conversations.
+//! One invoice, every field presented for a person (GetInvoiceById), to anyone it is
+//! shared with, guests included; what its viewer can do with it (edit, delete, buy, see what
+//! they bought); its conversations.
+
+mod buy;
+mod fields;
 
 use crate::api::{self, ApiError};
 use crate::components::invoice_chat::InvoiceChat;
-use crate::components::{ErrorView, PaymentCard, QrCode, StatusBadge, files};
-use crate::format;
+use crate::components::login::{LoginPrompt, is_guest};
+use crate::components::{ErrorView, PaymentCard, QrCode, files};
 use crate::i18n::invoices::{tr as tr_inv, use_texts as use_inv_texts};
-use crate::i18n::{Texts, tr, use_texts};
+use crate::i18n::payments::use_texts as use_pay_texts;
+use crate::i18n::tr;
 use crate::params;
-use crate::state::{use_app, use_profile};
+use crate::state::{use_app, use_live, use_profile};
 use crate::tasks;
+use buy::{Bought, BuyBox};
+use fields::InvoiceFields;
 use leptos::prelude::*;
-use schet_api::pb::{self, invoice};
+use schet_api::pb::{self, invoice::InvoiceStatus};
 use std::time::Duration;
 
 /// The `/invoice/:id` route.
@@ -35,13 +42,26 @@ fn chat_part(i: &pb::Invoice) -> pb::Invoice {
     }
 }
 
+/// What the page shows in place of the invoice.
+#[derive(Debug, Clone, PartialEq)]
+enum Shown {
+    Loading,
+    Invoice,
+    /// Not there, or not mine to see: the same either way.
+    Missing,
+    Failed(ApiError),
+}
+
 /// Loads invoice `id` with the current settings and shows it, with loading and error
-/// states; refreshes itself every 20 s while open, keeping the last good view meanwhile.
+/// states; refreshes itself every 20 s and on a live event about it, keeping the page as it
+/// is meanwhile (a refresh that changes nothing changes nothing on screen; the pieces being
+/// typed stay).
 ///
 /// Props: `id`, the invoice number.
 #[component]
 pub fn InvoiceView(id: u64) -> impl IntoView {
     let app = use_app();
+    let live = use_live();
     let invoice = tasks::resource(move || {
         let settings = app.settings.get();
         async move { api::invoices::get_by_id(&settings, id).await }
@@ -53,29 +73,72 @@ pub fn InvoiceView(id: u64) -> impl IntoView {
             h.clear();
         }
     });
-    let chat = Memo::new(move |last: Option<&Option<pb::Invoice>>| match invoice.get() {
-        Some(Ok(i)) => Some(chat_part(&i)),
+    // An event about this invoice or a payment of it: read it again.
+    Effect::new(move |seen: Option<()>| {
+        let about = live.last_event.with(|e| match e.as_ref().and_then(|e| e.payload.as_ref()) {
+            Some(pb::event::Payload::Invoice(i)) => i.id == id,
+            Some(pb::event::Payload::Payment(p)) => p.invoice.as_ref().is_some_and(|i| i.id == id),
+            _ => false,
+        });
+        if seen.is_some() && about {
+            invoice.refetch();
+        }
+    });
+    // The invoice as last read (kept while it is read again).
+    let current = Memo::new(move |last: Option<&Option<pb::Invoice>>| match invoice.get() {
+        Some(Ok(i)) => Some(i),
         _ => last.cloned().flatten(),
     });
+    let shown = Memo::new(move |_| {
+        if current.with(Option::is_some) {
+            return Shown::Invoice;
+        }
+        invoice.with(|r| match r {
+            None => Shown::Loading,
+            Some(Ok(_)) => Shown::Invoice,
+            Some(Err(ApiError::NotFound(_))) => Shown::Missing,
+            Some(Err(e)) => Shown::Failed(e.clone()),
+        })
+    });
+    // A later read that failed, shown above the invoice as it was.
+    let stale =
+        move || invoice.with(|r| r.and_then(|r| r.as_ref().err()).cloned()).filter(|_| current.with(Option::is_some));
+    let chat = Memo::new(move |_| current.with(|i| i.as_ref().map(chat_part)));
+    let images = Memo::new(move |_| current.with(|i| i.as_ref().map(|i| i.images.clone()).unwrap_or_default()));
     view! {
-        <section class="page invoice" aria-busy=move || invoice.with(|i| i.is_none()).to_string()>
+        <section class="page invoice" aria-busy=move || (shown.get() == Shown::Loading).to_string()>
             <div class="row spread">
                 <h1>{tr(|t| t.invoice)}" #"{id}</h1>
                 <button type="button" class="button" on:click=move |_| invoice.refetch()>{tr(|t| t.refresh)}</button>
             </div>
-            <Transition fallback=move || view! { <div class="skeleton" aria-label=tr(|t| t.loading)></div> }>
-                {move || invoice.get().map(|result: Result<pb::Invoice, ApiError>| match result {
-                    Ok(inv) => view! {
-                        <InvoiceFields invoice=inv.clone() />
-                        <Gallery images=inv.images.clone() />
-                        <ShareLink id=id />
-                        <InvoiceActions invoice=inv on_change=retry />
-                    }.into_any(),
-                    Err(e) => view! { <ErrorView error=e on_retry=retry /> }.into_any(),
-                })}
-            </Transition>
+            {move || stale().map(|e| view! { <ErrorView error=e on_retry=retry /> })}
+            {move || match shown.get() {
+                Shown::Loading => view! { <div class="skeleton" aria-label=tr(|t| t.loading)></div> }.into_any(),
+                Shown::Missing => view! { <Missing id=id /> }.into_any(),
+                Shown::Failed(e) => view! { <ErrorView error=e on_retry=retry /> }.into_any(),
+                Shown::Invoice => view! {
+                    {move || current.get().map(|inv| view! { <InvoiceFields invoice=inv /> })}
+                    {move || view! { <Gallery images=images.get() /> }}
+                    <ShareLink id=id />
+                    <InvoiceActions invoice=current on_change=retry />
+                }.into_any(),
+            }}
             {move || chat.get().map(|inv| view! { <InvoiceChat invoice=inv /> })}
         </section>
+    }
+}
+
+/// No invoice #id for this viewer: it does not exist, or it is not theirs to see (the
+/// service does not say which, and neither does this page). A guest may log in.
+#[component]
+fn Missing(id: u64) -> impl IntoView {
+    let tp = use_pay_texts();
+    let guest = is_guest();
+    view! {
+        <div class="not-found">
+            <p>{move || tp.get().invoice_missing.replace("{id}", &id.to_string())}</p>
+            {move || guest.get().then(|| view! { <LoginPrompt text=Signal::derive(move || tp.get().invoice_missing_guest) /> })}
+        </div>
     }
 }
 
@@ -136,21 +199,56 @@ fn ShareLink(id: u64) -> impl IntoView {
     }
 }
 
-/// What the viewer can do: the owner edits, deletes or manages the secrets; a buyer buys or
-/// pays.
+/// Who is looking at the invoice, as far as its actions go.
+#[derive(Debug, Clone, PartialEq)]
+enum Viewer {
+    /// Not known yet (the profile is being read).
+    Unknown,
+    Guest,
+    Owner,
+    /// Anyone else: a buyer, once they buy.
+    Other,
+}
+
+/// What the viewer can do: the owner edits, deletes or manages the secrets; anyone else
+/// buys or pays while it is for sale (a guest after logging in) and sees what they bought.
+/// Each part is made again only when who may do what changes, not on every refresh.
 #[component]
-fn InvoiceActions(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView {
-    let me = use_profile().user_id().unwrap_or_default();
-    let owner = invoice.owner.as_ref().map(|o| o.id.clone()).unwrap_or_default();
-    let live = invoice.status == invoice::InvoiceStatus::Active as i32;
-    if me.is_empty() {
-        ().into_any()
-    } else if owner == me {
-        view! { <OwnerActions invoice=invoice on_change=on_change /> }.into_any()
-    } else if live {
-        view! { <BuyBox invoice=invoice on_change=on_change /> }.into_any()
-    } else {
-        ().into_any()
+fn InvoiceActions(invoice: Memo<Option<pb::Invoice>>, on_change: Callback<()>) -> impl IntoView {
+    let profile = use_profile();
+    let guest = is_guest();
+    let viewer = Memo::new(move |_| {
+        if guest.get() {
+            return Viewer::Guest;
+        }
+        let Some(me) = profile.user_id() else { return Viewer::Unknown };
+        let owner = invoice.with(|i| i.as_ref().and_then(|i| i.owner.as_ref()).map(|o| o.id == me));
+        if owner == Some(true) { Viewer::Owner } else { Viewer::Other }
+    });
+    let for_sale =
+        Memo::new(move |_| invoice.with(|i| i.as_ref().is_some_and(|i| i.status == InvoiceStatus::Active as i32)));
+    let owner_key = Memo::new(move |_| invoice.with(|i| i.as_ref().map(|i| (i.status, i.is_private))));
+    // What was paid on this page, kept while the parts around it are made again.
+    let paid = RwSignal::new(Vec::<pb::InvoicePayment>::new());
+    let on_paid = Callback::new(move |p: pb::InvoicePayment| {
+        paid.update(|list| list.insert(0, p));
+        on_change.run(());
+    });
+    move || match viewer.get() {
+        Viewer::Unknown => ().into_any(),
+        Viewer::Owner => (move || {
+            owner_key.track();
+            invoice.get_untracked().map(|inv| view! { <OwnerActions invoice=inv on_change=on_change /> })
+        })
+        .into_any(),
+        Viewer::Guest => {
+            (move || for_sale.get().then(|| view! { <BuyBox invoice=invoice guest=true on_paid=on_paid /> })).into_any()
+        }
+        Viewer::Other => view! {
+            <Bought invoice=invoice paid=paid />
+            {move || for_sale.get().then(|| view! { <BuyBox invoice=invoice guest=false on_paid=on_paid /> })}
+        }
+        .into_any(),
     }
 }
 
@@ -159,8 +257,7 @@ fn OwnerActions(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView 
     let app = use_app();
     let id = invoice.id;
     let confirming = RwSignal::new(false);
-    let deletable = invoice.status != invoice::InvoiceStatus::Deleted as i32
-        && invoice.status != invoice::InvoiceStatus::Payed as i32;
+    let deletable = invoice.status != InvoiceStatus::Deleted as i32 && invoice.status != InvoiceStatus::Payed as i32;
     // DeleteInvoice; for a refund invoice, the payment whose refund was abandoned.
     let delete = tasks::action(move |()| {
         let settings = app.settings.get_untracked();
@@ -202,145 +299,5 @@ fn OwnerActions(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView 
             Ok(None) => ().into_any(),
             Err(e) => view! { <ErrorView error=e /> }.into_any(),
         })}
-    }
-}
-
-/// Buying: pieces within the allowed range (public) or the whole invoice (private to me),
-/// a confirmation with the BTC amount, then what was bought.
-#[component]
-fn BuyBox(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView {
-    use rust_decimal::Decimal;
-    let app = use_app();
-    let ti = use_inv_texts();
-    let id = invoice.id;
-    let private = invoice.is_private;
-    let low = invoice.pieces_min.min(invoice.pieces_max).max(1);
-    let high = invoice.pieces_max.max(low);
-    let unit = schet_api::decimal::from_pb_or_zero(invoice.current_crypto_price.as_ref()).unwrap_or_default();
-    let pieces = RwSignal::new(low.to_string());
-    let parsed = move || pieces.with(|p| p.trim().parse::<u32>().ok()).filter(|n| private || (low..=high).contains(n));
-    let confirming = RwSignal::new(false);
-    let total =
-        move || parsed().map(|n| schet_api::decimal::format_btc(unit * Decimal::from(if private { 1 } else { n })));
-    // PayInvoiceFromBalance (`pieces` is ignored for a private invoice).
-    let pay = tasks::action(move |n: &u32| {
-        let (settings, n) = (app.settings.get_untracked(), *n);
-        async move {
-            let result = api::payments::pay(&settings, id, if private { 0 } else { n }).await;
-            confirming.set(false);
-            if result.is_ok() {
-                on_change.run(());
-            }
-            result
-        }
-    });
-    let bought = move || pay.value().and_then(Result::ok);
-    view! {
-        {move || bought().is_none().then(|| view! {
-            <div class="buy-box">
-                {(!private).then(|| view! {
-                    <div class="field">
-                        <label for="buy-pieces">{tr_inv(|t| t.pieces_to_buy)}" ("{low}"–"{high}")"</label>
-                        <input id="buy-pieces" type="number" min=low max=high prop:value=move || pieces.get()
-                            aria-invalid=move || parsed().is_none().to_string()
-                            on:input=move |ev| { pieces.set(event_target_value(&ev)); confirming.set(false); } />
-                    </div>
-                })}
-                <button type="button" class="button primary" disabled=move || parsed().is_none()
-                    on:click=move |_| confirming.set(true)>{move || if private { ti.get().pay } else { ti.get().buy }}</button>
-                {move || confirming.get().then(|| view! {
-                    <div class="notice" role="alertdialog" aria-label=tr_inv(|t| t.pay_confirm)>
-                        <span>{tr_inv(|t| t.pay_confirm)}": "<strong>{move || total().unwrap_or_default()}" BTC"</strong></span>
-                        <div class="row">
-                            <button type="button" class="button primary" disabled=move || pay.pending()
-                                on:click=move |_| { if let Some(n) = parsed() { pay.dispatch(n); } }>
-                                {move || if pay.pending() { ti.get().paying } else { ti.get().confirm }}
-                            </button>
-                            <button type="button" class="button" on:click=move |_| confirming.set(false)>{tr_inv(|t| t.cancel)}</button>
-                        </div>
-                    </div>
-                })}
-            </div>
-        })}
-        {move || pay.value().and_then(Result::err).map(|e| view! { <ErrorView error=e /> })}
-        {move || bought().map(|p| view! { <h2>{tr_inv(|t| t.paid_title)}</h2><PaymentCard payment=p /> })}
-    }
-}
-
-fn user_name(u: Option<&pb::UserInfo>) -> String {
-    u.map(|u| u.username.clone()).unwrap_or_else(|| "—".into())
-}
-
-fn integration_text(i: Option<&invoice::Integration>, t: &Texts) -> String {
-    match i {
-        None | Some(invoice::Integration::NoIntegration(_)) => t.integration_none.into(),
-        Some(invoice::Integration::Redirect(url)) => format!("{}: {url}", t.integration_redirect),
-        Some(invoice::Integration::Webhook(w)) if w.required => {
-            format!("{} ({})", t.integration_webhook, t.webhook_required)
-        }
-        Some(invoice::Integration::Webhook(_)) => t.integration_webhook.into(),
-    }
-}
-
-/// The fields of a loaded invoice. User text (comment, names, URLs) is always rendered as
-/// text nodes, never as HTML.
-#[component]
-fn InvoiceFields(invoice: pb::Invoice) -> impl IntoView {
-    let t = use_texts();
-    let inv = StoredValue::new(invoice);
-    let get = move |f: fn(&pb::Invoice, &Texts) -> String| move || inv.with_value(|i| f(i, t.get()));
-    let row = move |label: fn(&Texts) -> &'static str, value: fn(&pb::Invoice, &Texts) -> String| {
-        view! { <dt>{move || label(t.get())}</dt><dd>{get(value)}</dd> }
-    };
-    let status = inv.with_value(|i| i.status);
-    let private = inv.with_value(|i| i.is_private);
-    let comment = inv.with_value(|i| i.comment.clone());
-    let now = js_sys::Date::now();
-    let countdown = move || inv.with_value(|i| format::countdown(i.valid_to.as_ref(), now, t.get()));
-    view! {
-        <div class="invoice-head row">
-            <StatusBadge status=status />
-            <span class="chip">{move || if private { t.get().private_invoice } else { t.get().public_invoice }}</span>
-            <span class="muted">{countdown}</span>
-        </div>
-        <div class="comment">
-            {if comment.is_empty() {
-                view! { <p class="muted">{tr(|t| t.no_comment)}</p> }.into_any()
-            } else {
-                view! { <p class="comment-text">{comment}</p> }.into_any()
-            }}
-        </div>
-        <dl class="fields">
-            {row(|t| t.field_price, |i, t| {
-                if i.is_private { format::price(i) } else { format!("{} ({})", format::price(i), t.field_price_per_piece.to_lowercase()) }
-            })}
-            {row(|t| t.field_current_btc, |i, _| format::btc(i.current_crypto_price.as_ref()))}
-            {(!inv.with_value(|i| i.is_base_crypto)).then(|| row(|t| t.field_rate_variable, |i, _| i.price_variable.clone()))}
-            {row(|t| t.field_owner, |i, _| user_name(i.owner.as_ref()))}
-            {private.then(|| row(|t| t.field_target, |i, _| match &i.nullable_target_user {
-                Some(invoice::NullableTargetUser::TargetUser(u)) => u.username.clone(),
-                _ => "—".into(),
-            }))}
-            {row(|t| t.field_created, |i, t| format::datetime(i.created_at.as_ref(), t))}
-            {row(|t| t.field_valid_to, |i, t| format::datetime(i.valid_to.as_ref(), t))}
-            {row(|t| t.field_ttl, |i, t| format!("{} {}", i.ttl_minutes, t.minutes_short))}
-            {private.then(|| row(|t| t.field_fee, |i, _| format::btc(i.fee.as_ref())))}
-            {(!private).then(|| row(|t| t.field_pieces, |i, _| format::pieces(i)))}
-            {(!private).then(|| row(|t| t.field_limit_liquidity, |i, t| (if i.limit_liquidity { t.yes } else { t.no }).into()))}
-            {row(|t| t.field_paid_total, |i, _| format::btc(i.total_payed_crypto.as_ref()))}
-            {row(|t| t.field_payments, |i, _| i.payments_count.to_string())}
-            {row(|t| t.field_secrets, |i, _| i.secrets_count.to_string())}
-            {row(|t| t.field_images, |i, _| i.images.len().to_string())}
-            {row(|t| t.field_integration, |i, t| integration_text(i.integration.as_ref(), t))}
-            {row(|t| t.field_service, |i, t| match invoice::ServiceType::try_from(i.service) {
-                Ok(invoice::ServiceType::AutoPrice) => t.service_autoprice.into(),
-                _ => t.service_none.into(),
-            })}
-            {inv.with_value(|i| matches!(i.nullable_refund, Some(invoice::NullableRefund::RefundPaymentId(_))))
-                .then(|| row(|t| t.field_refund_of, |i, _| match i.nullable_refund {
-                    Some(invoice::NullableRefund::RefundPaymentId(p)) => format!("#{p}"),
-                    _ => String::new(),
-                }))}
-        </dl>
     }
 }
