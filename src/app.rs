@@ -7,7 +7,7 @@ use crate::components::login::LoginGate;
 use crate::i18n::tr;
 use crate::settings::Settings;
 use crate::state::{AppShell, AppState};
-use crate::views::{chat, invoice, invoice_form, invoices, merchant, payments, secrets, settings};
+use crate::views::{chat, invoice, invoice_form, invoices, merchant, payment, payments, secrets, settings};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -34,6 +34,7 @@ pub fn App(#[prop(optional)] state: Option<AppState>) -> impl IntoView {
                         <Route path=path!("/inbox") view=chat::InboxPage />
                         <Route path=path!("/inbox/:conversation") view=chat::ConversationPage />
                         <Route path=path!("/payments") view=payments::PaymentsPage />
+                        <Route path=path!("/payment/:id") view=payment::PaymentPage />
                     </Routes>
                     </LoginGate>
                 </main>
