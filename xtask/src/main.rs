@@ -5,11 +5,12 @@
 //! * `test`: native tests, then browser tests in headless Chromium against a live
 //!   reference server, then the release build loaded in Chromium (catches blank pages).
 //! * `bench`: wasm size against the budget (and, as they come, the other budgets).
-//! * `screenshots`: the main screens in headless Chromium, light and dark, English and
-//!   Russian, saved under `screenshots/` for a person to look at.
+//! * `screenshots`: every screen in headless Chromium, light and dark, English and Russian,
+//!   as a demo user or a guest, saved under `screenshots/` for a person to look at.
 
 mod bench;
 mod proc;
+mod shots;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -65,7 +66,7 @@ fn run(args: &[String]) -> Result {
     let listen = format!("127.0.0.1:{port}");
     let url = format!("http://{listen}");
     println!("\nSchet is starting at {url}");
-    println!("Demo logins (one click each):");
+    println!("Demo logins (open the link, then one click on \"Log in as …\"):");
     for user in ["alice", "bob", "carol"] {
         println!("  {user:<6} {url}/settings?token=demo-{user}&merchant=login");
     }
@@ -124,18 +125,6 @@ fn test() -> Result {
     summary.print()
 }
 
-/// Screens worth looking at: (file stem, path). The demo user alice is logged in.
-const SCREENS: &[(&str, &str)] = &[
-    ("list", "/invoices"),
-    ("detail", "/invoice/1"),
-    ("create", "/invoices/new"),
-    ("payments", "/payments"),
-    ("merchant", "/merchant"),
-    ("inbox", "/inbox"),
-    ("conversation", "/inbox/1"),
-    ("secrets", "/invoice/1/secrets"),
-];
-
 fn screenshots() -> Result {
     let env = tools::ensure_build_tools()?;
     let chrome = tools::ensure_chromium()?;
@@ -143,42 +132,10 @@ fn screenshots() -> Result {
     step("building the reference server");
     proc::cargo(&env, &["build", "-p", "schet-server"])?;
     let live = proc::LiveServer::start_demo(&root().join("target/debug/schet-server"), &dist)?;
-    let out = root().join("screenshots");
-    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    let mut made = 0;
-    for lang in ["en", "ru"] {
-        for theme in ["light", "dark"] {
-            let profile = proc::TempDir::new(&format!("shots-{lang}-{theme}"))?;
-            let chromium = |args: &[String]| {
-                std::process::Command::new(&chrome.browser)
-                    .args(tools::CHROMIUM_FLAGS)
-                    .arg("--headless")
-                    .arg(format!("--user-data-dir={}", profile.0.display()))
-                    .arg("--virtual-time-budget=10000")
-                    .args(args)
-                    .output()
-                    .map_err(|e| format!("chromium: {e}"))
-            };
-            chromium(&[
-                "--dump-dom".into(),
-                format!("{}/settings?token=demo-alice&merchant=login&lang={lang}&theme={theme}", live.url),
-            ])?;
-            for (stem, path) in SCREENS {
-                for (width, tag) in [(1200, "wide"), (360, "narrow")] {
-                    let file = out.join(format!("{stem}-{lang}-{theme}-{tag}.png"));
-                    chromium(&[
-                        format!("--window-size={width},1000"),
-                        format!("--screenshot={}", file.display()),
-                        format!("{}{path}", live.url),
-                    ])?;
-                    if file.is_file() {
-                        made += 1;
-                    }
-                }
-            }
-        }
-    }
+    step("screenshots in headless Chromium");
+    let made = shots::take(&chrome, &live.url);
     drop(live);
-    println!("{made} screenshots in {}", out.display());
+    let made = made?;
+    println!("{made} screenshots in {}", root().join("screenshots").display());
     if made == 0 { Err("no screenshot was made".into()) } else { Ok(()) }
 }
