@@ -2,7 +2,7 @@
 
 /// The Russian form of a word counted `n` times: `[one, few, many]` as in 1 часть, 2 части,
 /// 5 частей (11–14 take the many form; 21 the one form again).
-pub fn ru<'a>(n: u64, [one, few, many]: [&'a str; 3]) -> &'a str {
+pub fn ru(n: u64, [one, few, many]: [&str; 3]) -> &str {
     match (n % 10, n % 100) {
         (_, 11..=14) => many,
         (1, _) => one,

@@ -116,7 +116,11 @@ pub fn take(chrome: &Chrome, url: &str) -> Result<usize> {
                             Bounds::Normal { left: None, top: None, width: Some(width.into()), height: Some(1000.0) };
                         tab.set_bounds(bounds).map_err(cdp)?;
                         tab.navigate_to(&format!("{url}{path}")).map_err(cdp)?;
-                        tab.wait_until_navigated().map_err(cdp)?;
+                        // The load event can be missed (a page that keeps a stream open):
+                        // what the page shows is what `settle` waits for.
+                        if let Err(e) = tab.wait_until_navigated() {
+                            println!("{stem} ({lang}, {theme}, {width} px): {e}; waiting for the page instead");
+                        }
                         settle(&tab, Duration::from_secs(10))?;
                         let png = tab
                             .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)

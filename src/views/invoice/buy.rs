@@ -213,5 +213,5 @@ fn merge(list: &mut Vec<pb::InvoicePayment>, fresh: Vec<pb::InvoicePayment>) {
             None => list.push(p),
         }
     }
-    list.sort_by(|a, b| b.id.cmp(&a.id));
+    list.sort_by_key(|p| std::cmp::Reverse(p.id));
 }

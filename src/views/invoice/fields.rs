@@ -1,6 +1,7 @@
-//! The fields of a loaded invoice, for a person: price in its own unit, today's BTC and the
-//! rate between them, pieces, seller, countdown… User text (comment, names, URLs) is always
-//! rendered as text nodes, never as HTML.
+//! The fields of a loaded invoice, for a person, in two parts: what a buyer decides on
+//! (price in its own unit, today's BTC and the rate between them, seller, pieces, countdown),
+//! shown above what can be done with it, and every other field below. User text (comment,
+//! names, URLs) is always rendered as text nodes, never as HTML.
 
 use crate::components::StatusBadge;
 use crate::format;
@@ -36,23 +37,31 @@ fn clock() -> Signal<f64> {
     now.into()
 }
 
+/// A row's label, and its value from the invoice.
+type Label = fn(&Texts) -> &'static str;
+type Value = fn(&pb::Invoice, &Texts) -> String;
+
+/// Makes `<dt>`/`<dd>` rows of `invoice` in the current language.
+fn rows(invoice: StoredValue<pb::Invoice>) -> impl Fn(Label, Value) -> AnyView + Copy {
+    let t = use_texts();
+    move |label, value| {
+        view! { <dt>{move || label(t.get())}</dt><dd>{move || invoice.with_value(|i| value(i, t.get()))}</dd> }
+            .into_any()
+    }
+}
+
+/// What a buyer decides on, first: status, countdown, description, price (and today's BTC
+/// and the rate for a fiat price), seller, pieces.
 #[component]
-pub fn InvoiceFields(invoice: pb::Invoice) -> impl IntoView {
+pub fn InvoiceSummary(invoice: pb::Invoice) -> impl IntoView {
     let t = use_texts();
     let inv = StoredValue::new(invoice);
-    let get = move |f: fn(&pb::Invoice, &Texts) -> String| move || inv.with_value(|i| f(i, t.get()));
-    let row = move |label: fn(&Texts) -> &'static str, value: fn(&pb::Invoice, &Texts) -> String| {
-        view! { <dt>{move || label(t.get())}</dt><dd>{get(value)}</dd> }
-    };
+    let row = rows(inv);
     let status = inv.with_value(|i| i.status);
     let private = inv.with_value(|i| i.is_private);
     let comment = inv.with_value(|i| i.comment.clone());
     let now = clock();
     let countdown = move || inv.with_value(|i| format::countdown(i.valid_to.as_ref(), now.get(), t.get()));
-    let refund_of = inv.with_value(|i| match i.nullable_refund {
-        Some(invoice::NullableRefund::RefundPaymentId(p)) => Some(p),
-        _ => None,
-    });
     view! {
         <div class="invoice-head row">
             <StatusBadge status=status />
@@ -66,7 +75,7 @@ pub fn InvoiceFields(invoice: pb::Invoice) -> impl IntoView {
                 view! { <p class="comment-text">{comment}</p> }.into_any()
             }}
         </div>
-        <dl class="fields">
+        <dl class="fields compact key-fields">
             {row(|t| t.field_price, |i, t| {
                 if i.is_private { format::price(i) } else { format!("{} ({})", format::price(i), t.field_price_per_piece.to_lowercase()) }
             })}
@@ -77,11 +86,27 @@ pub fn InvoiceFields(invoice: pb::Invoice) -> impl IntoView {
                 Some(invoice::NullableTargetUser::TargetUser(u)) => u.username.clone(),
                 _ => "—".into(),
             }))}
+            {(!private).then(|| row(|t| t.field_pieces, |i, _| format::pieces(i)))}
+        </dl>
+    }
+}
+
+/// Every other field of the invoice.
+#[component]
+pub fn InvoiceDetails(invoice: pb::Invoice) -> impl IntoView {
+    let inv = StoredValue::new(invoice);
+    let row = rows(inv);
+    let private = inv.with_value(|i| i.is_private);
+    let refund_of = inv.with_value(|i| match i.nullable_refund {
+        Some(invoice::NullableRefund::RefundPaymentId(p)) => Some(p),
+        _ => None,
+    });
+    view! {
+        <dl class="fields compact">
             {row(|t| t.field_created, |i, t| format::datetime(i.created_at.as_ref(), t))}
             {row(|t| t.field_valid_to, |i, t| format::datetime(i.valid_to.as_ref(), t))}
             {row(|t| t.field_ttl, |i, t| format!("{} {}", i.ttl_minutes, t.minutes_short))}
             {private.then(|| row(|t| t.field_fee, |i, _| format::btc(i.fee.as_ref())))}
-            {(!private).then(|| row(|t| t.field_pieces, |i, _| format::pieces(i)))}
             {(!private).then(|| row(|t| t.field_limit_liquidity, |i, t| (if i.limit_liquidity { t.yes } else { t.no }).into()))}
             {row(|t| t.field_paid_total, |i, _| format::btc(i.total_payed_crypto.as_ref()))}
             {row(|t| t.field_payments, |i, _| i.payments_count.to_string())}

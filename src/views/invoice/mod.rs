@@ -16,7 +16,7 @@ use crate::params;
 use crate::state::{use_app, use_live, use_profile};
 use crate::tasks;
 use buy::{Bought, BuyBox};
-use fields::InvoiceFields;
+use fields::{InvoiceDetails, InvoiceSummary};
 use leptos::prelude::*;
 use schet_api::pb::{self, invoice::InvoiceStatus};
 use std::time::Duration;
@@ -117,10 +117,11 @@ pub fn InvoiceView(id: u64) -> impl IntoView {
                 Shown::Missing => view! { <Missing id=id /> }.into_any(),
                 Shown::Failed(e) => view! { <ErrorView error=e on_retry=retry /> }.into_any(),
                 Shown::Invoice => view! {
-                    {move || current.get().map(|inv| view! { <InvoiceFields invoice=inv /> })}
+                    {move || current.get().map(|inv| view! { <InvoiceSummary invoice=inv /> })}
                     {move || view! { <Gallery images=images.get() /> }}
-                    <ShareLink id=id />
                     <InvoiceActions invoice=current on_change=retry />
+                    {move || current.get().map(|inv| view! { <InvoiceDetails invoice=inv /> })}
+                    <ShareLink id=id />
                 }.into_any(),
             }}
             {move || chat.get().map(|inv| view! { <InvoiceChat invoice=inv /> })}

@@ -156,7 +156,7 @@ fn Fields(payment: pb::InvoicePayment) -> impl IntoView {
             <span class=move || format!("badge badge-{}", badge().1)>{move || badge().0}</span>
             {refund_of.is_some().then(|| view! { <span class="chip">{tr_pay(|t| t.is_refund)}</span> })}
         </div>
-        <dl class="fields payment-fields">
+        <dl class="fields compact payment-fields">
             <dt>{common(|t| t.invoice)}</dt>
             <dd>
                 <a href=format!("/invoice/{}", invoice.id)>{format!("#{}", invoice.id)}</a>
