@@ -46,9 +46,11 @@ pub fn LoginGate(children: ChildrenFn) -> impl IntoView {
     let location = use_location();
     let guest = is_guest();
     let refused = Memo::new(move |_| guest.get() && !guest_may_open(&location.pathname.get()));
-    view! {
-        <Show when=move || !refused.get() fallback=|| view! { <section class="page narrow"><LoginPrompt /></section> }>
-            {children()}
-        </Show>
+    move || {
+        if refused.get() {
+            view! { <section class="page narrow login-gate"><LoginPrompt /></section> }.into_any()
+        } else {
+            children().into_any()
+        }
     }
 }

@@ -45,12 +45,12 @@ pub fn TopBar() -> impl IntoView {
             <A href="/" attr:class="brand">"Schet"</A>
             <nav class="top-actions">
                 <A href="/invoices" attr:class="link-button">{tr(|t| t.nav_invoices)}</A>
-                <Show when=move || !guest.get()>
+                {move || (!guest.get()).then(|| view! {
                     <A href="/merchant" attr:class="link-button">{tr(|t| t.nav_merchant)}</A>
                     <InboxLink />
                     <A href="/payments" attr:class="link-button">{tr(|t| t.nav_payments)}</A>
                     {who}
-                </Show>
+                })}
                 <button type="button" class="link-button" on:click=toggle_lang>{tr(|t| t.switch_language)}</button>
                 <button type="button" class="link-button" on:click=cycle_theme aria-label=tr(|t| t.theme_label)>{theme_text}</button>
                 {move || if guest.get() {

@@ -7,7 +7,7 @@ use crate::api;
 use crate::components::ErrorView;
 use crate::components::payment_card::status_text;
 use crate::format;
-use crate::i18n::invoices::use_texts as use_inv_texts;
+use crate::i18n::invoices::{tr as tr_inv, use_texts as use_inv_texts};
 use crate::i18n::payments::{tr as tr_pay, use_texts as use_pay_texts};
 use crate::i18n::use_texts;
 use crate::state::{use_app, use_live, use_profile};
@@ -36,7 +36,6 @@ fn range(i: &pb::Invoice) -> (u32, u32) {
 pub fn BuyBox(invoice: Memo<Option<pb::Invoice>>, guest: bool, on_paid: Callback<pb::InvoicePayment>) -> impl IntoView {
     let app = use_app();
     let ti = use_inv_texts();
-    let tp = use_pay_texts();
     let profile = use_profile();
     let navigate = use_navigate();
     let query = use_query_map();
@@ -84,7 +83,7 @@ pub fn BuyBox(invoice: Memo<Option<pb::Invoice>>, guest: bool, on_paid: Callback
         <div class="buy-box">
             {(!private).then(|| view! {
                 <div class="field">
-                    <label for="buy-pieces">{move || ti.get().pieces_to_buy}" ("{low_now}"–"{high_now}")"</label>
+                    <label for="buy-pieces">{tr_inv(|t| t.pieces_to_buy)}" ("{low_now}"–"{high_now}")"</label>
                     <input id="buy-pieces" type="number" min=low_now max=high_now prop:value=move || pieces.get()
                         aria-invalid=move || parsed().is_none().to_string()
                         on:input=move |ev| { pieces.set(event_target_value(&ev)); confirming.set(false); } />
@@ -105,15 +104,15 @@ pub fn BuyBox(invoice: Memo<Option<pb::Invoice>>, guest: bool, on_paid: Callback
                 .into_any()
             }}
             {move || (confirming.get() && parsed().is_some()).then(|| view! {
-                <div class="notice" role="alertdialog" aria-label=move || ti.get().pay_confirm>
-                    <span>{move || ti.get().pay_confirm}": "<strong>{move || total().unwrap_or_default()}" BTC"</strong></span>
-                    {move || balance().map(|b| view! { <span class="muted small">{move || tp.get().your_balance}": "{b}</span> })}
+                <div class="notice" role="alertdialog" aria-label=tr_inv(|t| t.pay_confirm)>
+                    <span>{tr_inv(|t| t.pay_confirm)}": "<strong>{move || total().unwrap_or_default()}" BTC"</strong></span>
+                    {move || balance().map(|b| view! { <span class="muted small">{tr_pay(|t| t.your_balance)}": "{b}</span> })}
                     <div class="row">
                         <button type="button" class="button primary" disabled=move || pay.pending()
                             on:click=move |_| { if let Some(n) = parsed() { pay.dispatch(n); } }>
                             {move || if pay.pending() { ti.get().paying } else { ti.get().confirm }}
                         </button>
-                        <button type="button" class="button" on:click=move |_| confirming.set(false)>{move || ti.get().cancel}</button>
+                        <button type="button" class="button" on:click=move |_| confirming.set(false)>{tr_inv(|t| t.cancel)}</button>
                     </div>
                 </div>
             })}
@@ -180,23 +179,20 @@ pub fn Bought(invoice: Memo<Option<pb::Invoice>>, paid: RwSignal<Vec<pb::Invoice
                 <section class="bought notice" aria-labelledby="bought-title">
                     <h2 id="bought-title">{heading}</h2>
                     <ul class="bought-list">
-                        <For each=move || mine.get() key=|p| (p.id, p.status, p.refunded, p.refunding) let:p>
-                            {
-                                let status = p.status;
-                                let badge = move || status_text(status, ti.get(), t.get());
-                                let pieces = p.pieces;
-                                let refunded = p.refunded;
-                                view! {
-                                    <li>
-                                        <a href=format!("/payment/{}", p.id)>{move || tp.get().payment}" #"{p.id}</a>
-                                        {(!private()).then(|| view! { " · "{move || (tp.get().pieces)(pieces.into())} })}
-                                        " · "{format::btc(p.crypto_amount.as_ref())}" "
-                                        <span class=move || format!("badge badge-{}", badge().1)>{move || badge().0}</span>
-                                        {(refunded > 0).then(|| view! { " · "{move || tp.get().refunded}": "{refunded}})}
-                                    </li>
-                                }
+                        {move || mine.get().into_iter().map(|p| {
+                            let status = p.status;
+                            let badge = move || status_text(status, ti.get(), t.get());
+                            let (pieces, refunded) = (p.pieces, p.refunded);
+                            view! {
+                                <li>
+                                    <a href=format!("/payment/{}", p.id)>{tr_pay(|t| t.payment)}" #"{p.id}</a>
+                                    {(!private()).then(|| view! { " · "{move || (tp.get().pieces)(pieces.into())} })}
+                                    " · "{format::btc(p.crypto_amount.as_ref())}" "
+                                    <span class=move || format!("badge badge-{}", badge().1)>{move || badge().0}</span>
+                                    {(refunded > 0).then(|| view! { " · "{tr_pay(|t| t.refunded)}": "{refunded}})}
+                                </li>
                             }
-                        </For>
+                        }).collect_view()}
                     </ul>
                     <p class="small muted">{tr_pay(|t| t.bought_goods_there)}</p>
                 </section>

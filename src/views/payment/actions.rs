@@ -7,7 +7,7 @@ use crate::api::{self, ApiError};
 use crate::components::ErrorView;
 use crate::format;
 use crate::i18n::payments::{tr as tr_pay, use_texts as use_pay_texts};
-use crate::i18n::use_texts;
+use crate::i18n::{tr, use_texts};
 use crate::state::{use_app, use_profile};
 use crate::tasks;
 use leptos::prelude::*;
@@ -42,7 +42,7 @@ fn Confirm(
         <div class="notice confirm" role="alertdialog" aria-label=move || text.get()>
             <p>{move || text.get()}</p>
             {move || profile.balance().map(|b| view! {
-                <p class="muted small">{move || tp.get().your_balance}": "{format::btc(Some(&b))}</p>
+                <p class="muted small">{tr_pay(|t| t.your_balance)}": "{format::btc(Some(&b))}</p>
             })}
             <div class="row">
                 <button type="button" class="button primary" id=id disabled=move || busy.get()
@@ -137,7 +137,7 @@ fn RefundForm(payment: Memo<Option<pb::InvoicePayment>>, update: Callback<pb::In
         {move || open.get().then(|| view! {
             <form class="refund-form stack" on:submit=move |ev| { ev.prevent_default(); if parsed().is_some() { confirming.set(true); } }>
                 <div class="field">
-                    <label for="refund-pieces">{move || tp.get().refund_how_many}" (1–"{left}")"</label>
+                    <label for="refund-pieces">{tr_pay(|t| t.refund_how_many)}" (1–"{left}")"</label>
                     <input id="refund-pieces" type="number" min="1" max=left prop:value=move || count.get()
                         aria-invalid=move || parsed().is_none().to_string() aria-describedby="refund-pieces-hint"
                         on:input=move |ev| { count.set(event_target_value(&ev)); confirming.set(false); } />
@@ -220,9 +220,9 @@ pub fn Refunds(
                 <section class="refunds" aria-labelledby="refunds-title">
                     <h2 id="refunds-title">{tr_pay(|t| t.refunds_title)}</h2>
                     <ul class="refund-list">
-                        <For each=move || refunds.get() key=|r| (r.id, r.status) let:refund>
+                        {move || refunds.get().into_iter().map(|refund| view! {
                             <RefundRow refund=refund payment=payment role=role update=update moved=moved />
-                        </For>
+                        }).collect_view()}
                     </ul>
                 </section>
             }
@@ -285,12 +285,12 @@ fn RefundRow(
     view! {
         <li class="refund" data-refund=id.to_string()>
             <div class="row">
-                <a href=format!("/invoice/{id}")>{move || tp.get().refund_invoice}" #"{id}</a>
+                <a href=format!("/invoice/{id}")>{tr_pay(|t| t.refund_invoice)}" #"{id}</a>
                 <span>{move || (tp.get().pieces)(pieces.into())}</span>
                 <strong>{btc(sum)}</strong>
                 <span class=move || format!("badge badge-{}", class().1)>{move || class().0}</span>
                 {(state == RefundState::Awaiting).then(|| view! {
-                    <span class="muted small">{move || t.get().field_valid_to}" "{move || format::datetime(valid_to.as_ref(), t.get())}</span>
+                    <span class="muted small">{tr(|t| t.field_valid_to)}" "{move || format::datetime(valid_to.as_ref(), t.get())}</span>
                 })}
             </div>
             {move || (state == RefundState::Awaiting && !confirming.get()).then(|| match role.get() {
