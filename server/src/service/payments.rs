@@ -8,10 +8,15 @@ use super::{Caller, Result, Service, ServiceError, dec, pb_dec};
 use crate::store::{now_ms, timestamp};
 use rust_decimal::Decimal;
 use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus, invoice_payment::InvoicePaymentStatus};
-use schet_api::{FieldError, Rule, decimal, limits};
+use schet_api::{FieldError, Refusal, Rule, decimal, limits};
 use sqlx::Row;
 use sqlx::sqlite::SqliteConnection;
 use std::str::FromStr;
+
+/// The payer has `have` BTC, the change takes `need`.
+pub(super) fn balance_low(have: Decimal, need: Decimal) -> ServiceError {
+    ServiceError::Refused(Refusal::BalanceLow { have: decimal::format_btc(have), need: decimal::format_btc(need) })
+}
 
 pub(super) fn payment_not_found(id: u64) -> ServiceError {
     ServiceError::NotFound(format!("payment {id} was not found"))
@@ -192,15 +197,13 @@ impl Service {
             return Err(ServiceError::FailedPrecondition("only a paid payment can be cancelled".into()));
         }
         if payment.refunded > 0 || payment.refunding > 0 {
-            return Err(ServiceError::FailedPrecondition("the payment has refunds; settle them first".into()));
+            return Err(ServiceError::Refused(Refusal::RefundsOpen));
         }
         let amount = decimal::from_pb_or_zero(payment.crypto_amount.as_ref())
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        if balance(&mut tx, &seller).await? < amount {
-            return Err(ServiceError::FailedPrecondition(format!(
-                "your balance is below the {} BTC to return",
-                decimal::format_btc(amount)
-            )));
+        let have = balance(&mut tx, &seller).await?;
+        if have < amount {
+            return Err(balance_low(have, amount));
         }
         add_balance(&mut tx, &seller, -amount).await?;
         add_balance(&mut tx, &buyer, amount).await?;

@@ -202,11 +202,7 @@ impl Service {
         }
         let have = balance(tx, &caller.id).await?;
         if have < amount {
-            return Err(ServiceError::FailedPrecondition(format!(
-                "insufficient balance: you have {} BTC, this purchase costs {} BTC",
-                decimal::format_btc(have),
-                decimal::format_btc(amount)
-            )));
+            return Err(super::payments::balance_low(have, amount));
         }
         // Secrets: one per piece, the front of the queue; if the invoice sells secrets,
         // there must be enough of them.

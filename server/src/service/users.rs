@@ -94,6 +94,16 @@ impl Service {
         Ok(seen.len())
     }
 
+    /// GetMyProfile: who the caller is, and their BTC balance.
+    pub async fn my_profile(&self, caller: Caller) -> Result<pb::MyProfileResponse> {
+        let balance: String = sqlx::query_scalar("SELECT balance FROM users WHERE id = ?")
+            .bind(&caller.id)
+            .fetch_one(&self.store.read)
+            .await?;
+        let balance = balance.parse::<Decimal>().map_err(|e| ServiceError::Internal(format!("balance: {e}")))?;
+        Ok(pb::MyProfileResponse { user_id: caller.id, username: caller.username, balance: super::pb_dec(balance)? })
+    }
+
     pub async fn is_user_exist(&self, username: &str) -> Result<bool> {
         Ok(self.user_id(username).await?.is_some())
     }

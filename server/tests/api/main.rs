@@ -13,6 +13,7 @@ mod harness;
 mod holes;
 mod hook;
 mod live;
+mod money;
 mod parties;
 mod replies;
 mod stalls;
