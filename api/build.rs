@@ -7,7 +7,10 @@ use std::fmt::Write as _;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let proto_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../proto");
     let file = proto_dir.join("trade_api.proto");
+    // The file itself too: a directory is seen as changed only when an entry is added or
+    // removed, not when a file in it is edited (measured: an edited proto left a stale build).
     println!("cargo:rerun-if-changed={}", proto_dir.display());
+    println!("cargo:rerun-if-changed={}", file.display());
 
     let fds = protox::compile([&file], [&proto_dir])?;
     let rpcs = rpc_types(&fds)?;

@@ -1,7 +1,9 @@
-//! The routes: which screen answers which path, inside the shell (state, top bar). Each
-//! screen is independent of the others, so a route can be loaded on its own.
+//! The routes: which screen answers which path, inside the shell (state, top bar, and the
+//! login gate: a guest meets a way to log in instead of a screen that is someone's own).
+//! Each screen is independent of the others, so a route can be loaded on its own.
 
 use crate::components::TopBar;
+use crate::components::login::LoginGate;
 use crate::i18n::tr;
 use crate::settings::Settings;
 use crate::state::{AppShell, AppState};
@@ -19,6 +21,7 @@ pub fn App(#[prop(optional)] state: Option<AppState>) -> impl IntoView {
             <Router>
                 <TopBar />
                 <main id="main">
+                    <LoginGate>
                     <Routes fallback=NotFound>
                         // The shared link's screen is in the main module; every other screen is
                         // a lazy route (`lazy_screen!` below).
@@ -35,7 +38,9 @@ pub fn App(#[prop(optional)] state: Option<AppState>) -> impl IntoView {
                         <Route path=path!("/payments") view={Lazy::<PaymentsScreen>::new()} />
                         <Route path=path!("/inbox/payment/:payment") view={Lazy::<PaymentChatScreen>::new()} />
                         <Route path=path!("/events") view={Lazy::<EventsScreen>::new()} />
+                        <Route path=path!("/payment/:id") view={Lazy::<PaymentScreen>::new()} />
                     </Routes>
+                    </LoginGate>
                 </main>
             </Router>
         </AppShell>
@@ -107,3 +112,4 @@ lazy_screen!(
     crate::views::chat::PaymentChatPage
 );
 lazy_screen!(EventsScreen, events_screen, __preload_events_screen, crate::views::events::EventsPage);
+lazy_screen!(PaymentScreen, payment_screen, __preload_payment_screen, crate::views::payment::PaymentPage);

@@ -31,6 +31,20 @@ pub fn price(invoice: &pb::Invoice) -> String {
     }
 }
 
+/// A fiat invoice's rate today, from its price and its BTC price (rounded to the satoshi, so
+/// the rate is about that): `1 BTC ≈ 90000 USD (Average)`; just the rate variable while
+/// there is no BTC price.
+pub fn rate(invoice: &pb::Invoice) -> String {
+    let price = decimal::from_pb_or_zero(invoice.price.as_ref()).unwrap_or_default();
+    let btc = decimal::from_pb_or_zero(invoice.current_crypto_price.as_ref()).unwrap_or_default();
+    if invoice.is_base_crypto || btc <= Decimal::ZERO {
+        return invoice.price_variable.clone();
+    }
+    let per_btc = price / btc;
+    let per_btc = if per_btc >= Decimal::ONE_HUNDRED { per_btc.round_dp(0) } else { per_btc.round_dp(2) };
+    format!("1 BTC ≈ {} {} ({})", per_btc.normalize(), invoice.fiat_currency, invoice.price_variable)
+}
+
 /// Pieces one purchase may take, `1–3`; a dash when there is nothing to choose (a private
 /// invoice) or nothing left to buy (sold out: PiecesMax fell below PiecesMin).
 pub fn pieces(invoice: &pb::Invoice) -> String {

@@ -2,8 +2,9 @@
 //! field, so a missing translation does not compile.
 //!
 //! The shell's and every screen's common strings are [`Texts`]; each area has its own
-//! ([`invoices`], [`chat`], [`merchant`], [`activity`]), read only by the screens of that area; broken
-//! rules are worded by [`rules`]. The language comes from the context ([`provide_lang`]).
+//! ([`invoices`], [`payments`], [`chat`], [`merchant`], [`activity`]), read only by the
+//! screens of that area; broken rules are worded by [`rules`], refusals by [`refusals`]. The
+//! language comes from the context ([`provide_lang`]).
 
 use leptos::prelude::*;
 
@@ -11,6 +12,8 @@ pub mod activity;
 pub mod chat;
 pub mod invoices;
 pub mod merchant;
+pub mod payments;
+pub mod refusals;
 pub mod rules;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,10 +121,25 @@ pub struct Texts {
     pub log_out: &'static str,
     pub checking: &'static str,
     pub login_ok: &'static str,
+    pub log_in: &'static str,
+    pub login_needed: &'static str,
+    pub login_back_to: &'static str,
+    pub balance_label: &'static str,
+    // a login link (`/settings?token=…`)
+    pub link_checking: &'static str,
+    pub link_question: &'static str,
+    pub link_warning: &'static str,
+    pub link_switch: &'static str,
+    pub link_confirm: &'static str,
+    pub link_cancel: &'static str,
+    pub link_declined: &'static str,
+    pub link_removed: &'static str,
     // home
     pub home_title: &'static str,
     pub open_invoice_label: &'static str,
     pub invoice_id_rule: &'static str,
+    pub open_payment_label: &'static str,
+    pub open: &'static str,
     // invoice detail
     pub invoice: &'static str,
     pub loading: &'static str,
@@ -208,9 +226,23 @@ pub const EN: Texts = Texts {
     log_out: "Log out",
     checking: "Checking…",
     login_ok: "Logged in as",
+    log_in: "Log in",
+    login_needed: "This page is for logged-in users: log in to see it.",
+    login_back_to: "After logging in you will be taken back to where you were.",
+    balance_label: "Balance",
+    link_checking: "Checking the login link…",
+    link_question: "This link logs you in as",
+    link_warning: "Continue only if you asked for this link: whatever you do next happens in that account.",
+    link_switch: "You would leave the account you are logged in to now:",
+    link_confirm: "Log in as",
+    link_cancel: "Don't log in",
+    link_declined: "You were not logged in. The link's token is gone from the address.",
+    link_removed: "The link's token is gone from the address.",
     home_title: "Invoices",
     open_invoice_label: "Invoice number",
     invoice_id_rule: "Enter a whole number greater than 0.",
+    open_payment_label: "Payment number",
+    open: "Open",
     invoice: "Invoice",
     loading: "Loading…",
     refresh: "Refresh",
@@ -295,9 +327,23 @@ pub const RU: Texts = Texts {
     log_out: "Выйти",
     checking: "Проверка…",
     login_ok: "Вы вошли как",
+    log_in: "Войти",
+    login_needed: "Эта страница доступна после входа: войдите, чтобы её увидеть.",
+    login_back_to: "После входа вы вернётесь туда, где были.",
+    balance_label: "Баланс",
+    link_checking: "Проверяем ссылку для входа…",
+    link_question: "Эта ссылка выполняет вход как",
+    link_warning: "Продолжайте, только если вы сами запросили эту ссылку: всё дальнейшее будет происходить в этом аккаунте.",
+    link_switch: "Вы выйдете из аккаунта, в который вошли сейчас:",
+    link_confirm: "Войти как",
+    link_cancel: "Не входить",
+    link_declined: "Вход не выполнен. Токен из ссылки удалён из адреса.",
+    link_removed: "Токен из ссылки удалён из адреса.",
     home_title: "Счета",
     open_invoice_label: "Номер счёта",
     invoice_id_rule: "Введите целое число больше 0.",
+    open_payment_label: "Номер платежа",
+    open: "Открыть",
     invoice: "Счёт",
     loading: "Загрузка…",
     refresh: "Обновить",

@@ -12,6 +12,12 @@ pub struct InvoiceRoute {
     pub id: Option<NonZeroU64>,
 }
 
+/// `/payment/:id`.
+#[derive(Params, Debug, Clone, PartialEq)]
+pub struct PaymentRoute {
+    pub id: Option<NonZeroU64>,
+}
+
 /// `/inbox/:conversation`.
 #[derive(Params, Debug, Clone, PartialEq)]
 pub struct ConversationRoute {
@@ -40,4 +46,10 @@ pub fn conversation_id() -> Signal<Option<u64>> {
 pub fn chat_payment_id() -> Signal<Option<u64>> {
     let params = use_params::<ChatPaymentRoute>();
     Signal::derive(move || params.with(|p| p.as_ref().ok().and_then(|p| p.payment).map(NonZeroU64::get)))
+}
+
+/// The route's payment number, as [`invoice_id`].
+pub fn payment_id() -> Signal<Option<u64>> {
+    let params = use_params::<PaymentRoute>();
+    Signal::derive(move || params.with(|p| p.as_ref().ok().and_then(|p| p.id).map(NonZeroU64::get)))
 }

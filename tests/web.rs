@@ -182,7 +182,7 @@ async fn invoice_page_with_a_bad_token_says_log_in_again() {
         mount(move || view! { <schet::AppShell state=state><Router><InvoiceView id=1 /></Router></schet::AppShell> });
     wait_until("the error to show", || text(&host).contains("log in again")).await;
     assert!(text(&host).contains("Unauthenticated: log in again."));
-    let link = host.query_selector("a[href='/settings']").unwrap().expect("a link to log in again");
+    let link = host.query_selector("a[href^='/settings']").unwrap().expect("a link to log in again");
     assert_eq!(link.text_content().unwrap(), "Log in again");
 }
 

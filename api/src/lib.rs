@@ -15,6 +15,8 @@
 //!   field (by its proto name) and the rule, a [`Rule`] code with its parameters. The
 //!   browser words it in the user's language next to the field; the server answers
 //!   `INVALID_ARGUMENT` with the English text and the code ([`rule`]).
+//! * [`refusal`]: why a well-formed change was refused (`FAILED_PRECONDITION`), as a code
+//!   with parameters on the wire, like rules.
 //!
 //! This crate builds for wasm32 (the web app) and native (the server).
 
@@ -28,6 +30,7 @@ pub mod limits;
 #[cfg(feature = "merchant")]
 pub mod merchant;
 pub mod net;
+pub mod refusal;
 pub mod rpc;
 pub mod rule;
 pub mod status;
@@ -41,6 +44,7 @@ pub mod pb {
 
 pub use decimal::DecimalError;
 pub use guid::Guid;
+pub use refusal::Refusal;
 pub use rule::Rule;
 pub use validate::FieldError;
 

@@ -1,8 +1,10 @@
 //! A broken rule on the wire: the `grpc-status-details-bin` of an `INVALID_ARGUMENT` (a
 //! `google.rpc.Status` holding a `google.rpc.BadRequest` with the field and the English text,
 //! and a `google.rpc.ErrorInfo` whose `reason` is the rule's code and whose `metadata` holds
-//! its parameters), written by the service and read by the web app.
+//! its parameters), written by the service and read by the web app. A `FAILED_PRECONDITION`
+//! carries a [`Refusal`] the same way (an `ErrorInfo` of the refusals' domain).
 
+use crate::refusal::{self, Refusal};
 use crate::rule::{DOMAIN, Param, Rule};
 use crate::validate::FieldError;
 
@@ -58,6 +60,44 @@ const BAD_REQUEST: &str = "type.googleapis.com/google.rpc.BadRequest";
 const ERROR_INFO: &str = "type.googleapis.com/google.rpc.ErrorInfo";
 /// `google.rpc.Code.INVALID_ARGUMENT`.
 const INVALID_ARGUMENT: i32 = 3;
+/// `google.rpc.Code.FAILED_PRECONDITION`.
+const FAILED_PRECONDITION: i32 = 9;
+
+fn any(type_url: &str, value: Vec<u8>) -> prost_types::Any {
+    prost_types::Any { type_url: type_url.to_string(), value }
+}
+
+/// The `ErrorInfo` of status `details` in `domain`, if there is one.
+fn error_info(details: &[u8], domain: &str) -> Option<ErrorInfo> {
+    use prost::Message;
+    let status = StatusDetails::decode(details).ok()?;
+    let info = status.details.iter().find(|any| any.type_url == ERROR_INFO)?;
+    ErrorInfo::decode(&info.value[..]).ok().filter(|info| info.domain == domain)
+}
+
+impl Refusal {
+    /// The `grpc-status-details-bin` bytes of a `FAILED_PRECONDITION` for this refusal (its
+    /// message is the `Display` text); empty for a refusal without a code.
+    pub fn status_details(&self) -> Vec<u8> {
+        use prost::Message;
+        let Some(code) = self.code() else { return Vec::new() };
+        let info = ErrorInfo { reason: code.to_string(), domain: refusal::DOMAIN.to_string(), metadata: self.params() };
+        RpcStatus {
+            code: FAILED_PRECONDITION,
+            message: self.to_string(),
+            details: vec![any(ERROR_INFO, info.encode_to_vec())],
+        }
+        .encode_to_vec()
+    }
+
+    /// The refusal of a `FAILED_PRECONDITION` with `message` and status `details`: from its
+    /// code when the details carry one this version knows, else the service's text.
+    pub fn from_status(message: &str, details: &[u8]) -> Refusal {
+        error_info(details, refusal::DOMAIN)
+            .and_then(|info| Refusal::from_code(&info.reason, &info.metadata))
+            .unwrap_or_else(|| Refusal::Text { text: message.to_string() })
+    }
+}
 
 impl FieldError {
     /// The `grpc-status-details-bin` bytes of an `INVALID_ARGUMENT` for this error (its
@@ -74,7 +114,6 @@ impl FieldError {
             domain: DOMAIN.to_string(),
             metadata: self.rule.params(),
         };
-        let any = |type_url: &str, value: Vec<u8>| prost_types::Any { type_url: type_url.to_string(), value };
         RpcStatus {
             code: INVALID_ARGUMENT,
             message: self.to_string(),
@@ -91,14 +130,8 @@ impl FieldError {
     /// else the service's text (a service that sends only text). None when the message
     /// names no field.
     pub fn from_status(message: &str, details: &[u8]) -> Option<FieldError> {
-        use prost::Message;
         let mut error = FieldError::parse(message)?;
-        let status = StatusDetails::decode(details).unwrap_or_default();
-        let info = status.details.iter().find(|any| any.type_url == ERROR_INFO);
-        if let Some(info) = info.and_then(|any| ErrorInfo::decode(&any.value[..]).ok())
-            && info.domain == DOMAIN
-            && let Some(rule) = Rule::from_code(&info.reason, &info.metadata)
-        {
+        if let Some(rule) = error_info(details, DOMAIN).and_then(|info| Rule::from_code(&info.reason, &info.metadata)) {
             error.rule = rule;
         }
         Some(error)
@@ -143,6 +176,18 @@ mod tests {
         let map = AsMap::decode(&info.encode_to_vec()[..]).unwrap().metadata;
         assert_eq!(map.get("max").map(String::as_str), Some("5"));
         assert_eq!(map.get("has").map(String::as_str), Some("6"));
+    }
+
+    #[test]
+    fn a_refusal_carries_its_code_and_falls_back_to_text() {
+        let low = Refusal::BalanceLow { have: "0.1".into(), need: "0.3".into() };
+        assert_eq!(Refusal::from_status(&low.to_string(), &low.status_details()), low);
+        assert_eq!(Refusal::from_status("x", &Refusal::RefundsOpen.status_details()), Refusal::RefundsOpen);
+        let text = |t: &str| Refusal::Text { text: t.into() };
+        assert_eq!(Refusal::from_status("sold out", &[]), text("sold out"), "no details");
+        let rule = FieldError::new("Price", Rule::Required).status_details();
+        assert_eq!(Refusal::from_status("sold out", &rule), text("sold out"), "a rule's details are not a refusal");
+        assert!(text("x").status_details().is_empty());
     }
 
     proptest! {

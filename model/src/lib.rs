@@ -11,6 +11,10 @@
 //! * [`events`]: notifications: what the live events mean to me, kept per login, unread.
 //! * [`codec`]: values as text for the browser's storage; draft and login keys.
 //! * [`dates`]: quick date ranges.
+//! * [`login`]: what a guest may open, the way to the login page and back, a purchase
+//!   carried through the login.
+//! * [`payment`]: a payment's parties, refunds, cancelling, refund states, shortfalls.
+//! * [`plural`]: plural forms of counted words.
 
 pub mod bulk;
 pub mod codec;
@@ -19,5 +23,8 @@ pub mod dates;
 pub mod events;
 pub mod filters;
 pub mod invoice_form;
+pub mod login;
+pub mod payment;
+pub mod plural;
 pub mod queue;
 pub mod secret_line;

@@ -30,6 +30,9 @@ impl From<ServiceError> for Status {
             ServiceError::PermissionDenied(m) => Status::permission_denied(m),
             ServiceError::FailedPrecondition(m) => Status::failed_precondition(m),
             ServiceError::ResourceExhausted(m) => Status::resource_exhausted(m),
+            ServiceError::Refused(r) => {
+                Status::with_details(tonic::Code::FailedPrecondition, r.to_string(), r.status_details().into())
+            }
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 Status::internal("internal error; it has been logged")
@@ -99,7 +102,7 @@ impl TradeApi for Api {
     async fn get_my_profile(&self, req: Request<()>) -> Result<Response<pb::MyProfileResponse>, Status> {
         let caller = self.caller(&req).await?;
         capped(&req)?;
-        Ok(Response::new(pb::MyProfileResponse { user_id: caller.id, username: caller.username }))
+        Ok(Response::new(self.service.my_profile(caller).await?))
     }
 
     async fn get_variables(&self, req: Request<()>) -> Result<Response<pb::Variables>, Status> {

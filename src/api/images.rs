@@ -20,9 +20,9 @@ pub async fn store(settings: &Settings, id: Guid, data: Vec<u8>) -> Result<Vec<u
     Ok(call.unary::<rpcs::StoreImage>(pb::StoreImageRequest { id: id.to_string(), data }).await?.preview)
 }
 
-/// GetImage: the preview (small) or the original bytes.
+/// GetImage: the preview (small) or the original bytes (a guest: public invoices' images).
 pub async fn get(settings: &Settings, id: &str, preview: bool) -> Result<Vec<u8>, ApiError> {
-    let mut call = Call::new(settings)?;
+    let mut call = Call::viewer(settings);
     let image = call.unary::<rpcs::GetImage>(pb::GetImageRequest { id: id.to_string(), is_preview: preview }).await?;
     Ok(if preview { image.preview } else { image.original })
 }

@@ -5,9 +5,10 @@ use crate::settings::Settings;
 use schet_api::pb;
 use schet_api::rpc::rpcs;
 
-/// GetInvoiceById: the invoice, or NotFound (also for others' private invoices).
+/// GetInvoiceById: the invoice, or NotFound (also for others' private invoices, and for
+/// every private one to a guest).
 pub async fn get_by_id(settings: &Settings, id: u64) -> Result<pb::Invoice, ApiError> {
-    let mut call = Call::new(settings)?;
+    let mut call = Call::viewer(settings);
     let response = call.unary::<rpcs::GetInvoiceById>(pb::GetInvoiceByIdRequest { invoice_id: id }).await?;
     response.invoices.into_iter().next().ok_or_else(|| ApiError::NotFound(format!("invoice {id} was not found")))
 }
@@ -20,9 +21,9 @@ pub async fn create(settings: &Settings, request: pb::CreateInvoiceRequest) -> R
     Ok(call.unary::<rpcs::CreateInvoice>(request).await?)
 }
 
-/// GetInvoices: one page, newest first.
+/// GetInvoices: one page, newest first (a guest: public invoices only).
 pub async fn list(settings: &Settings, request: pb::GetInvoicesRequest) -> Result<Vec<pb::Invoice>, ApiError> {
-    let mut call = Call::new(settings)?;
+    let mut call = Call::viewer(settings);
     Ok(call.unary::<rpcs::GetInvoices>(request).await?.invoices)
 }
 
@@ -49,7 +50,7 @@ pub async fn delete(settings: &Settings, id: u64) -> Result<Option<pb::InvoicePa
 
 /// GetVariables: the rate variables a fiat price can follow, with their values.
 pub async fn variables(settings: &Settings) -> Result<Vec<(String, pb::Decimal)>, ApiError> {
-    let mut call = Call::new(settings)?;
+    let mut call = Call::viewer(settings);
     let mut vars: Vec<_> = call.unary::<rpcs::GetVariables>(()).await?.variables.into_iter().collect();
     vars.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(vars)

@@ -15,8 +15,8 @@ mod wire;
 
 use crate::settings::Settings;
 use prost::Message;
-use schet_api::FieldError;
 use schet_api::rpc::Rpc;
+use schet_api::{FieldError, Refusal};
 use std::marker::PhantomData;
 use tonic::Code;
 use tonic::codegen::http::uri::PathAndQuery;
@@ -39,6 +39,10 @@ pub enum ApiError {
     PermissionDenied(String),
     #[error("not possible now: {0}")]
     FailedPrecondition(String),
+    /// FAILED_PRECONDITION: the service would not make the change now; a code worded in the
+    /// user's language where the service sent one, else its text.
+    #[error("not possible now: {0}")]
+    Refused(Refusal),
     /// The network or the service is down: retry later.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -69,6 +73,7 @@ impl ApiError {
             | ApiError::Unavailable(m)
             | ApiError::WrongEndpoint(m)
             | ApiError::Other(m) => m.clone(),
+            ApiError::Refused(r) => r.to_string(),
             ApiError::NoToken => String::new(),
         }
     }
@@ -93,9 +98,8 @@ impl From<tonic::Status> for ApiError {
             Code::Unauthenticated => ApiError::Unauthenticated(message),
             Code::NotFound => ApiError::NotFound(message),
             Code::PermissionDenied => ApiError::PermissionDenied(message),
-            Code::FailedPrecondition | Code::OutOfRange | Code::AlreadyExists | Code::Aborted => {
-                ApiError::FailedPrecondition(message)
-            }
+            Code::FailedPrecondition => ApiError::Refused(Refusal::from_status(&message, status.details())),
+            Code::OutOfRange | Code::AlreadyExists | Code::Aborted => ApiError::FailedPrecondition(message),
             Code::Unavailable | Code::DeadlineExceeded => ApiError::Unavailable(message),
             Code::Unimplemented => ApiError::WrongEndpoint(message),
             Code::Unknown | Code::Internal => classify_transport(&status, message),
@@ -133,25 +137,37 @@ fn classify_transport(status: &tonic::Status, message: String) -> ApiError {
 /// The call's type (generated from `proto/`) fixes its path, request and response.
 pub struct Call {
     grpc: tonic::client::Grpc<tonic_web_wasm_client::Client>,
-    token: String,
+    /// None: a guest (no `authorization` metadata at all).
+    token: Option<String>,
 }
 
 impl Call {
+    /// A call that needs a login: [`ApiError::NoToken`] without one (nothing is sent).
     pub fn new(settings: &Settings) -> Result<Call, ApiError> {
-        if settings.token.trim().is_empty() {
+        let call = Call::viewer(settings);
+        if call.token.is_none() {
             return Err(ApiError::NoToken);
         }
-        let grpc = tonic::client::Grpc::new(tonic_web_wasm_client::Client::new(settings.base_url()));
-        Ok(Call { grpc, token: settings.token.trim().to_string() })
+        Ok(call)
     }
 
-    /// Wraps an encoded message with `authorization: Bearer <token>`.
+    /// A call a guest may make too (what a shared link shows: GetInvoiceById, GetInvoices,
+    /// GetImage, GetVariables): with the token when there is one, else as a guest.
+    pub fn viewer(settings: &Settings) -> Call {
+        let grpc = tonic::client::Grpc::new(tonic_web_wasm_client::Client::new(settings.base_url()));
+        let token = settings.token.trim();
+        Call { grpc, token: (!token.is_empty()).then(|| token.to_string()) }
+    }
+
+    /// Wraps an encoded message with `authorization: Bearer <token>` (none for a guest).
     fn request(&self, body: Vec<u8>) -> Result<tonic::Request<Vec<u8>>, ApiError> {
         let mut request = tonic::Request::new(body);
-        let value = format!("Bearer {}", self.token)
-            .parse()
-            .map_err(|_| ApiError::Unauthenticated("the token has characters a header cannot carry".into()))?;
-        request.metadata_mut().insert("authorization", value);
+        if let Some(token) = &self.token {
+            let value = format!("Bearer {token}")
+                .parse()
+                .map_err(|_| ApiError::Unauthenticated("the token has characters a header cannot carry".into()))?;
+            request.metadata_mut().insert("authorization", value);
+        }
         Ok(request)
     }
 

@@ -1,4 +1,4 @@
-//! Payments: pay from balance, list, cancel.
+//! Payments: pay from balance, list, read one, cancel, refund.
 
 use super::{ApiError, Call};
 use crate::settings::Settings;
@@ -38,4 +38,59 @@ pub async fn list(
 pub async fn cancel(settings: &Settings, payment_id: u64) -> Result<pb::InvoicePayment, ApiError> {
     let mut call = Call::new(settings)?;
     Ok(call.unary::<rpcs::CancelInvoicePayment>(pb::CancelInvoicePaymentRequest { payment_id }).await?)
+}
+
+/// One payment by its number (GetInvoicePayments with PaymentId), as its buyer or seller
+/// sees it; NotFound for anyone else, exactly as for a number that does not exist.
+pub async fn get(settings: &Settings, payment_id: u64) -> Result<pb::InvoicePayment, ApiError> {
+    list(settings, None, payment_id, 0, 1)
+        .await?
+        .into_iter()
+        .find(|p| p.id == payment_id)
+        .ok_or_else(|| ApiError::NotFound(format!("payment {payment_id} was not found")))
+}
+
+/// The payments I made for invoice `invoice`, newest first. GetInvoicePayments has no
+/// invoice filter, so this pages through the payments I made, newest first, and stops at
+/// the first one older than the invoice (none after it can be for it), or after `max_pages`.
+pub async fn mine_for_invoice(
+    settings: &Settings,
+    invoice: &pb::Invoice,
+    max_pages: usize,
+) -> Result<Vec<pb::InvoicePayment>, ApiError> {
+    const PAGE: u32 = 20;
+    let created = invoice.created_at.as_ref().map_or(0, |t| t.seconds);
+    let mut found = Vec::new();
+    let mut last = 0;
+    for _ in 0..max_pages {
+        let page = list(settings, Some(false), 0, last, PAGE).await?;
+        let full = page.len() as u32 == PAGE;
+        let mut older = false;
+        for p in page {
+            last = p.id;
+            older |= p.created_at.as_ref().is_some_and(|t| t.seconds < created);
+            if p.invoice.as_ref().is_some_and(|i| i.id == invoice.id) {
+                found.push(p);
+            }
+        }
+        if older || !full {
+            break;
+        }
+    }
+    Ok(found)
+}
+
+/// CreateRefund: a refund invoice for `pieces` of a paid payment (the seller then pays it).
+/// Returns the payment as it now is and the refund invoice.
+pub async fn refund(
+    settings: &Settings,
+    payment_id: u64,
+    pieces: u32,
+) -> Result<(pb::InvoicePayment, pb::Invoice), ApiError> {
+    let mut call = Call::new(settings)?;
+    let response = call.unary::<rpcs::CreateRefund>(pb::CreateRefundRequest { payment_id, pieces }).await?;
+    match (response.payment, response.refund) {
+        (Some(payment), Some(refund)) => Ok((payment, refund)),
+        _ => Err(ApiError::WrongEndpoint("CreateRefund answered without the payment or the refund".into())),
+    }
 }

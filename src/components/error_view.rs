@@ -1,7 +1,9 @@
 //! An [`ApiError`] shown as a person can act on it: a headline in the user's language,
-//! the service's detail, and the way forward (retry, or log in again).
+//! the service's detail, and the way forward (retry, or log in again). Nobody logged in is
+//! not an error: [`ApiError::NoToken`] shows the way to log in and come back instead.
 
 use crate::api::ApiError;
+use crate::components::login::{LoginPrompt, login_here};
 use crate::i18n::{tr, use_texts};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -10,6 +12,7 @@ use leptos_router::components::A;
 pub fn error_detail(error: &ApiError, t: &crate::i18n::Texts) -> String {
     match error {
         ApiError::Invalid(e) => crate::i18n::rules::field_error_text(e, None, t.lang),
+        ApiError::Refused(r) => crate::i18n::refusals::refusal_text(r, t.lang),
         other => other.detail(),
     }
 }
@@ -19,6 +22,9 @@ pub fn error_detail(error: &ApiError, t: &crate::i18n::Texts) -> String {
 /// * `on_retry`: offered as a button when the error is worth retrying.
 #[component]
 pub fn ErrorView(error: ApiError, #[prop(optional, into)] on_retry: Option<Callback<()>>) -> impl IntoView {
+    if error == ApiError::NoToken {
+        return view! { <LoginPrompt /> }.into_any();
+    }
     let t = use_texts();
     let kind = error.clone();
     let headline = move || {
@@ -29,24 +35,25 @@ pub fn ErrorView(error: ApiError, #[prop(optional, into)] on_retry: Option<Callb
             ApiError::NotFound(_) => t.err_not_found,
             ApiError::PermissionDenied(_) => t.err_permission,
             ApiError::Invalid(_) | ApiError::BadRequest(_) => t.err_invalid,
-            ApiError::FailedPrecondition(_) => t.err_precondition,
+            ApiError::FailedPrecondition(_) | ApiError::Refused(_) => t.err_precondition,
             ApiError::Unavailable(_) => t.err_unavailable,
             ApiError::WrongEndpoint(_) => t.err_wrong_endpoint,
             ApiError::Other(_) => t.err_other,
         }
     };
-    let needs_login = matches!(error, ApiError::Unauthenticated(_) | ApiError::NoToken);
+    let needs_login = matches!(error, ApiError::Unauthenticated(_));
     let retry = on_retry.filter(|_| error.is_retryable());
-    let has_detail = matches!(error, ApiError::Invalid(_)) || !error.detail().is_empty();
+    let has_detail = matches!(error, ApiError::Invalid(_) | ApiError::Refused(_)) || !error.detail().is_empty();
     let detail = move || error_detail(&error, t.get());
     view! {
         <div class="error-banner" role="alert">
             <strong class="error-headline">{headline}</strong>
             {has_detail.then(|| view! { <p class="error-detail">{detail}</p> })}
-            {needs_login.then(|| view! { <A href="/settings" attr:class="button">{tr(|t| t.err_log_in_again)}</A> })}
+            {needs_login.then(|| view! { <A href=login_here() attr:class="button">{tr(|t| t.err_log_in_again)}</A> })}
             {retry.map(|cb| view! {
                 <button type="button" class="button" on:click=move |_| cb.run(())>{tr(|t| t.retry)}</button>
             })}
         </div>
     }
+    .into_any()
 }

@@ -11,6 +11,8 @@ pub mod image_picker;
 pub mod inbox_link;
 pub mod invoice_chat;
 pub mod link_state;
+pub mod login;
+pub mod lookup;
 pub mod payment_card;
 pub mod payment_chat;
 pub mod person;

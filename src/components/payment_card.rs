@@ -48,7 +48,7 @@ pub fn PaymentCard(payment: pb::InvoicePayment, #[prop(optional)] actions: Optio
     view! {
         <article class="payment-card page">
             <div class="row spread">
-                <h2>{tr_inv(|t| t.payment)}" #"{payment.id}</h2>
+                <h2><a href=format!("/payment/{}", payment.id)>{tr_inv(|t| t.payment)}" #"{payment.id}</a></h2>
                 <span class=move || format!("badge badge-{}", badge().1)>{move || badge().0}</span>
             </div>
             <dl class="fields">

@@ -1,8 +1,11 @@
-//! The bar on every page: home, the sections, who is logged in, language and theme
-//! switches, settings. Only common strings: the shell reads no screen's texts.
+//! The bar on every page: home, the sections, who is logged in and their balance, language
+//! and theme switches, settings; for a guest, "Log in" in place of the account's items.
+//! Only common strings: the shell reads no screen's texts.
 
 use crate::components::events_link::EventsLink;
 use crate::components::inbox_link::InboxLink;
+use crate::components::login::{is_guest, login_here};
+use crate::format;
 use crate::i18n::{Lang, tr, use_texts};
 use crate::settings::Theme;
 use crate::state::{Who, use_app, use_profile};
@@ -15,10 +18,19 @@ pub fn TopBar() -> impl IntoView {
     let t = use_texts();
     let profile = use_profile();
     let who = move || match profile.who() {
-        Who::User(p) => view! { <span class="who" title=tr(|t| t.logged_in_as)>{p.username}</span> }.into_any(),
+        Who::User(p) => {
+            let balance = p.balance.map(|b| format::btc(Some(&b)));
+            view! {
+                <span class="who" title=tr(|t| t.logged_in_as)>{p.username}</span>
+                {balance.map(|b| view! { <span class="balance muted" title=tr(|t| t.balance_label)>{b}</span> })}
+            }
+            .into_any()
+        }
         Who::Guest | Who::Failed(_) => view! { <span class="who muted">{tr(|t| t.not_logged_in)}</span> }.into_any(),
         Who::Loading => view! { <span class="who muted">"…"</span> }.into_any(),
     };
+    // A guest gets "Log in" (and back here) in place of the account's items.
+    let guest = is_guest();
     let toggle_lang = move |_| app.update(|s| s.lang = if s.lang == Lang::En { Lang::Ru } else { Lang::En });
     let cycle_theme = move |_| app.update(|s| s.theme = s.theme.next());
     let theme_text = move || {
@@ -34,14 +46,20 @@ pub fn TopBar() -> impl IntoView {
             <A href="/" attr:class="brand">"Schet"</A>
             <nav class="top-actions">
                 <A href="/invoices" attr:class="link-button">{tr(|t| t.nav_invoices)}</A>
-                <A href="/merchant" attr:class="link-button">{tr(|t| t.nav_merchant)}</A>
-                <InboxLink />
-                <EventsLink />
-                <A href="/payments" attr:class="link-button">{tr(|t| t.nav_payments)}</A>
-                {who}
+                {move || (!guest.get()).then(|| view! {
+                    <A href="/merchant" attr:class="link-button">{tr(|t| t.nav_merchant)}</A>
+                    <InboxLink />
+                    <EventsLink />
+                    <A href="/payments" attr:class="link-button">{tr(|t| t.nav_payments)}</A>
+                    {who}
+                })}
                 <button type="button" class="link-button" on:click=toggle_lang>{tr(|t| t.switch_language)}</button>
                 <button type="button" class="link-button" on:click=cycle_theme aria-label=tr(|t| t.theme_label)>{theme_text}</button>
-                <A href="/settings" attr:class="link-button">{tr(|t| t.nav_settings)}</A>
+                {move || if guest.get() {
+                    view! { <A href=login_here() attr:class="button primary log-in">{tr(|t| t.log_in)}</A> }.into_any()
+                } else {
+                    view! { <A href="/settings" attr:class="link-button">{tr(|t| t.nav_settings)}</A> }.into_any()
+                }}
             </nav>
         </header>
     }

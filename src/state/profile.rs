@@ -62,6 +62,16 @@ impl Profile {
     pub fn user_id(&self) -> Option<String> {
         self.user(|p| p.user_id.clone())
     }
+
+    /// The user's BTC balance, when the service tells it (tracked).
+    pub fn balance(&self) -> Option<pb::Decimal> {
+        self.user(|p| p.balance).flatten()
+    }
+
+    /// Reads the profile again (after money moved), keeping the one shown meanwhile.
+    pub fn refresh(&self) {
+        self.0.refetch();
+    }
 }
 
 pub fn use_profile() -> Profile {

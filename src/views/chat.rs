@@ -29,7 +29,7 @@ fn subject(c: &pb::Conversation, t: &Texts, tc: &ChatTexts) -> (String, Option<S
         Some(Parent::Invoice(i)) => (format!("{} #{}", t.invoice, i.id), Some(format!("/invoice/{}", i.id))),
         Some(Parent::Payment(p)) => {
             let invoice = p.invoice.as_ref().map(|i| format!(" ({} #{})", t.invoice, i.id)).unwrap_or_default();
-            (format!("{} #{}{invoice}", tc.payment, p.id), p.invoice.as_ref().map(|i| format!("/invoice/{}", i.id)))
+            (format!("{} #{}{invoice}", tc.payment, p.id), Some(format!("/payment/{}", p.id)))
         }
         None => (format!("#{}", c.id), None),
     }

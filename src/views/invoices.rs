@@ -100,7 +100,12 @@ pub fn InvoiceListPage() -> impl IntoView {
     let first = tasks::resource(move || {
         let (f, settings) = (filters.get(), app.settings.get());
         let me = me_for(f.tab);
+        // A guest sees public invoices only: "mine" and "to me" need a login, not an error.
+        let guest = settings.token.trim().is_empty() && matches!(f.tab, Tab::Mine | Tab::ToMe);
         async move {
+            if guest {
+                return Some(Err(ApiError::NoToken));
+            }
             let me = me?; // the profile is not known yet: it reloads once it is
             Some(page_of(api::invoices::list(&settings, f.request(&me, 0)).await, f.count))
         }

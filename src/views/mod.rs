@@ -8,6 +8,7 @@ pub mod invoice;
 pub mod invoice_form;
 pub mod invoices;
 pub mod merchant;
+pub mod payment;
 pub mod payments;
 pub mod secrets;
 pub mod settings;

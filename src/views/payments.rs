@@ -1,13 +1,15 @@
-//! Payments (GetInvoicePayments): received / made, keyset "Load more", cancel where allowed.
+//! Payments (GetInvoicePayments): received / made, keyset "Load more"; each links to its
+//! page (refunds, cancelling); a payment or an invoice opened by number.
 
 use crate::api::{self, ApiError};
+use crate::components::lookup::Lookup;
 use crate::components::{ErrorView, PaymentCard};
 use crate::i18n::invoices::{InvoiceTexts, tr as tr_inv};
 use crate::i18n::tr;
-use crate::state::{use_app, use_profile};
+use crate::state::{use_app, use_live};
 use crate::tasks;
 use leptos::prelude::*;
-use schet_api::pb::{self, invoice_payment::InvoicePaymentStatus};
+use schet_api::pb;
 
 const PAGE: u32 = 20;
 
@@ -33,7 +35,7 @@ impl Side {
 #[component]
 pub fn PaymentsPage() -> impl IntoView {
     let app = use_app();
-    let profile = use_profile();
+    let live = use_live();
     let side = RwSignal::new(Side::Both);
     let first = tasks::resource(move || {
         let (settings, side) = (app.settings.get(), side.get());
@@ -72,16 +74,19 @@ pub fn PaymentsPage() -> impl IntoView {
                 on:click=move |_| side.set(value)>{tr_inv(label)}</button>
         }
     };
-    let replace = Callback::new(move |p: pb::InvoicePayment| {
-        payments.update(|list| {
-            if let Some(x) = list.iter_mut().find(|x| x.id == p.id) {
-                *x = p;
-            }
-        })
+    // A payment changed (cancelled, refunded) while the list is open: read it again.
+    Effect::new(move |seen: Option<()>| {
+        let changed = live
+            .last_event
+            .with(|e| matches!(e.as_ref().and_then(|e| e.payload.as_ref()), Some(pb::event::Payload::Payment(_))));
+        if seen.is_some() && changed {
+            first.refetch();
+        }
     });
     view! {
         <section class="page">
             <h1>{tr_inv(|t| t.payments_title)}</h1>
+            <Lookup />
             <div class="tabs" role="tablist">
                 {tab(Side::Both, |t| t.tab_all)}
                 {tab(Side::Received, |t| t.to_me)}
@@ -92,14 +97,8 @@ pub fn PaymentsPage() -> impl IntoView {
                     Err(e) => view! { <ErrorView error=e on_retry=Callback::new(move |()| first.refetch()) /> }.into_any(),
                     Ok(page) if page.is_empty() => view! { <p class="muted">{tr_inv(|t| t.empty)}</p> }.into_any(),
                     Ok(_) => view! {
-                        <For each=move || payments.get() key=|p| (p.id, p.status) let:payment>
-                            {
-                                let me = profile.user_id().unwrap_or_default();
-                                let seller = payment.invoice.as_ref().and_then(|i| i.owner.as_ref()).map(|o| o.id.clone()).unwrap_or_default();
-                                let cancellable = seller == me && payment.status == InvoicePaymentStatus::Paid as i32;
-                                let actions = cancellable.then(|| view! { <CancelPayment id=payment.id on_done=replace /> }.into_any());
-                                view! { <PaymentCard payment=payment actions=actions.unwrap_or_else(|| ().into_any()) /> }
-                            }
+                        <For each=move || payments.get() key=|p| (p.id, p.status, p.refunded, p.refunding) let:payment>
+                            <PaymentCard payment=payment />
                         </For>
                     }.into_any(),
                 })}
@@ -109,36 +108,5 @@ pub fn PaymentsPage() -> impl IntoView {
                 <button type="button" class="button" disabled=move || more.pending() on:click=move |_| load_more()>{tr_inv(|t| t.load_more)}</button>
             })}
         </section>
-    }
-}
-
-/// The seller's "cancel and return the money", with a confirmation.
-#[component]
-fn CancelPayment(id: u64, on_done: Callback<pb::InvoicePayment>) -> impl IntoView {
-    let app = use_app();
-    let confirming = RwSignal::new(false);
-    let cancel = tasks::action(move |()| {
-        let settings = app.settings.get_untracked();
-        async move {
-            let result = api::payments::cancel(&settings, id).await;
-            confirming.set(false);
-            result.map(|p| on_done.run(p))
-        }
-    });
-    view! {
-        <div class="actions">
-            <button type="button" class="button" on:click=move |_| confirming.set(true)>{tr_inv(|t| t.cancel_payment)}</button>
-        </div>
-        {move || confirming.get().then(|| view! {
-            <div class="error-banner" role="alertdialog" aria-label=tr_inv(|t| t.cancel_payment)>
-                <p>{tr_inv(|t| t.cancel_payment_confirm)}</p>
-                <div class="row">
-                    <button type="button" class="button primary" disabled=move || cancel.pending()
-                        on:click=move |_| { cancel.dispatch(()); }>{tr_inv(|t| t.confirm)}</button>
-                    <button type="button" class="button" on:click=move |_| confirming.set(false)>{tr_inv(|t| t.cancel)}</button>
-                </div>
-            </div>
-        })}
-        {move || cancel.value().and_then(Result::err).map(|e| view! { <ErrorView error=e /> })}
     }
 }

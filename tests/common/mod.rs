@@ -160,3 +160,107 @@ pub fn open(path: &str, settings: Settings) -> Opened {
     let app = owner.with(|| leptos::mount::mount_to(host.clone(), move || view! { <schet::App state=state /> }));
     Opened { host, app: Some(Box::new(app)), owner }
 }
+
+/// The whole app (router, shell, top bar, live events) as a person has it in a tab, opened at
+/// a path with the settings saved in the browser; unmounted when dropped.
+pub struct Tab {
+    pub host: web_sys::HtmlElement,
+    app: Option<Box<dyn std::any::Any>>,
+    /// Owns the app's reactive owner: cleaned up on unmount, so that nothing of an app gone
+    /// (the router's click listener, the event stream) outlives it.
+    owner: leptos::prelude::Owner,
+}
+
+fn history() -> web_sys::History {
+    web_sys::window().unwrap().history().unwrap()
+}
+
+/// This page's address as the browser shows it.
+pub fn href() -> String {
+    web_sys::window().unwrap().location().href().unwrap()
+}
+
+thread_local! {
+    /// The tab open now. A test that fails never drops its tab (no unwinding on wasm): the
+    /// next one closes it, so its router and event stream do not act on the next test.
+    static OPEN: std::cell::RefCell<Option<(leptos::prelude::Owner, web_sys::HtmlElement)>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Tab {
+    /// Saves `settings` as the app keeps them, then opens the app at `path` (one tab at a
+    /// time: one left open is closed first).
+    pub fn open(path: &str, settings: Settings) -> Tab {
+        if let Some((owner, host)) = OPEN.with(|o| o.borrow_mut().take()) {
+            owner.cleanup();
+            host.remove();
+        }
+        settings.save();
+        history().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
+        let mut tab = Tab { host: new_host(), app: None, owner: leptos::prelude::Owner::new() };
+        OPEN.with(|o| *o.borrow_mut() = Some((tab.owner.clone(), tab.host.clone())));
+        tab.mount();
+        tab
+    }
+
+    fn mount(&mut self) {
+        let state = schet::state::AppState::new(Settings::load());
+        let host = self.host.clone();
+        let app = self.owner.with(|| {
+            leptos::mount::mount_to(host, move || {
+                use leptos::prelude::*;
+                view! { <schet::App state=state /> }
+            })
+        });
+        self.app = Some(Box::new(app));
+    }
+
+    fn unmount(&mut self) {
+        self.app = None;
+        self.owner.cleanup();
+    }
+
+    /// A reload: the app goes away and starts again at the same address, from what the
+    /// browser kept.
+    pub fn reload(&mut self) {
+        self.unmount();
+        self.mount();
+    }
+
+    pub fn text(&self) -> String {
+        text(&self.host)
+    }
+
+    /// Waits until `cond` holds (about 15 s), failing with `what` and the page's text.
+    pub async fn wait(&self, what: &str, mut cond: impl FnMut() -> bool) {
+        for _ in 0..1500 {
+            if cond() {
+                return;
+            }
+            yield_to_browser().await;
+        }
+        panic!("never happened: {what}\n--- the page ---\n{}", self.text());
+    }
+
+    /// The link whose text is exactly `label`.
+    pub fn link(&self, label: &str) -> web_sys::HtmlAnchorElement {
+        let links = self.host.query_selector_all("a").unwrap();
+        (0..links.length())
+            .map(|i| links.get(i).unwrap().unchecked_into::<web_sys::HtmlAnchorElement>())
+            .find(|a| a.text_content().unwrap_or_default().trim() == label)
+            .unwrap_or_else(|| panic!("no link {label:?} in {}", self.text()))
+    }
+}
+
+impl Drop for Tab {
+    fn drop(&mut self) {
+        self.unmount();
+        self.host.remove();
+        Settings { token: String::new(), ..Settings::load() }.save();
+        history().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/")).unwrap();
+    }
+}
+
+/// A guest of the live server: its address, nobody logged in.
+pub fn guest() -> Settings {
+    as_user("")
+}

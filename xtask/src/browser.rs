@@ -307,34 +307,3 @@ fn record(log: &Mutex<Recorded>, event: &Event) {
         _ => {}
     }
 }
-
-/// `chromium --headless --dump-dom URL` with this machine's flags and the given profile
-/// (so settings saved by one load are seen by the next), after up to `budget_ms` of
-/// virtual time.
-pub fn dump_dom(chrome: &Chrome, profile: &TempDir, url: &str, budget_ms: u32) -> Result<String> {
-    let out = std::process::Command::new(&chrome.browser)
-        .args(CHROMIUM_FLAGS)
-        .arg("--headless")
-        .arg(format!("--user-data-dir={}", profile.0.display()))
-        .arg(format!("--virtual-time-budget={budget_ms}"))
-        .arg("--dump-dom")
-        .arg(url)
-        .output()
-        .with_context(|| format!("cannot run {}", chrome.browser.display()))?;
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// `chromium --headless --screenshot=FILE URL` at `width`×1000.
-pub fn screenshot(chrome: &Chrome, profile: &TempDir, url: &str, width: u32, file: &std::path::Path) -> Result<()> {
-    std::process::Command::new(&chrome.browser)
-        .args(CHROMIUM_FLAGS)
-        .arg("--headless")
-        .arg(format!("--user-data-dir={}", profile.0.display()))
-        .arg("--virtual-time-budget=10000")
-        .arg(format!("--window-size={width},1000"))
-        .arg(format!("--screenshot={}", file.display()))
-        .arg(url)
-        .output()
-        .with_context(|| format!("cannot run {}", chrome.browser.display()))?;
-    Ok(())
-}

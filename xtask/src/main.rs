@@ -1,9 +1,9 @@
 //! `cargo xtask <command>`: the project's automation, in Rust. `cargo xtask --help` lists the
 //! commands; `run` and `test` are the only set-up a fresh machine needs.
 //!
-//! Layers (each uses only those below it): `main` → `bench`, `smoke`, `tidy` → `browser`,
-//! `release`, `postgres` (a throwaway cluster; `run --postgres` with `proxy`) → `tools` →
-//! `proc`.
+//! Layers (each uses only those below it): `main` → `bench`, `smoke`, `shots`, `tidy` →
+//! `browser`, `release`, `postgres` (a throwaway cluster; `run --postgres` with `proxy`) →
+//! `tools` → `proc`.
 
 mod bench;
 mod browser;
@@ -11,6 +11,7 @@ mod postgres;
 mod proc;
 mod proxy;
 mod release;
+mod shots;
 mod smoke;
 mod tidy;
 mod tools;
@@ -71,7 +72,7 @@ fn main() -> ExitCode {
         Command::Dist => tools::ensure_build_tools().and_then(|env| release::build(&env)).map(|_| ()),
         Command::Smoke => smoke(),
         Command::Tidy => tidy::tidy(),
-        Command::Screenshots => smoke::screenshots(),
+        Command::Screenshots => shots::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -100,7 +101,7 @@ fn run(port: u16, database: PathBuf, postgres: bool) -> Result<()> {
     let listen = format!("127.0.0.1:{port}");
     let url = format!("http://{listen}");
     let logins = || {
-        println!("Demo logins (one click each):");
+        println!("Demo logins (open the link, then one click on \"Log in as …\"):");
         for user in ["alice", "bob", "carol"] {
             println!("  {user:<6} {url}/settings?token=demo-{user}&merchant=login");
         }

@@ -70,6 +70,9 @@ pub enum ServiceError {
     /// A quota, a rate or a size limit: try later, or with less.
     #[error("{0}")]
     ResourceExhausted(String),
+    /// A FAILED_PRECONDITION with a code the client words itself.
+    #[error("{0}")]
+    Refused(schet_api::Refusal),
     #[error("internal error")]
     Internal(String),
 }

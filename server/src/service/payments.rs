@@ -9,8 +9,13 @@ use crate::db::{Conn, Row, now_ms, q};
 use crate::sql;
 use rust_decimal::Decimal;
 use schet_api::pb::{self, event::EventType, invoice::InvoiceStatus, invoice_payment::InvoicePaymentStatus};
-use schet_api::{FieldError, Rule, decimal, limits};
+use schet_api::{FieldError, Refusal, Rule, decimal, limits};
 use std::collections::HashMap;
+
+/// The payer has `have` BTC, the change takes `need`.
+pub(super) fn balance_low(have: Decimal, need: Decimal) -> ServiceError {
+    ServiceError::Refused(Refusal::BalanceLow { have: decimal::format_btc(have), need: decimal::format_btc(need) })
+}
 
 /// The balances of `users`, locked for this transaction (PostgreSQL: in id order, so that
 /// two transactions never wait on each other the other way round).
@@ -126,17 +131,14 @@ impl Service {
             return Err(ServiceError::FailedPrecondition("only a paid payment can be cancelled".into()));
         }
         if payment.refunded > 0 || payment.refunding > 0 {
-            return Err(ServiceError::FailedPrecondition("the payment has refunds; settle them first".into()));
+            return Err(ServiceError::Refused(Refusal::RefundsOpen));
         }
         let amount = decimal::from_pb_or_zero(payment.crypto_amount.as_ref())
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
         let balances = lock_balances(&mut tx, &[&seller, &buyer]).await?;
         let (from, to) = (balances[&seller], balances[&buyer]);
         if from < amount {
-            return Err(ServiceError::FailedPrecondition(format!(
-                "your balance is below the {} BTC to return",
-                decimal::format_btc(amount)
-            )));
+            return Err(balance_low(from, amount));
         }
         write_balances(&mut tx, &[(&seller, from - amount), (&buyer, to + amount)]).await?;
         q(sql!("UPDATE payments SET status = $1 WHERE id = $2"))

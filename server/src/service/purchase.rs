@@ -91,11 +91,7 @@ impl Service {
         let balances = lock_balances(&mut tx, &[&caller.id, &plan.seller]).await?;
         let have = balances[&caller.id];
         if have < plan.amount {
-            return Err(ServiceError::FailedPrecondition(format!(
-                "insufficient balance: you have {} BTC, this purchase costs {} BTC",
-                decimal::format_btc(have),
-                decimal::format_btc(plan.amount)
-            )));
+            return Err(super::payments::balance_low(have, plan.amount));
         }
         let idempotency_key: String = random_bytes::<16>().iter().map(|b| format!("{b:02x}")).collect();
         let Some(hook) = plan.webhook.clone() else {

@@ -94,6 +94,14 @@ impl Service {
         Ok(seen.len())
     }
 
+    /// GetMyProfile: who the caller is, and their BTC balance.
+    pub async fn my_profile(&self, caller: Caller) -> Result<pb::MyProfileResponse> {
+        let mut conn = self.store.read().await?;
+        let balance: Decimal =
+            q(sql!("SELECT balance FROM users WHERE id = $1")).bind(&caller.id).scalar(&mut conn).await?;
+        Ok(pb::MyProfileResponse { user_id: caller.id, username: caller.username, balance: super::pb_dec(balance)? })
+    }
+
     pub async fn is_user_exist(&self, username: &str) -> Result<bool> {
         Ok(self.user_id(username).await?.is_some())
     }

@@ -14,6 +14,7 @@ mod holes;
 mod hook;
 mod instances;
 mod live;
+mod money;
 mod parties;
 mod plans;
 mod races;

@@ -118,7 +118,7 @@ fn SecretRow(ctx: Ctx, secret: pb::InvoiceSecret) -> impl IntoView {
                                 }
                             })}
                             {(!url.is_empty()).then(|| view! { <p class="small">"URL: "<span class="mono secret-url">{url.clone()}</span></p> })}
-                            {payment.map(|p| view! { <p class="small sold-by">{tr_chat(|t| t.sold_in_payment)}" #"{p}</p> })}
+                            {payment.map(|p| view! { <p class="small sold-by">{tr_chat(|t| t.sold_in_payment)}" "<a href=format!("/payment/{p}")>"#"{p}</a></p> })}
                         </div>
                     </div>
                     <div class="secret-actions">

@@ -1,0 +1,56 @@
+//! Where a guest meets a screen that needs a login: the way to log in and come back to the
+//! same place ([`LoginPrompt`], [`login_here`]), and [`LoginGate`], which shows that instead
+//! of any screen a guest may not use (what they may: `schet_model::login::guest_may_open`).
+
+use crate::i18n::{tr, use_texts};
+use crate::state::use_app;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+use schet_model::login::{guest_may_open, login_href};
+
+/// The login page, coming back here (this path and query) afterwards, as a link's `href`.
+pub fn login_here() -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let location = use_location();
+    move || {
+        let search = location.search.get();
+        let query = if search.is_empty() || search.starts_with('?') { search } else { format!("?{search}") };
+        login_href(&format!("{}{query}", location.pathname.get()))
+    }
+}
+
+/// Nobody is logged in (no token).
+pub fn is_guest() -> Signal<bool> {
+    let app = use_app();
+    Signal::derive(move || app.settings.with(|s| s.token.trim().is_empty()))
+}
+
+/// "You need to log in to see this page" with a way to log in and come back. Not an error:
+/// nothing went wrong. Props: `text`, said first (default: that this page needs a login).
+#[component]
+pub fn LoginPrompt(#[prop(optional, into)] text: Option<Signal<&'static str>>) -> impl IntoView {
+    let t = use_texts();
+    let text = text.unwrap_or_else(|| Signal::derive(move || t.get().login_needed));
+    view! {
+        <div class="notice login-prompt" role="status">
+            <span>{move || text.get()}</span>
+            <A href=login_here() attr:class="button primary">{tr(|t| t.log_in)}</A>
+        </div>
+    }
+}
+
+/// Shows `children` (the routes), or to a guest on a screen that is someone's own, a
+/// [`LoginPrompt`] in its place.
+#[component]
+pub fn LoginGate(children: ChildrenFn) -> impl IntoView {
+    let location = use_location();
+    let guest = is_guest();
+    let refused = Memo::new(move |_| guest.get() && !guest_may_open(&location.pathname.get()));
+    move || {
+        if refused.get() {
+            view! { <section class="page narrow login-gate"><LoginPrompt /></section> }.into_any()
+        } else {
+            children().into_any()
+        }
+    }
+}

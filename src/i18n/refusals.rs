@@ -1,0 +1,26 @@
+//! Refusals (FAILED_PRECONDITION with a code) in the user's language, in plain words. A
+//! refusal without a code is shown as the service wrote it.
+
+use super::Lang;
+use schet_api::Refusal;
+
+/// `refusal` in `lang`, as a sentence a person can act on.
+pub fn refusal_text(refusal: &Refusal, lang: Lang) -> String {
+    match (refusal, lang) {
+        (Refusal::Text { text }, _) => text.clone(),
+        (Refusal::BalanceLow { have, need }, Lang::En) => {
+            format!("Your balance is too low: this takes {need} BTC and you have {have} BTC.")
+        }
+        (Refusal::BalanceLow { have, need }, Lang::Ru) => {
+            format!("Недостаточно средств на балансе: нужно {need} BTC, а у вас {have} BTC.")
+        }
+        (Refusal::RefundsOpen, Lang::En) => {
+            "This payment has refunds, under way or done: it can no longer be cancelled. Settle the refunds instead."
+                .into()
+        }
+        (Refusal::RefundsOpen, Lang::Ru) => {
+            "По этому платежу есть возвраты (в процессе или завершённые): отменить его уже нельзя. Завершите возвраты."
+                .into()
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Buying on the invoice page: the pieces and a confirmation with the amount (a guest gets
+//! "Log in to buy", which comes back here with the pieces chosen and the confirmation open:
+//! `?buy=N`), and what I bought of this invoice, right away and after a reload, each with a
+//! link to its payment page.
+
+use crate::api;
+use crate::components::ErrorView;
+use crate::components::payment_card::status_text;
+use crate::format;
+use crate::i18n::invoices::{tr as tr_inv, use_texts as use_inv_texts};
+use crate::i18n::payments::{tr as tr_pay, use_texts as use_pay_texts};
+use crate::i18n::use_texts;
+use crate::state::{use_app, use_live, use_profile};
+use crate::tasks;
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use rust_decimal::Decimal;
+use schet_api::pb;
+use schet_model::login::{BUY_KEY, buy_path, buy_pieces, login_href};
+use schet_model::payment::pieces_kept;
+
+/// Pages of my payments read to find those for one invoice (20 a page).
+const PAGES: usize = 10;
+
+/// The pieces one purchase may take now (the stock may have changed since the page opened).
+fn range(i: &pb::Invoice) -> (u32, u32) {
+    let low = i.pieces_min.min(i.pieces_max).max(1);
+    (low, i.pieces_max.max(low))
+}
+
+/// Props: `invoice`, the invoice as last read (kept current); `guest`: nobody is logged in;
+/// `on_paid`, what a purchase answered.
+#[component]
+pub fn BuyBox(invoice: Memo<Option<pb::Invoice>>, guest: bool, on_paid: Callback<pb::InvoicePayment>) -> impl IntoView {
+    let app = use_app();
+    let ti = use_inv_texts();
+    let profile = use_profile();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let read = move |f: fn(&pb::Invoice) -> u32| invoice.with(|i| i.as_ref().map_or(0, f));
+    let id = invoice.with_untracked(|i| i.as_ref().map_or(0, |i| i.id));
+    let private = invoice.with_untracked(|i| i.as_ref().is_some_and(|i| i.is_private));
+    // Coming back from the login with `?buy=N`: those pieces, ready to pay.
+    let asked = query.with_untracked(|q| q.get(BUY_KEY)).and_then(|v| buy_pieces(&v));
+    let low = read(|i| range(i).0);
+    let pieces = RwSignal::new(asked.unwrap_or(low).to_string());
+    let parsed = move || {
+        let (low, high) = invoice.with(|i| i.as_ref().map_or((1, 0), range));
+        pieces.with(|p| p.trim().parse::<u32>().ok()).filter(|n| private || (low..=high).contains(n))
+    };
+    let confirming = RwSignal::new(asked.is_some() && !guest);
+    let unit = move || {
+        invoice.with(|i| {
+            i.as_ref()
+                .and_then(|i| schet_api::decimal::from_pb_or_zero(i.current_crypto_price.as_ref()).ok())
+                .unwrap_or_default()
+        })
+    };
+    let total =
+        move || parsed().map(|n| schet_api::decimal::format_btc(unit() * Decimal::from(if private { 1 } else { n })));
+    let drop_query = StoredValue::new(move || {
+        navigate(&format!("/invoice/{id}"), NavigateOptions { replace: true, scroll: false, ..Default::default() })
+    });
+    // PayInvoiceFromBalance (`pieces` is ignored for a private invoice).
+    let pay = tasks::action(move |n: &u32| {
+        let (settings, n) = (app.settings.get_untracked(), *n);
+        async move {
+            let result = api::payments::pay(&settings, id, if private { 0 } else { n }).await;
+            confirming.set(false);
+            if let Ok(p) = &result {
+                on_paid.run(p.clone());
+                profile.refresh();
+                drop_query.with_value(|go| go());
+            }
+            result
+        }
+    });
+    let balance = move || profile.balance().map(|b| format::btc(Some(&b)));
+    let (low_now, high_now) = (move || read(|i| range(i).0), move || read(|i| range(i).1));
+    view! {
+        <div class="buy-box">
+            {(!private).then(|| view! {
+                <div class="field">
+                    <label for="buy-pieces">{tr_inv(|t| t.pieces_to_buy)}" ("{low_now}"–"{high_now}")"</label>
+                    <input id="buy-pieces" type="number" min=low_now max=high_now prop:value=move || pieces.get()
+                        aria-invalid=move || parsed().is_none().to_string()
+                        on:input=move |ev| { pieces.set(event_target_value(&ev)); confirming.set(false); } />
+                </div>
+            })}
+            {if guest {
+                let href = move || login_href(&buy_path(id, parsed().unwrap_or(low)));
+                view! {
+                    <A href=href attr:class="button primary" attr:id="buy-log-in">{tr_pay(|t| t.log_in_to_buy)}</A>
+                    <p class="hint small">{tr_pay(|t| t.log_in_to_buy_hint)}</p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <button type="button" class="button primary" disabled=move || parsed().is_none()
+                        on:click=move |_| confirming.set(true)>{move || if private { ti.get().pay } else { ti.get().buy }}</button>
+                }
+                .into_any()
+            }}
+            {move || (confirming.get() && parsed().is_some()).then(|| view! {
+                <div class="notice" role="alertdialog" aria-label=tr_inv(|t| t.pay_confirm)>
+                    <span>{tr_inv(|t| t.pay_confirm)}": "<strong>{move || total().unwrap_or_default()}" BTC"</strong></span>
+                    {move || balance().map(|b| view! { <span class="muted small">{tr_pay(|t| t.your_balance)}": "{b}</span> })}
+                    <div class="row">
+                        <button type="button" class="button primary" disabled=move || pay.pending()
+                            on:click=move |_| { if let Some(n) = parsed() { pay.dispatch(n); } }>
+                            {move || if pay.pending() { ti.get().paying } else { ti.get().confirm }}
+                        </button>
+                        <button type="button" class="button" on:click=move |_| confirming.set(false)>{tr_inv(|t| t.cancel)}</button>
+                    </div>
+                </div>
+            })}
+        </div>
+        {move || pay.value().and_then(Result::err).map(|e| view! { <ErrorView error=e /> })}
+    }
+}
+
+/// My payments for this invoice, newest first: those read from the service, with what was
+/// paid on this page (or announced live) since.
+#[component]
+pub fn Bought(invoice: Memo<Option<pb::Invoice>>, paid: RwSignal<Vec<pb::InvoicePayment>>) -> impl IntoView {
+    let app = use_app();
+    let live = use_live();
+    let t = use_texts();
+    let ti = use_inv_texts();
+    let tp = use_pay_texts();
+    // Only what identifies the invoice: a refresh of its price or stock does not read again.
+    let key = Memo::new(move |_| {
+        invoice.with(|i| i.as_ref().map(|i| pb::Invoice { id: i.id, created_at: i.created_at, ..Default::default() }))
+    });
+    let read = tasks::resource(move || {
+        let (settings, key) = (app.settings.get(), key.get());
+        async move {
+            match key {
+                Some(inv) => api::payments::mine_for_invoice(&settings, &inv, PAGES).await,
+                None => Ok(Vec::new()),
+            }
+        }
+    });
+    // A payment of mine for this invoice announced live (new, or cancelled by the seller).
+    Effect::new(move |seen: Option<()>| {
+        let event = live.last_event.get();
+        if seen.is_none() {
+            return;
+        }
+        if let Some(pb::event::Payload::Payment(p)) = event.and_then(|e| e.payload) {
+            let id = key.with_untracked(|k| k.as_ref().map_or(0, |k| k.id));
+            if p.invoice.as_ref().is_some_and(|i| i.id == id) {
+                paid.update(|list| merge(list, vec![p]));
+            }
+        }
+    });
+    let mine = Memo::new(move |_| {
+        let mut all = read.with(|r| r.and_then(|r| r.as_ref().ok()).cloned().unwrap_or_default());
+        paid.with(|p| merge(&mut all, p.clone()));
+        all
+    });
+    let private = move || invoice.with(|i| i.as_ref().is_some_and(|i| i.is_private));
+    let failed = move || read.with(|r| r.and_then(|r| r.as_ref().err()).cloned());
+    view! {
+        {move || failed().map(|e| view! { <ErrorView error=e on_retry=Callback::new(move |()| read.refetch()) /> })}
+        {move || (!mine.with(Vec::is_empty)).then(|| {
+            let heading = move || {
+                let kept = mine.with(|m| pieces_kept(m));
+                let tp = tp.get();
+                match (private(), kept) {
+                    (true, 0) | (false, 0) => tp.bought_none_kept.to_string(),
+                    (true, _) => tp.bought_private.to_string(),
+                    (false, n) => format!("{} {}", tp.bought, (tp.pieces)(n.into())),
+                }
+            };
+            view! {
+                <section class="bought notice" aria-labelledby="bought-title">
+                    <h2 id="bought-title">{heading}</h2>
+                    <ul class="bought-list">
+                        {move || mine.get().into_iter().map(|p| {
+                            let status = p.status;
+                            let badge = move || status_text(status, ti.get(), t.get());
+                            let (pieces, refunded) = (p.pieces, p.refunded);
+                            view! {
+                                <li>
+                                    <a href=format!("/payment/{}", p.id)>{tr_pay(|t| t.payment)}" #"{p.id}</a>
+                                    {(!private()).then(|| view! { " · "{move || (tp.get().pieces)(pieces.into())} })}
+                                    " · "{format::btc(p.crypto_amount.as_ref())}" "
+                                    <span class=move || format!("badge badge-{}", badge().1)>{move || badge().0}</span>
+                                    {(refunded > 0).then(|| view! { " · "{tr_pay(|t| t.refunded)}": "{refunded}})}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <p class="small muted">{tr_pay(|t| t.bought_goods_there)}</p>
+                </section>
+            }
+        })}
+    }
+}
+
+/// `fresh` into `list` by payment id (the newer copy wins), newest first.
+fn merge(list: &mut Vec<pb::InvoicePayment>, fresh: Vec<pb::InvoicePayment>) {
+    for p in fresh {
+        match list.iter_mut().find(|x| x.id == p.id) {
+            Some(x) => *x = p,
+            None => list.push(p),
+        }
+    }
+    list.sort_by_key(|p| std::cmp::Reverse(p.id));
+}

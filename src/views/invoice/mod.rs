@@ -1,0 +1,335 @@
+//! One invoice, every field presented for a person (GetInvoiceById), to anyone it is
+//! shared with, guests included; what its viewer can do with it (edit, delete, buy, see what
+//! they bought); its conversations.
+
+mod buy;
+mod fields;
+
+use crate::api::{self, ApiError};
+use crate::components::decline::Decline;
+use crate::components::invoice_chat::InvoiceChat;
+use crate::components::login::{LoginPrompt, is_guest};
+use crate::components::{ErrorView, PaymentCard, QrCode, files};
+use crate::i18n::invoices::{tr as tr_inv, use_texts as use_inv_texts};
+use crate::i18n::payments::use_texts as use_pay_texts;
+use crate::i18n::tr;
+use crate::params;
+use crate::state::{use_app, use_live, use_profile};
+use crate::tasks;
+use buy::{Bought, BuyBox};
+use fields::{InvoiceDetails, InvoiceSummary};
+use leptos::prelude::*;
+use schet_api::pb::{self, invoice::InvoiceStatus};
+use std::time::Duration;
+
+/// The `/invoice/:id` route.
+#[component]
+pub fn InvoicePage() -> impl IntoView {
+    let id = params::invoice_id();
+    move || match id.get() {
+        Some(id) => view! { <InvoiceView id=id /> }.into_any(),
+        None => view! { <p class="page">{tr(|t| t.invoice_id_rule)}</p> }.into_any(),
+    }
+}
+
+/// What the chat needs of an invoice: the parts that never change, so that a refresh of the
+/// invoice keeps the conversation, its composer and the chosen buyer as they are.
+fn chat_part(i: &pb::Invoice) -> pb::Invoice {
+    pb::Invoice {
+        id: i.id,
+        owner: i.owner.clone(),
+        nullable_target_user: i.nullable_target_user.clone(),
+        created_at: i.created_at,
+        ..Default::default()
+    }
+}
+
+/// What the page shows in place of the invoice.
+#[derive(Debug, Clone, PartialEq)]
+enum Shown {
+    Loading,
+    Invoice,
+    /// Not there, or not mine to see: the same either way.
+    Missing,
+    Failed(ApiError),
+}
+
+/// Loads invoice `id` with the current settings and shows it, with loading and error
+/// states; refreshes itself every 20 s and on a live event about it, keeping the page as it
+/// is meanwhile (a refresh that changes nothing changes nothing on screen; the pieces being
+/// typed stay).
+///
+/// Props: `id`, the invoice number.
+#[component]
+pub fn InvoiceView(id: u64) -> impl IntoView {
+    let app = use_app();
+    let live = use_live();
+    let invoice = tasks::resource(move || {
+        let settings = app.settings.get();
+        async move { api::invoices::get_by_id(&settings, id).await }
+    });
+    let retry = Callback::new(move |()| invoice.refetch());
+    let refresh = set_interval_with_handle(move || invoice.refetch(), Duration::from_secs(20));
+    on_cleanup(move || {
+        if let Ok(h) = refresh {
+            h.clear();
+        }
+    });
+    // An event about this invoice or a payment of it: read it again.
+    Effect::new(move |seen: Option<()>| {
+        let about = live.last_event.with(|e| match e.as_ref().and_then(|e| e.payload.as_ref()) {
+            Some(pb::event::Payload::Invoice(i)) => i.id == id,
+            Some(pb::event::Payload::Payment(p)) => p.invoice.as_ref().is_some_and(|i| i.id == id),
+            _ => false,
+        });
+        if seen.is_some() && about {
+            invoice.refetch();
+        }
+    });
+    // The invoice as last read (kept while it is read again).
+    let current = Memo::new(move |last: Option<&Option<pb::Invoice>>| match invoice.get() {
+        Some(Ok(i)) => Some(i),
+        _ => last.cloned().flatten(),
+    });
+    let shown = Memo::new(move |_| {
+        if current.with(Option::is_some) {
+            return Shown::Invoice;
+        }
+        invoice.with(|r| match r {
+            None => Shown::Loading,
+            Some(Ok(_)) => Shown::Invoice,
+            Some(Err(ApiError::NotFound(_))) => Shown::Missing,
+            Some(Err(e)) => Shown::Failed(e.clone()),
+        })
+    });
+    // A later read that failed, shown above the invoice as it was.
+    let stale =
+        move || invoice.with(|r| r.and_then(|r| r.as_ref().err()).cloned()).filter(|_| current.with(Option::is_some));
+    let chat = Memo::new(move |_| current.with(|i| i.as_ref().map(chat_part)));
+    let images = Memo::new(move |_| current.with(|i| i.as_ref().map(|i| i.images.clone()).unwrap_or_default()));
+    view! {
+        <section class="page invoice" aria-busy=move || (shown.get() == Shown::Loading).to_string()>
+            <div class="row spread">
+                <h1>{tr(|t| t.invoice)}" #"{id}</h1>
+                <button type="button" class="button" on:click=move |_| invoice.refetch()>{tr(|t| t.refresh)}</button>
+            </div>
+            {move || stale().map(|e| view! { <ErrorView error=e on_retry=retry /> })}
+            {move || match shown.get() {
+                Shown::Loading => view! { <div class="skeleton" aria-label=tr(|t| t.loading)></div> }.into_any(),
+                Shown::Missing => view! { <Missing id=id /> }.into_any(),
+                Shown::Failed(e) => view! { <ErrorView error=e on_retry=retry /> }.into_any(),
+                Shown::Invoice => view! {
+                    {move || current.get().map(|inv| view! { <InvoiceSummary invoice=inv /> })}
+                    {move || view! { <Gallery images=images.get() /> }}
+                    <InvoiceActions invoice=current on_change=retry />
+                    {move || current.get().map(|inv| view! { <InvoiceDetails invoice=inv /> })}
+                    <ShareLink id=id />
+                }.into_any(),
+            }}
+            {move || chat.get().map(|inv| Suspend::new(async move {
+                #[cfg(feature = "split")]
+                return chat_view(inv).await;
+                #[cfg(not(feature = "split"))]
+                return chat_view(inv);
+            }))}
+        </section>
+    }
+}
+
+/// The invoice's conversations. In the split release build this code is in the lazy module
+/// `screens` (see app.rs), fetched once the invoice is on screen: the shared link's first
+/// view does without it.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split))]
+fn chat_view(inv: pb::Invoice) -> AnyView {
+    view! { <InvoiceChat invoice=inv /> }.into_any()
+}
+
+/// No invoice #id for this viewer: it does not exist, or it is not theirs to see (the
+/// service does not say which, and neither does this page). A guest may log in.
+#[component]
+fn Missing(id: u64) -> impl IntoView {
+    let tp = use_pay_texts();
+    let guest = is_guest();
+    view! {
+        <div class="not-found">
+            <p>{move || tp.get().invoice_missing.replace("{id}", &id.to_string())}</p>
+            {move || guest.get().then(|| view! { <LoginPrompt text=Signal::derive(move || tp.get().invoice_missing_guest) /> })}
+        </div>
+    }
+}
+
+/// The invoice's images, as previews fetched from the service.
+#[component]
+fn Gallery(images: Vec<String>) -> impl IntoView {
+    let app = use_app();
+    let previews = tasks::resource(move || {
+        let (settings, images) = (app.settings.get(), images.clone());
+        async move {
+            let mut urls = Vec::new();
+            for id in images {
+                if let Ok(bytes) = api::images::get(&settings, &id, true).await
+                    && let Some(url) = files::image_url(&bytes)
+                {
+                    urls.push((id, url));
+                }
+            }
+            urls
+        }
+    });
+    let shown = StoredValue::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        if let Some(list) = previews.get() {
+            shown.with_value(|old| old.iter().for_each(|u| files::revoke(u)));
+            shown.set_value(list.into_iter().map(|(_, url)| url).collect());
+        }
+    });
+    on_cleanup(move || shown.with_value(|u| u.iter().for_each(|url| files::revoke(url))));
+    view! {
+        <div class="gallery">
+            {move || previews.get().unwrap_or_default().into_iter().map(|(id, url)| view! { <img src=url alt=id /> }).collect_view()}
+        </div>
+    }
+}
+
+/// Copy-link button and a QR code of the invoice's address.
+#[component]
+fn ShareLink(id: u64) -> impl IntoView {
+    let ti = use_inv_texts();
+    let link = format!("{}/invoice/{id}", crate::settings::origin());
+    let copied = RwSignal::new(false);
+    let show_qr = RwSignal::new(false);
+    let link2 = link.clone();
+    let copy = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&link2);
+            copied.set(true);
+        }
+    };
+    view! {
+        <div class="row share">
+            <button type="button" class="button" on:click=copy>{move || if copied.get() { ti.get().copied } else { ti.get().copy_link }}</button>
+            <button type="button" class="button" aria-expanded=move || show_qr.get().to_string() on:click=move |_| show_qr.update(|v| *v = !*v)>"QR"</button>
+            <span class="mono muted">{link.clone()}</span>
+        </div>
+        {move || show_qr.get().then(|| view! { <QrCode text=link.clone() label=Signal::derive(move || ti.get().qr_label) /> })}
+    }
+}
+
+/// Who is looking at the invoice, as far as its actions go.
+#[derive(Debug, Clone, PartialEq)]
+enum Viewer {
+    /// Not known yet (the profile is being read).
+    Unknown,
+    Guest,
+    Owner,
+    /// Anyone else: a buyer, once they buy.
+    Other,
+}
+
+/// What the viewer can do: the owner edits, deletes or manages the secrets; anyone else
+/// buys or pays while it is for sale (a guest after logging in) and sees what they bought.
+/// Each part is made again only when who may do what changes, not on every refresh.
+#[component]
+fn InvoiceActions(invoice: Memo<Option<pb::Invoice>>, on_change: Callback<()>) -> impl IntoView {
+    let profile = use_profile();
+    let guest = is_guest();
+    let viewer = Memo::new(move |_| {
+        if guest.get() {
+            return Viewer::Guest;
+        }
+        let Some(me) = profile.user_id() else { return Viewer::Unknown };
+        let owner = invoice.with(|i| i.as_ref().and_then(|i| i.owner.as_ref()).map(|o| o.id == me));
+        if owner == Some(true) { Viewer::Owner } else { Viewer::Other }
+    });
+    let for_sale =
+        Memo::new(move |_| invoice.with(|i| i.as_ref().is_some_and(|i| i.status == InvoiceStatus::Active as i32)));
+    let to_me = Memo::new(move |_| {
+        let me = profile.user_id();
+        invoice.with(|i| match i.as_ref().and_then(|i| i.nullable_target_user.as_ref()) {
+            Some(pb::invoice::NullableTargetUser::TargetUser(u)) => me.is_some_and(|me| me == u.id),
+            _ => false,
+        })
+    });
+    let owner_key = Memo::new(move |_| invoice.with(|i| i.as_ref().map(|i| (i.status, i.is_private))));
+    // What was paid on this page, kept while the parts around it are made again.
+    let paid = RwSignal::new(Vec::<pb::InvoicePayment>::new());
+    let on_paid = Callback::new(move |p: pb::InvoicePayment| {
+        paid.update(|list| list.insert(0, p));
+        on_change.run(());
+    });
+    move || match viewer.get() {
+        Viewer::Unknown => ().into_any(),
+        Viewer::Owner => (move || {
+            owner_key.track();
+            invoice.get_untracked().map(|inv| view! { <OwnerActions invoice=inv on_change=on_change /> })
+        })
+        .into_any(),
+        Viewer::Guest => {
+            (move || for_sale.get().then(|| view! { <BuyBox invoice=invoice guest=true on_paid=on_paid /> })).into_any()
+        }
+        Viewer::Other => view! {
+            <Bought invoice=invoice paid=paid />
+            {move || for_sale.get().then(|| {
+                // The recipient of a private invoice pays it or declines it.
+                let declinable = to_me.get().then(|| invoice.with_untracked(|i| i.as_ref().map(|i| i.id))).flatten();
+                view! {
+                    <div class="row pay-or-decline">
+                        <BuyBox invoice=invoice guest=false on_paid=on_paid />
+                        {declinable.map(|id| view! { <Decline invoice_id=id on_done=on_change /> })}
+                    </div>
+                }
+            })}
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn OwnerActions(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView {
+    let app = use_app();
+    let id = invoice.id;
+    let confirming = RwSignal::new(false);
+    let deletable = invoice.status != InvoiceStatus::Deleted as i32 && invoice.status != InvoiceStatus::Payed as i32;
+    // DeleteInvoice; for a refund invoice, the payment whose refund was abandoned.
+    let delete = tasks::action(move |()| {
+        let settings = app.settings.get_untracked();
+        async move {
+            let result = api::invoices::delete(&settings, id).await;
+            confirming.set(false);
+            if result.is_ok() {
+                on_change.run(());
+            }
+            result
+        }
+    });
+    view! {
+        <div class="actions">
+            {if invoice.is_private {
+                view! { <p class="hint">{tr_inv(|t| t.not_editable_private)}</p> }.into_any()
+            } else {
+                view! { <a class="button" href=format!("/invoice/{id}/edit")>{tr_inv(|t| t.edit)}</a> }.into_any()
+            }}
+            {deletable.then(|| view! {
+                <button type="button" class="button" on:click=move |_| confirming.set(true)>{tr_inv(|t| t.delete)}</button>
+            })}
+        </div>
+        <p class="secrets-link">
+            <a class="button" href=format!("/invoice/{id}/secrets")>{tr_inv(|t| t.manage_secrets)}</a>
+        </p>
+        {move || confirming.get().then(|| view! {
+            <div class="error-banner" role="alertdialog" aria-label=tr_inv(|t| t.delete)>
+                <p>{tr_inv(|t| t.delete_confirm)}</p>
+                <div class="row">
+                    <button type="button" class="button primary" disabled=move || delete.pending()
+                        on:click=move |_| { delete.dispatch(()); }>{tr_inv(|t| t.confirm)}</button>
+                    <button type="button" class="button" on:click=move |_| confirming.set(false)>{tr_inv(|t| t.cancel)}</button>
+                </div>
+            </div>
+        })}
+        {move || delete.value().map(|result| match result {
+            Ok(Some(p)) => view! { <p>{tr_inv(|t| t.deleted_refund)}</p><PaymentCard payment=p /> }.into_any(),
+            Ok(None) => ().into_any(),
+            Err(e) => view! { <ErrorView error=e /> }.into_any(),
+        })}
+    }
+}
