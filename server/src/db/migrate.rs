@@ -9,6 +9,7 @@ const SQLITE: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/sqlite/0003_merchant.sql")),
     (4, include_str!("../../migrations/sqlite/0004_abuse.sql")),
     (5, include_str!("../../migrations/sqlite/0005_scale.sql")),
+    (6, include_str!("../../migrations/sqlite/0006_private_lists.sql")),
 ];
 
 const POSTGRES: &[(i64, &str)] = &[
@@ -17,6 +18,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/postgres/0003_merchant.sql")),
     (4, include_str!("../../migrations/postgres/0004_abuse.sql")),
     (5, include_str!("../../migrations/postgres/0005_scale.sql")),
+    (6, include_str!("../../migrations/postgres/0006_private_lists.sql")),
 ];
 
 /// The advisory lock instances take to migrate one at a time.
