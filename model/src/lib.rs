@@ -15,6 +15,7 @@
 //!   carried through the login.
 //! * [`payment`]: a payment's parties, refunds, cancelling, refund states, shortfalls.
 //! * [`plural`]: plural forms of counted words.
+//! * [`head_start`]: the shared link's invoice, asked for by boot.js while the app loads.
 
 pub mod bulk;
 pub mod codec;
@@ -22,6 +23,7 @@ pub mod conversations;
 pub mod dates;
 pub mod events;
 pub mod filters;
+pub mod head_start;
 pub mod invoice_form;
 pub mod login;
 pub mod payment;
