@@ -17,6 +17,7 @@ mod secrets;
 mod settlement;
 mod users;
 
+pub(crate) use crate::random::random_bytes;
 use crate::rates::Rates;
 use crate::sealed::Sealer;
 use crate::store::{Store, timestamp};
@@ -160,12 +161,6 @@ pub struct Service {
 
 pub(crate) fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
-}
-
-pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut b = [0u8; N];
-    getrandom::fill(&mut b).expect("the OS random generator is available");
-    b
 }
 
 /// A new bearer token: 32 random bytes, hex.
