@@ -153,6 +153,7 @@ fn a_message_is_news_from_the_other_party_only() {
             text: "hi".into(),
             ..Default::default()
         }],
+        has_older_messages: false,
     };
     let e = event(EventType::NewMessage, Payload::Conversation(c(BUYER)));
     let n = Log::default().record(&e, SELLER).unwrap();

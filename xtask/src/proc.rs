@@ -160,6 +160,9 @@ impl LiveServer {
         run(&Vec::new(), &bin.display().to_string(), &["merchant", "demo", "seller", "--database", &db_arg])?;
         let mut args = vec!["serve".to_string(), "--listen".into(), "127.0.0.1:0".into(), "--database".into()];
         args.push(db.display().to_string());
+        // Conversations longer than a page of messages are written in a test (the rate
+        // limits themselves are tested in server/tests/).
+        args.extend(["--messages-per-minute".to_string(), "600".into()]);
         if let Some(s) = static_dir {
             args.extend(["--static".to_string(), s.display().to_string()]);
         }
