@@ -163,6 +163,12 @@ impl LiveServer {
         // Conversations longer than a page of messages are written in a test (the rate
         // limits themselves are tested in server/tests/).
         args.extend(["--messages-per-minute".to_string(), "600".into()]);
+        // The webhook form is submitted in a test: the service seals webhook keys, with a
+        // key of this throwaway database's own.
+        let key = dir.0.join("webhook.key");
+        let hex: String = (0..32u32).map(|i| format!("{:02x}", (i * 37 + std::process::id()) % 256)).collect();
+        std::fs::write(&key, hex).context("writing the webhook key")?;
+        args.extend(["--webhook-key-file".to_string(), key.display().to_string()]);
         if let Some(s) = static_dir {
             args.extend(["--static".to_string(), s.display().to_string()]);
         }
