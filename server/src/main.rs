@@ -78,6 +78,10 @@ struct Serve {
     /// Let webhooks reach loopback and private addresses (local testing only).
     #[arg(long)]
     allow_private_webhooks: bool,
+    /// Chat messages a minute per user and per conversation (default: the service's limits;
+    /// test suites that write long conversations raise it).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    messages_per_minute: Option<u32>,
 }
 
 #[derive(Subcommand)]
@@ -161,8 +165,14 @@ async fn run(command: Command) -> anyhow::Result<()> {
             if serve.allow_private_webhooks {
                 tracing::warn!("webhooks may reach loopback and private addresses (--allow-private-webhooks)");
             }
+            let mut limits = ServeOptions::new(serve.listen, serve.database.database.clone()).limits;
+            if let Some(n) = serve.messages_per_minute {
+                limits.quotas.messages_per_minute_per_user = n;
+                limits.quotas.messages_per_minute_per_conversation = n;
+            }
             let opts = ServeOptions {
                 static_dir: serve.static_dir,
+                limits,
                 demo: serve.demo,
                 rates,
                 public_url: serve.public_url,

@@ -167,6 +167,9 @@ impl LiveServer {
         let mut args = vec!["serve".to_string(), "--listen".into(), "127.0.0.1:0".into(), "--database".into()];
         args.push(db.display().to_string());
         args.extend(["--webhook-key-file".to_string(), key_file.display().to_string()]);
+        // Conversations longer than a page of messages are written in a test (the rate
+        // limits themselves are tested in server/tests/).
+        args.extend(["--messages-per-minute".to_string(), "600".into()]);
         if let Some(s) = static_dir {
             args.extend(["--static".to_string(), s.display().to_string()]);
         }

@@ -194,11 +194,11 @@ impl Service {
         if let Some(agreed) = agreed
             && agreed != amount
         {
-            return Err(ServiceError::FailedPrecondition(format!(
-                "the price changed: {pieces} piece(s) now cost {} BTC, not the {} BTC agreed to; confirm the new price",
-                decimal::format_btc(amount),
-                decimal::format_btc(agreed)
-            )));
+            return Err(ServiceError::Refused(schet_api::Refusal::PriceChanged {
+                pieces: pieces.to_string(),
+                now: decimal::format_btc(amount),
+                agreed: decimal::format_btc(agreed),
+            }));
         }
         let have = balance(tx, &caller.id).await?;
         if have < amount {
