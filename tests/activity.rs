@@ -107,7 +107,7 @@ async fn an_event_arriving_live_is_listed_new_then_marked_read() {
     wait_settled(host).await;
     let before = badge(host);
 
-    let paid = api::payments::pay(&buyer(), invoice.id, 2).await.expect("the buyer pays");
+    let paid = pay(&buyer(), invoice.id, 2).await.expect("the buyer pays");
     let mark = format!("Payment #{}", paid.id);
     wait_on(host, "the payment among the notifications", || event_about(host, &mark).is_some()).await;
     let row = event_about(host, &mark).unwrap();
@@ -282,8 +282,8 @@ async fn declining_a_private_invoice() {
 #[wasm_bindgen_test]
 async fn a_payment_conversation_from_each_side() {
     let invoice = create(public_invoice("Two purchases to talk about")).await;
-    let first = api::payments::pay(&buyer(), invoice.id, 2).await.unwrap();
-    let second = api::payments::pay(&buyer(), invoice.id, 1).await.unwrap();
+    let first = pay(&buyer(), invoice.id, 2).await.unwrap();
+    let second = pay(&buyer(), invoice.id, 1).await.unwrap();
     let card = |host: &web_sys::HtmlElement, id: u64| {
         all(host, "article.payment-card")
             .into_iter()
@@ -340,7 +340,7 @@ async fn a_payment_conversation_from_each_side() {
 #[wasm_bindgen_test]
 async fn a_seller_writes_first_to_a_buyer() {
     let invoice = create(public_invoice("Bought, never asked")).await;
-    api::payments::pay(&buyer(), invoice.id, 1).await.unwrap();
+    pay(&buyer(), invoice.id, 1).await.unwrap();
     let opened = open(&format!("/invoice/{}", invoice.id), seller());
     let host = &opened.host;
     wait_on(host, "the buyer offered", || all(host, "#chat-buyer option").iter().any(|o| text(o) == "buyer (bought)"))
@@ -391,7 +391,7 @@ async fn the_list_shows_comments_and_counts_and_cards_on_a_phone() {
         .map(|s| pb::CreateInvoiceSecretRequest { text: s.to_string(), ..Default::default() })
         .collect();
     let invoice = create(request).await;
-    api::payments::pay(&buyer(), invoice.id, 1).await.unwrap();
+    pay(&buyer(), invoice.id, 1).await.unwrap();
     let opened = open("/invoices?tab=mine", seller());
     let host = &opened.host;
     host.style().set_property("width", "360px").unwrap();
@@ -421,4 +421,45 @@ async fn the_list_shows_comments_and_counts_and_cards_on_a_phone() {
 
     host.style().set_property("width", "1200px").unwrap();
     wait_on(host, "the table again", || display(&row).is_ok_and(|d| d == "table-row")).await;
+}
+
+/// The texts of the messages shown, in order.
+fn messages_shown(host: &web_sys::HtmlElement) -> Vec<String> {
+    all(host, "li.msg:not(.pending) .msg-text").iter().map(text).collect()
+}
+
+/// A conversation longer than a page: the newest page first, older ones on asking (in order,
+/// none twice, what was on screen kept in place), and a live message joins the end.
+#[wasm_bindgen_test]
+async fn a_long_conversation_shows_the_newest_page_and_older_ones_on_asking() {
+    with_app_styles();
+    let invoice = create(public_invoice("A long talk")).await;
+    let payment = pay(&buyer(), invoice.id, 1).await.unwrap();
+    let thread = Thread::Payment { payment_id: payment.id };
+    let line = |n: u32| format!("Line {n:02} of the long talk");
+    for n in 1..=45 {
+        let who = if n % 2 == 0 { seller() } else { buyer() };
+        api::chat::send(&who, &thread, "", line(n), Vec::new()).await.expect("a message");
+    }
+    let opened = open(&format!("/inbox/payment/{}", payment.id), buyer());
+    let host = &opened.host;
+    wait_on(host, "the newest page", || messages_shown(host).last() == Some(&line(45))).await;
+    let first_page = messages_shown(host);
+    assert!(first_page.len() < 45, "one page, not the whole conversation: {}", first_page.len());
+    let from = 46 - first_page.len() as u32;
+    assert_eq!(first_page, (from..=45).map(line).collect::<Vec<_>>(), "the newest, in order");
+    let list = find(host, "ol.messages").unwrap();
+    wait_on(host, "scrolled to the newest", || list.scroll_top() > 0).await;
+    // Ask for older messages: the message that was at the top stays where it was.
+    let top = || with_text(host, "li.msg .msg-text", &line(from)).unwrap().get_bounding_client_rect().top();
+    let before = top();
+    find(host, "button.show-older").expect("a way to older messages").click();
+    wait_on(host, "the older messages", || messages_shown(host).first() == Some(&line(1))).await;
+    assert_eq!(messages_shown(host), (1..=45).map(line).collect::<Vec<_>>(), "in order, none twice");
+    assert!((top() - before).abs() < 2.0, "what was on screen stays in place: {before} → {}", top());
+    assert!(find(host, "button.show-older").is_none(), "nothing older left");
+    // A new message arrives (live, or read on reconnecting) and joins the end, once.
+    api::chat::send(&seller(), &thread, "", line(46), Vec::new()).await.unwrap();
+    wait_on(host, "the live message", || messages_shown(host).last() == Some(&line(46))).await;
+    assert_eq!(messages_shown(host), (1..=46).map(line).collect::<Vec<_>>());
 }

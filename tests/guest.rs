@@ -204,3 +204,34 @@ async fn a_login_link_asks_first_and_leaves_no_token_in_the_address() {
     .await;
     assert!(!href().contains(buyer_token()), "{}", href());
 }
+
+#[wasm_bindgen_test]
+async fn where_the_goods_are_collected_is_the_buyers_after_payment_and_only_the_owner_reads_it() {
+    let url = "https://shop.example/collect/after-payment-only";
+    let request = pb::CreateInvoiceRequest {
+        is_base_crypto: true,
+        price: btc(0, 100_000),
+        ttl_minutes: 90,
+        comment: "Collected at an address".into(),
+        pieces_min: 1,
+        pieces_max: 3,
+        integration: Some(pb::create_invoice_request::Integration::Redirect(url.into())),
+        ..Default::default()
+    };
+    let invoice = api::invoices::create(&seller(), request).await.expect("create");
+    let path = format!("/invoice/{}", invoice.id);
+    let cases = [
+        (guest(), "At an address the buyer gets after payment"),
+        (Settings { lang: schet::i18n::Lang::Ru, ..guest() }, "По адресу, который покупатель получит после оплаты"),
+        (stranger(), "At an address the buyer gets after payment"),
+    ];
+    for (who, wording) in cases {
+        let tab = Tab::open(&path, who);
+        tab.wait("the invoice's details", || tab.text().contains("Collected at an address")).await;
+        tab.wait("how the goods are collected", || tab.text().contains(wording)).await;
+        assert!(!tab.text().contains(url), "the address is the buyer's after payment: {}", tab.text());
+        assert!(!tab.text().contains("At this address:"), "no empty address: {}", tab.text());
+    }
+    let tab = Tab::open(&path, seller());
+    tab.wait("the owner reads the address", || tab.text().contains(&format!("At this address: {url}"))).await;
+}

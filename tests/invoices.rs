@@ -436,7 +436,7 @@ async fn a_sold_out_invoice_offers_no_pieces() {
     .unwrap();
     let before = schet::views::invoices::RowTexts::new(&created, 0.0, "", &labels());
     assert_eq!(before.pieces, "1–2");
-    api::payments::pay(&buyer(), created.id, 2).await.unwrap();
+    pay(&buyer(), created.id, 2).await.unwrap();
     let sold = api::invoices::get_by_id(&seller(), created.id).await.unwrap();
     assert_eq!(sold.pieces_max, 0, "LimitLiquidity took the pieces");
     let row = schet::views::invoices::RowTexts::new(&sold, 0.0, "", &labels());

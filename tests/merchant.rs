@@ -1,13 +1,16 @@
 //! Browser tests of the merchant section (CryptoCloud-compatible REST calls), run by
 //! `cargo xtask test` in headless Chromium against the live reference server. xtask seeds
 //! the seller's demo merchant invoices (every status); the buyer's are made here through
-//! `api::merchant::create`; the stranger has none.
+//! `api::merchant::create`; the stranger has none. Requests and answers are the contract's
+//! types (`schet_api::merchant`, read and written with serde_json).
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use rust_decimal::Decimal;
-use schet::api::merchant::{self as m, ListRequest, MerchantError, NewInvoice};
+use schet::api::merchant::{
+    self as m, AddFields, CreateRequest, Day, Input, ListRequest, MerchantError, Query, Rule, Status,
+};
 use schet::i18n::Lang;
 use schet::settings::{MerchantSettings, Settings, Theme};
 use schet::state::AppState;
@@ -17,7 +20,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 mod common;
-use common::{endpoint, env, text, wait_until};
+use common::{as_user, endpoint, env, open, stranger_token, text, wait_until};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -37,8 +40,9 @@ fn stranger() -> MerchantSettings {
     merchant(env(option_env!("SCHET_TEST_TOKEN_STRANGER"), "SCHET_TEST_TOKEN_STRANGER"))
 }
 
-fn today() -> String {
-    m::format_date(m::today())
+/// Today's records `offset+1 ..= limit`.
+fn today_page(offset: u64, limit: u64) -> ListRequest {
+    ListRequest::new(Day(m::today()), Day(m::today()), offset, Some(limit))
 }
 
 /// The merchant page mounted with these merchant settings (nothing saved).
@@ -99,21 +103,25 @@ fn rows(host: &web_sys::HtmlElement) -> u32 {
 /// The buyer's invoices, made once for the tests that need them: 23 today, one with an
 /// order id that needs CSV quoting, amounts no f64 keeps exactly.
 async fn buyer_invoices() {
-    let page = m::list(&buyer(), &ListRequest { start: today(), end: today(), offset: 0, limit: 1 }).await.unwrap();
+    let page = m::list(&buyer(), &today_page(0, 1)).await.unwrap();
     if page.all_count >= 23 {
         return;
     }
     for n in 1..=23 {
-        let new = NewInvoice {
-            shop_id: "BROWSER".into(),
-            amount: Decimal::from_str(&format!("{n}.10000001")).unwrap(),
-            order_id: if n == 23 { "A,\"quoted\"\nline".into() } else { format!("B-{n:02}") },
-            cryptocurrency: if n % 2 == 0 { "BTC".into() } else { String::new() },
+        let new = CreateRequest {
+            shop_id: "BROWSER".to_string().into(),
+            amount: Decimal::from_str(&format!("{n}.10000001")).unwrap().into(),
+            order_id: if n == 23 { "A,\"quoted\"\nline".to_string() } else { format!("B-{n:02}") }.into(),
+            add_fields: if n % 2 == 0 {
+                AddFields { cryptocurrency: "BTC".to_string().into(), ..Default::default() }.into()
+            } else {
+                Input::Missing
+            },
             ..Default::default()
         };
         let made = m::create(&buyer(), &new).await.expect("create");
         assert!(made.uuid.starts_with("INV-"));
-        assert_eq!(made.status, "created");
+        assert_eq!(made.status, Status::Created);
     }
 }
 
@@ -124,12 +132,23 @@ fn dates_are_checked_as_dd_mm_yyyy_with_end_not_before_start() {
     for bad in ["29.02.2023", "31.04.2025", "1.1.2025", "2025-01-01", "01.13.2025", "00.01.2025", ""] {
         assert_eq!(m::parse_date(bad), None, "{bad}");
     }
-    let req = |s: &str, e: &str, offset, limit| ListRequest { start: s.into(), end: e.into(), offset, limit };
-    assert!(m::check(&req("01.01.2025", "01.01.2025", 0, 10)).is_empty());
-    assert_eq!(m::check(&req("02.01.2025", "01.01.2025", 0, 10)), [("end".to_string(), "order".to_string())]);
-    assert_eq!(m::check(&req("x", "01.01.2025", 0, 10)), [("start".to_string(), "date".to_string())]);
-    assert_eq!(m::check(&req("01.01.2025", "01.01.2025", 0, 101)), [("limit".to_string(), "range".to_string())]);
-    assert_eq!(m::check(&req("01.01.2025", "01.01.2025", 10, 10)), [("limit".to_string(), "range".to_string())]);
+    let rules = |s: &str, e: &str, offset, size| {
+        Query::new(s, e, offset, size)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| (i.field, i.rule))
+            .collect::<Vec<_>>()
+    };
+    let q = Query::new(" 01.01.2025", "02.01.2025 ", 20, 10).unwrap();
+    assert_eq!(
+        serde_json::to_string(&q.request()).unwrap(),
+        r#"{"start":"01.01.2025","end":"02.01.2025","offset":20,"limit":30}"#
+    );
+    assert_eq!(rules("02.01.2025", "01.01.2025", 0, 10), [("end", Rule::EndBeforeStart)]);
+    assert_eq!(rules("x", "01.01.2025", 0, 10), [("start", Rule::Date)]);
+    assert_eq!(rules("", "31.02.2025", 0, 10), [("start", Rule::Required), ("end", Rule::Date)]);
+    assert_eq!(rules("01.01.2025", "01.01.2025", 10, 0), [("limit", Rule::LimitAboveOffset)]);
 }
 
 #[wasm_bindgen_test]
@@ -159,22 +178,23 @@ async fn the_form_shows_date_errors_next_to_their_fields() {
 #[wasm_bindgen_test]
 async fn list_reads_money_exactly_and_pages_across_all_count() {
     buyer_invoices().await;
-    let page = m::list(&buyer(), &ListRequest { start: today(), end: today(), offset: 0, limit: 10 }).await.unwrap();
+    let page = m::list(&buyer(), &today_page(0, 10)).await.unwrap();
     assert_eq!(page.all_count, 23);
-    assert_eq!(page.invoices.len(), 10);
+    assert_eq!(page.result.len(), 10);
     // Newest first: the 23rd made is the first.
-    assert_eq!(page.invoices[0].order_id, "A,\"quoted\"\nline");
+    assert_eq!(page.result[0].order_id, "A,\"quoted\"\nline");
     // 23.10000001 USD → 23.1 USD (cents) → 23.1 USDT.
-    assert_eq!(page.invoices[0].amount.usd.to_string(), "23.1");
-    assert_eq!(page.invoices[0].amount.crypto.to_string(), "23.1");
+    assert_eq!(page.result[0].amount_usd.to_string(), "23.1");
+    assert_eq!(page.result[0].amount.to_string(), "23.1");
     // 22.1 USD at 90000 USD/BTC → 0.00024556 BTC; plus the 0.00002 fee, exactly (no f64).
-    let btc = &page.invoices[1];
-    assert_eq!((btc.order_id.as_str(), btc.fullcode.as_str(), btc.network.as_str()), ("B-22", "BTC", "BTC"));
-    assert_eq!(btc.amount.crypto.to_string(), "0.00024556");
-    assert_eq!(btc.to_pay.crypto.to_string(), "0.00026556");
+    let btc = &page.result[1];
+    let coin = (btc.currency.fullcode.as_str(), btc.currency.network.code.as_str());
+    assert_eq!((btc.order_id.as_str(), coin), ("B-22", ("BTC", "BTC")));
+    assert_eq!(btc.amount.to_string(), "0.00024556");
+    assert_eq!(btc.amount_to_pay.to_string(), "0.00026556");
     // offset 20, limit 30: the last 3 (records 21..=23).
-    let last = m::list(&buyer(), &ListRequest { start: today(), end: today(), offset: 20, limit: 30 }).await.unwrap();
-    assert_eq!(last.invoices.iter().map(|i| i.order_id.as_str()).collect::<Vec<_>>(), ["B-03", "B-02", "B-01"]);
+    let last = m::list(&buyer(), &today_page(20, 30)).await.unwrap();
+    assert_eq!(last.result.iter().map(|i| i.order_id.as_str()).collect::<Vec<_>>(), ["B-03", "B-02", "B-01"]);
 
     let host = mount_page(buyer());
     click_button(&host, "Today");
@@ -202,17 +222,18 @@ async fn list_reads_money_exactly_and_pages_across_all_count() {
 #[wasm_bindgen_test]
 async fn status_filter_narrows_the_page_and_badges_say_the_status() {
     let settings = seller();
-    let req = ListRequest { start: m::format_date(m::today() - 61), end: today(), offset: 0, limit: 100 };
+    let start = m::today() - 61;
+    let req = ListRequest::new(Day(start), Day(m::today()), 0, Some(100));
     let all = m::list(&settings, &req).await.expect("the seeded invoices");
     assert!(all.all_count >= 36, "xtask seeds the seller's merchant invoices");
-    let paid = all.invoices.iter().filter(|i| i.status == "paid").count();
+    let paid = all.result.iter().filter(|i| i.status == Status::Paid).count();
     assert!(paid > 0);
-    for status in m::STATUSES {
-        assert!(all.invoices.iter().any(|i| i.status == status), "{status} is among the seeded");
+    for status in Status::ALL {
+        assert!(all.result.iter().any(|i| i.status == status), "{status} is among the seeded");
     }
 
     let host = mount_page(settings);
-    type_into(&host, "#merchant-start", &req.start);
+    type_into(&host, "#merchant-start", &m::format_date(start));
     let select: web_sys::HtmlSelectElement = find(&host, "#merchant-size").unchecked_into();
     select.set_value("100");
     select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
@@ -235,20 +256,22 @@ async fn status_filter_narrows_the_page_and_badges_say_the_status() {
 
 #[wasm_bindgen_test]
 async fn a_bad_key_says_check_your_api_key() {
-    match m::list(&merchant("not-a-key"), &ListRequest { start: today(), end: today(), offset: 0, limit: 10 }).await {
+    match m::list(&merchant("not-a-key"), &today_page(0, 10)).await {
         Err(MerchantError::Unauthorized(detail)) => assert_eq!(detail, "Signature verification failed"),
         other => panic!("expected 401, got {other:?}"),
     }
-    match m::list(&merchant("two words"), &ListRequest { start: today(), end: today(), offset: 0, limit: 10 }).await {
+    match m::list(&merchant("two words"), &today_page(0, 10)).await {
         Err(MerchantError::Unauthorized(detail)) => assert_eq!(detail, "Invalid header padding"),
         other => panic!("expected 401, got {other:?}"),
     }
-    assert_eq!(
-        m::list(&merchant(""), &ListRequest { start: today(), end: today(), offset: 0, limit: 10 }).await,
-        Err(MerchantError::NoKey)
-    );
+    assert_eq!(m::list(&merchant(""), &today_page(0, 10)).await, Err(MerchantError::NoKey));
+    // A broken rule is found before sending, as a code.
+    match m::list(&stranger(), &ListRequest::default()).await {
+        Err(e @ MerchantError::Rules(_)) => assert_eq!(e.rule("start").map(|i| &i.rule), Some(&Rule::Required)),
+        other => panic!("expected the rules, got {other:?}"),
+    }
     // The documented 400, per field, from the service itself.
-    match m::post(&stranger(), m::LIST_PATH, "{}".into()).await {
+    match m::post::<m::ListResponse>(&stranger(), m::LIST_PATH, "{}".into()).await {
         Err(e @ MerchantError::Invalid(_)) => {
             assert_eq!(e.field("start"), Some("start not passed."));
             assert_eq!(e.field("end"), Some("end not passed."));
@@ -268,8 +291,8 @@ async fn a_bad_key_says_check_your_api_key() {
 #[wasm_bindgen_test]
 async fn csv_export_holds_the_rows_shown_escaped() {
     buyer_invoices().await;
-    let page = m::list(&buyer(), &ListRequest { start: today(), end: today(), offset: 0, limit: 100 }).await.unwrap();
-    let csv = m::to_csv(&page.invoices);
+    let page = m::list(&buyer(), &today_page(0, 100)).await.unwrap();
+    let csv = m::to_csv(&page.result);
     let lines: Vec<&str> = csv.split("\r\n").collect();
     assert!(lines[0].starts_with("uuid,created,expiry_date,status,currency,network,amount,amount_usd,"));
     assert_eq!(csv.matches("INV-").count(), 23);
@@ -287,8 +310,8 @@ async fn csv_export_holds_the_rows_shown_escaped() {
             .unwrap()
             .unchecked_into();
     let body = wasm_bindgen_futures::JsFuture::from(response.text().unwrap()).await.unwrap().as_string().unwrap();
-    let shown = m::list(&buyer(), &ListRequest { start: today(), end: today(), offset: 0, limit: 10 }).await.unwrap();
-    assert_eq!(body, m::to_csv(&shown.invoices), "the download is the page shown");
+    let shown = m::list(&buyer(), &today_page(0, 10)).await.unwrap();
+    assert_eq!(body, m::to_csv(&shown.result), "the download is the page shown");
 }
 
 #[wasm_bindgen_test]
@@ -322,8 +345,7 @@ fn merchant_settings_keep_the_key_only_as_chosen() {
 async fn the_schet_login_serves_as_the_key_on_its_own_service() {
     buyer_invoices().await;
     let token = buyer().key;
-    let expected =
-        m::list(&buyer(), &ListRequest { start: today(), end: today(), offset: 0, limit: 1 }).await.unwrap().all_count;
+    let expected = m::list(&buyer(), &today_page(0, 1)).await.unwrap().all_count;
     let host = mount_logged_in(MerchantSettings::default(), &token);
     wait_until("the settings, asking for a key", || text(&host).contains("No key saved")).await;
     click_button(&host, "Use my Schet login");
@@ -342,11 +364,36 @@ async fn the_schet_login_serves_as_the_key_on_its_own_service() {
     // Pointed at another service, the merchant API gets no Schet token.
     let elsewhere = MerchantSettings { url: "https://api.example.com".into(), ..saved };
     assert_eq!(elsewhere.for_request(&login).key, "");
-    assert_eq!(
-        m::list(&elsewhere.for_request(&login), &ListRequest { start: today(), end: today(), offset: 0, limit: 1 })
-            .await,
-        Err(MerchantError::NoKey)
-    );
+    assert_eq!(m::list(&elsewhere.for_request(&login), &today_page(0, 1)).await, Err(MerchantError::NoKey));
     local.clear().unwrap();
     session.clear().unwrap();
+}
+
+/// The whole app at /merchant in Russian: the contract's rules, broken in the form, are
+/// worded in Russian next to their fields, and nothing is sent.
+#[wasm_bindgen_test]
+async fn date_rules_are_worded_in_russian_next_to_their_fields() {
+    // No merchant key saved: the page asks for nothing by itself.
+    MerchantSettings::default().save();
+    let opened = open("/merchant", Settings { lang: Lang::Ru, ..as_user(stranger_token()) });
+    let host = &opened.host;
+    wait_until("the form", || host.query_selector("#merchant-start").unwrap().is_some()).await;
+    assert!(text(host).contains("Счета мерчанта"), "the page is in Russian: {}", text(host));
+    type_into(host, "#merchant-start", "31.02.2025");
+    type_into(host, "#merchant-end", "");
+    click_button(host, "Показать");
+    wait_until("the start rule in Russian", || {
+        text(&find(host, "#merchant-start-error")) == "Введите дату как дд.мм.гггг, например 31.01.2025."
+    })
+    .await;
+    assert_eq!(text(&find(host, "#merchant-end-error")), "Обязательное поле.");
+    type_into(host, "#merchant-start", "10.03.2025");
+    type_into(host, "#merchant-end", "01.03.2025");
+    click_button(host, "Показать");
+    wait_until("the order rule in Russian", || {
+        text(&find(host, "#merchant-end-error")) == "Дата окончания не может быть раньше даты начала."
+    })
+    .await;
+    assert!(find(host, "#merchant-start-error").hidden());
+    assert!(host.query_selector(".pager-text").unwrap().is_none(), "nothing was asked for");
 }

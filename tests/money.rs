@@ -52,7 +52,7 @@ async fn public(comment: &str, secrets: &[&str]) -> pb::Invoice {
 /// The buyer buys `pieces` of a fresh invoice (through the API: the pages under test come after).
 async fn bought(comment: &str, secrets: &[&str], pieces: u32) -> pb::InvoicePayment {
     let invoice = public(comment, secrets).await;
-    api::payments::pay(&buyer(), invoice.id, pieces).await.expect("pay")
+    pay(&buyer(), invoice.id, pieces).await.expect("pay")
 }
 
 async fn balance(settings: &Settings) -> Decimal {
@@ -359,4 +359,56 @@ async fn the_invoice_csv_export_holds_the_invoices_listed() {
     let exported: Vec<String> = lines[1..].iter().map(|l| l.split(',').next().unwrap().to_string()).collect();
     assert_eq!(exported, ids(), "the rows listed, in order");
     assert!(csv.contains("\"CSV, \"\"quoted\"\", 2\""), "quoted as CSV: {csv}");
+}
+
+#[wasm_bindgen_test]
+async fn a_price_changed_before_paying_is_shown_and_asked_again_and_paid_only_once_confirmed() {
+    let invoice = public("The price moves", &[]).await;
+    let before = balance(&buyer()).await;
+    let tab = Tab::open(&format!("/invoice/{}", invoice.id), buyer());
+    tab.wait("the buy box", || shown(&tab, "#buy-pieces")).await;
+    type_into(&tab.host, "buy-pieces", "2");
+    click_button(&tab.host, "Buy");
+    tab.wait("the confirmation with the amount read", || tab.text().contains("0.0002 BTC")).await;
+    // The seller raises the price to 0.0005 a piece after the buyer read it.
+    let raise = pb::UpdatePublicInvoiceRequest {
+        invoice_id: invoice.id,
+        is_base_crypto: true,
+        price: btc(0, 500_000),
+        comment: invoice.comment.clone(),
+        pieces_min: 1,
+        pieces_max: 3,
+        ..Default::default()
+    };
+    api::invoices::update(&seller(), raise, true).await.expect("the seller changes the price");
+    click(&tab.host, "#buy-confirm-pay");
+    tab.wait("the new price, asked again", || {
+        tab.text().contains("The price has changed")
+            && tab.text().contains("0.001 BTC")
+            && !shown(&tab, "[aria-busy='true']")
+    })
+    .await;
+    let dialog = by_id(&tab.host, "buy-confirm").text_content().unwrap_or_default();
+    assert!(
+        dialog.contains("0.0002 BTC") && dialog.contains("0.001 BTC"),
+        "what was confirmed and the new amount: {dialog}"
+    );
+    assert_eq!(balance(&buyer()).await, before, "nothing charged at a price not confirmed");
+    assert!(
+        api::payments::list(&buyer(), Some(false), 0, 0, 20).await.unwrap().iter().all(|p| p
+            .invoice
+            .as_ref()
+            .map(|i| i.id)
+            != Some(invoice.id))
+    );
+    let typed = by_id(&tab.host, "buy-pieces").unchecked_into::<web_sys::HtmlInputElement>().value();
+    assert_eq!(typed, "2", "what was typed stays");
+    assert!(!tab.text().contains("not possible"), "no error beside the question: {}", tab.text());
+    // Confirming the new amount pays it.
+    click(&tab.host, "#buy-confirm-pay");
+    tab.wait("the purchase at the new price", || tab.text().contains("You bought 2 pieces")).await;
+    let payment = api::payments::list(&buyer(), Some(false), 0, 0, 1).await.unwrap().remove(0);
+    assert_eq!(payment.invoice.as_ref().map(|i| i.id), Some(invoice.id));
+    assert_eq!(schet_api::decimal::from_pb_or_zero(payment.crypto_amount.as_ref()).unwrap(), dec("0.001"));
+    assert_eq!(balance(&buyer()).await, before - dec("0.001"));
 }

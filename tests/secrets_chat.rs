@@ -312,7 +312,7 @@ async fn a_purchase_moves_the_first_secret_to_sold() {
     let page = mount(seller(), move || view! { <SecretsManager id=invoice /> });
     let host = &page.host;
     wait_until("three for sale", || text(host).contains("For sale (3)")).await;
-    let payment = api::payments::pay(&buyer(), invoice, 1).await.expect("the buyer buys a piece");
+    let payment = pay(&buyer(), invoice, 1).await.expect("the buyer buys a piece");
     assert_eq!(payment.secrets.iter().map(|x| x.text.as_str()).collect::<Vec<_>>(), ["FIRST"]);
     // The live event makes the manager reload: nothing is clicked here.
     wait_until("one sold", || text(host).contains("Sold (1)") && text(host).contains("For sale (2)")).await;
@@ -470,7 +470,7 @@ async fn the_draft_is_kept_per_conversation() {
 #[wasm_bindgen_test]
 async fn a_stranger_cannot_open_another_pairs_conversation() {
     let invoice = new_invoice("Private talk", 3).await;
-    let payment = api::payments::pay(&buyer(), invoice.id, 1).await.expect("pay");
+    let payment = pay(&buyer(), invoice.id, 1).await.expect("pay");
     let me = api::profile::my_profile(&buyer()).await.unwrap().user_id;
     let conv = chat::send(&buyer(), &Thread::Payment { payment_id: payment.id }, &me, "Got it, thanks".into(), vec![])
         .await

@@ -5,10 +5,10 @@
 //! * [`decimal`]: `pb::Decimal` ⇄ [`rust_decimal::Decimal`], exact or an error.
 //! * [`guid`]: image GUIDs: parsing, formatting, making new ones from random bytes.
 //! * [`currency`]: ISO 4217 codes.
-//! * [`json`]: the merchant REST API's JSON, read strictly with money kept exact (the app's
-//!   reader; the reference endpoint uses [`merchant`]).
-//! * `merchant` (feature `merchant`): the merchant REST API's contract: paths, statuses,
-//!   limits, request and answer types (serde), and the list and create rules.
+//! * `merchant` (feature `merchant`): the merchant REST API's contract, for the reference
+//!   endpoint and the app's merchant screen: paths, statuses, limits, request and answer
+//!   types (serde, read and written with serde_json, money exact), and the list and create
+//!   rules.
 //! * [`caps`]: every list and string of every request has a cap, checked before anything.
 //! * [`net`]: which addresses the service may call out to (webhooks): public ones only.
 //! * [`validate`]: every request rule, returning [`validate::FieldError`]s that name the
@@ -25,7 +25,6 @@ pub mod currency;
 pub mod dates;
 pub mod decimal;
 pub mod guid;
-pub mod json;
 pub mod limits;
 #[cfg(feature = "merchant")]
 pub mod merchant;

@@ -190,8 +190,8 @@ impl Field for String {
 impl Field for Decimal {
     fn read(value: &Value) -> Option<Decimal> {
         match value {
-            Value::Number(n) => crate::json::exact(&n.to_string()),
-            Value::String(s) => crate::json::exact(s.trim()),
+            Value::Number(n) => exact(n.as_str()),
+            Value::String(s) => exact(s.trim()),
             _ => None,
         }
     }
@@ -228,6 +228,39 @@ macro_rules! object_field {
             }
         }
     };
+}
+
+/// A JSON number's text (`12.50`, `1e-3`, `-2.5E+2`) as a [`Decimal`], exactly: `None` when
+/// it is not a JSON number, or when a Decimal cannot hold it without rounding (zeros beyond
+/// its 28 places are dropped; any other digit there is not).
+pub fn exact(text: &str) -> Option<Decimal> {
+    // serde_json checks the syntax (the whole text, one number).
+    text.parse::<serde_json::Number>().ok()?;
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let (number, exponent) = match rest.find(['e', 'E']) {
+        // An exponent beyond ±64 cannot give a Decimal anyway; clamping keeps the loop short.
+        Some(i) => (&rest[..i], rest[i + 1..].parse::<i64>().map_or(i64::MAX, |e| e).clamp(-64, 64) as i32),
+        None => (rest, 0),
+    };
+    let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+    let mut mantissa: i128 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+    }
+    let mut scale = frac.len() as i32 - exponent;
+    while scale < 0 {
+        mantissa = mantissa.checked_mul(10)?;
+        scale += 1;
+    }
+    while scale > 28 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    let mantissa = if negative { -mantissa } else { mantissa };
+    Decimal::try_from_i128_with_scale(mantissa, u32::try_from(scale).ok()?).ok()
 }
 
 /// A JSON number with `value`'s exact decimal text.
@@ -1008,6 +1041,32 @@ mod tests {
         assert_eq!(back.0.len(), 2);
         let list: ErrorResponse = serde_json::from_str(r#"{"status":"error","result":{"a":["x","y"]}}"#).unwrap();
         assert_eq!(list.0, [("a".to_string(), "x y".to_string())]);
+    }
+
+    #[test]
+    fn money_text_is_read_exactly_or_not_at_all() {
+        assert_eq!(exact("101.40"), Some(Decimal::new(10140, 2)));
+        assert_eq!(exact("1e-3"), Some(Decimal::new(1, 3)));
+        assert_eq!(exact("-2.5E+2"), Some(Decimal::new(-250, 0)));
+        assert_eq!(exact("0.1000000000000000000000000000000"), Some(Decimal::new(1, 1)), "zeros beyond 28 places");
+        assert_eq!(exact("0.1000000000000000000000000000001"), None, "a digit beyond 28 places is not rounded");
+        assert_eq!(exact("1e99"), None);
+        for bad in ["", "abc", "1.", "01", "1e", "+1", " 1", "1 ", "0x10", "1.5.5", "NaN"] {
+            assert_eq!(exact(bad), None, "{bad:?}");
+        }
+        assert_eq!(Decimal::read(&Value::String(" 12.5 ".into())), Some(Decimal::new(125, 1)));
+        assert_eq!(Decimal::read(&Value::Bool(true)), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_decimal_reads_back_exactly(m in proptest::prelude::any::<i64>(), scale in 0u32..=18) {
+            let d = Decimal::new(m, scale);
+            proptest::prop_assert_eq!(exact(&d.to_string()), Some(d));
+            let written = to_json(&Invoice { amount: d, ..Default::default() });
+            let back: Invoice = serde_json::from_str(&written).unwrap();
+            proptest::prop_assert_eq!(back.amount, d);
+        }
     }
 
     #[test]

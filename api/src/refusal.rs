@@ -22,6 +22,10 @@ pub enum Refusal {
     BalanceLow { have: String, need: String },
     /// A payment with refunds (under way or done) cannot be cancelled: settle them first.
     RefundsOpen,
+    /// The price moved after the buyer looked: `pieces` now cost `now` BTC, not the `agreed`
+    /// BTC the buyer confirmed (amounts as text, the whole purchase). Nothing was charged;
+    /// paying again with `now` agreed goes through.
+    PriceChanged { pieces: String, now: String, agreed: String },
 }
 
 impl Refusal {
@@ -31,6 +35,7 @@ impl Refusal {
             Refusal::Text { .. } => None,
             Refusal::BalanceLow { .. } => Some("BALANCE_LOW"),
             Refusal::RefundsOpen => Some("REFUNDS_OPEN"),
+            Refusal::PriceChanged { .. } => Some("PRICE_CHANGED"),
         }
     }
 
@@ -39,6 +44,9 @@ impl Refusal {
         let param = |name: &str, value: &str| Param { name: name.to_string(), value: value.to_string() };
         match self {
             Refusal::BalanceLow { have, need } => vec![param("have", have), param("need", need)],
+            Refusal::PriceChanged { pieces, now, agreed } => {
+                vec![param("pieces", pieces), param("now", now), param("agreed", agreed)]
+            }
             Refusal::Text { .. } | Refusal::RefundsOpen => Vec::new(),
         }
     }
@@ -50,6 +58,9 @@ impl Refusal {
         match code {
             "BALANCE_LOW" => Some(Refusal::BalanceLow { have: get("have")?, need: get("need")? }),
             "REFUNDS_OPEN" => Some(Refusal::RefundsOpen),
+            "PRICE_CHANGED" => {
+                Some(Refusal::PriceChanged { pieces: get("pieces")?, now: get("now")?, agreed: get("agreed")? })
+            }
             _ => None,
         }
     }
@@ -63,6 +74,10 @@ impl fmt::Display for Refusal {
                 write!(f, "insufficient balance: you have {have} BTC, this takes {need} BTC")
             }
             Refusal::RefundsOpen => f.write_str("the payment has refunds; settle them first"),
+            Refusal::PriceChanged { pieces, now, agreed } => write!(
+                f,
+                "the price changed: {pieces} piece(s) now cost {now} BTC, not the {agreed} BTC agreed to; confirm the new price"
+            ),
         }
     }
 }
@@ -73,7 +88,11 @@ mod tests {
 
     #[test]
     fn codes_round_trip_with_their_parameters() {
-        let all = [Refusal::BalanceLow { have: "0.1".into(), need: "0.25".into() }, Refusal::RefundsOpen];
+        let all = [
+            Refusal::BalanceLow { have: "0.1".into(), need: "0.25".into() },
+            Refusal::RefundsOpen,
+            Refusal::PriceChanged { pieces: "2".into(), now: "1".into(), agreed: "0.02".into() },
+        ];
         for r in all {
             assert_eq!(Refusal::from_code(r.code().unwrap(), &r.params()), Some(r.clone()), "{r:?}");
         }
@@ -86,5 +105,10 @@ mod tests {
     fn english_names_the_amounts() {
         let r = Refusal::BalanceLow { have: "0.1".into(), need: "0.25".into() };
         assert_eq!(r.to_string(), "insufficient balance: you have 0.1 BTC, this takes 0.25 BTC");
+        let r = Refusal::PriceChanged { pieces: "1".into(), now: "0.5".into(), agreed: "0.01".into() };
+        assert_eq!(
+            r.to_string(),
+            "the price changed: 1 piece(s) now cost 0.5 BTC, not the 0.01 BTC agreed to; confirm the new price"
+        );
     }
 }

@@ -1,9 +1,9 @@
 //! The user's conversations as last known: which thread a conversation is, who the other
 //! party is, unread counts, and merging what the service sends into what is known.
 //!
-//! The service sends conversations whole (a read, a send's answer, a live event) or, soon, a
-//! live event carrying only the new message: [`merge`] takes either, keeping every message
-//! once, by id.
+//! The service sends a conversation's newest page of messages (a read, a send's answer),
+//! an older page asked for, or a live event carrying only the new message: [`Conversations::merge`] takes
+//! each, keeping every message once, by id, and knows whether older ones are left to read.
 
 use schet_api::pb::{self, conversation::Parent};
 use std::collections::HashMap;
@@ -57,37 +57,113 @@ pub fn unread_total(list: &[pb::Conversation], me: &str, seen: &HashMap<u64, u64
     list.iter().map(|c| unread(c, me, seen.get(&c.id).copied().unwrap_or(0))).sum()
 }
 
-/// Puts what the service sent about a conversation into `list`: its messages join the known
-/// ones (by id: a repeat changes nothing), the rest of it (parties, parent) is taken from
-/// the newer copy. The list stays latest first.
-pub fn merge(list: &mut Vec<pb::Conversation>, c: pb::Conversation) {
-    match list.iter_mut().find(|x| x.id == c.id) {
-        Some(known) => {
-            let mut messages = std::mem::take(&mut known.messages);
-            let newer = last_id(&c) >= last_id_of(&messages);
-            for m in &c.messages {
-                insert(&mut messages, m.clone());
+/// How what the service sent about a conversation relates to what is known of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrived {
+    /// Its newest messages, without gaps (a read, a send's answer); `HasOlderMessages` says
+    /// whether older ones exist.
+    Newest,
+    /// A page of older messages, asked for before the oldest one known.
+    Older,
+    /// New messages alone (a live event): what is known of older ones stays.
+    New,
+}
+
+/// My conversations as known, latest message first (read as a slice), and for each how far
+/// its messages are known without a gap.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Conversations {
+    list: Vec<pb::Conversation>,
+    /// Conversation id → the newest message up to which every message from the oldest one
+    /// known on is known (read from the service, not only heard live).
+    through: HashMap<u64, u64>,
+}
+
+impl std::ops::Deref for Conversations {
+    type Target = [pb::Conversation];
+    fn deref(&self) -> &[pb::Conversation] {
+        &self.list
+    }
+}
+
+impl Conversations {
+    /// Puts what the service sent about a conversation in: its messages join the known ones
+    /// (by id: a repeat changes nothing), the rest of it (parties, parent) is taken from the
+    /// newer copy, and whether older messages exist is what the copy holding the oldest
+    /// message said. A newest page that starts after the last message known without a gap
+    /// may have missed messages between (a long time away): what is known before it is let
+    /// go, and paging back brings it again, whole.
+    pub fn merge(&mut self, c: pb::Conversation, arrived: Arrived) {
+        let through = self.through.entry(c.id).or_insert(0);
+        let (theirs, newest) = (oldest_of(&c.messages), last_id_of(&c.messages));
+        match self.list.iter_mut().find(|x| x.id == c.id) {
+            Some(known) => {
+                let mut messages = std::mem::take(&mut known.messages);
+                let mut known_older = known.has_older_messages;
+                let before = oldest_of(&messages);
+                match arrived {
+                    Arrived::Newest if !c.messages.is_empty() => {
+                        if c.has_older_messages && theirs > *through {
+                            messages.retain(|m| m.id > theirs);
+                            known_older = true;
+                        }
+                        *through = (*through).max(newest);
+                    }
+                    Arrived::Older => *through = (*through).max(before),
+                    Arrived::Newest | Arrived::New => {}
+                }
+                let has_older = match (arrived, c.messages.is_empty()) {
+                    (Arrived::Older, true) => false,
+                    (_, true) => known_older,
+                    (_, false) if messages.is_empty() || theirs <= oldest_of(&messages) => c.has_older_messages,
+                    (_, false) => known_older,
+                };
+                let newer = newest >= last_id_of(&messages);
+                for m in &c.messages {
+                    insert(&mut messages, m.clone());
+                }
+                if newer {
+                    *known = pb::Conversation { messages, ..c };
+                } else {
+                    known.messages = messages;
+                }
+                known.has_older_messages = has_older;
             }
-            if newer {
-                *known = pb::Conversation { messages, ..c };
-            } else {
-                known.messages = messages;
+            None => {
+                if arrived != Arrived::New {
+                    *through = newest;
+                }
+                let mut c = c;
+                let arrived = std::mem::take(&mut c.messages);
+                for m in arrived {
+                    insert(&mut c.messages, m);
+                }
+                self.list.push(c);
             }
         }
-        None => {
-            let mut c = c;
-            let arrived = std::mem::take(&mut c.messages);
-            for m in arrived {
-                insert(&mut c.messages, m);
-            }
-            list.push(c);
+        sort(&mut self.list);
+    }
+
+    /// Merges a fresh read of every conversation (their newest messages) in (messages known
+    /// only here, say one that arrived during the read, are kept).
+    pub fn merge_all(&mut self, fresh: Vec<pb::Conversation>) {
+        for c in fresh {
+            self.merge(c, Arrived::Newest);
         }
     }
-    sort(list);
 }
 
 fn last_id_of(messages: &[pb::ConversationMessage]) -> u64 {
     messages.iter().map(|m| m.id).max().unwrap_or(0)
+}
+
+fn oldest_of(messages: &[pb::ConversationMessage]) -> u64 {
+    messages.iter().map(|m| m.id).min().unwrap_or(0)
+}
+
+/// The id of the oldest message known (0: none): older pages are read before it.
+pub fn oldest_id(c: &pb::Conversation) -> u64 {
+    oldest_of(&c.messages)
 }
 
 /// Puts `m` in its place by id (replacing a message with its id).
@@ -95,14 +171,6 @@ fn insert(messages: &mut Vec<pb::ConversationMessage>, m: pb::ConversationMessag
     match messages.binary_search_by_key(&m.id, |x| x.id) {
         Ok(i) => messages[i] = m,
         Err(i) => messages.insert(i, m),
-    }
-}
-
-/// Merges a fresh read of every conversation into `list` (messages known only here, say one
-/// that arrived during the read, are kept).
-pub fn merge_all(list: &mut Vec<pb::Conversation>, fresh: Vec<pb::Conversation>) {
-    for c in fresh {
-        merge(list, c);
     }
 }
 
@@ -162,21 +230,22 @@ mod tests {
 
     #[test]
     fn a_new_message_alone_joins_the_conversation() {
-        let mut list = vec![conv(1, &[1, 2, 3])];
-        merge(&mut list, conv(1, &[4]));
+        let mut list = Conversations::default();
+        list.merge(conv(1, &[1, 2, 3]), Arrived::Newest);
+        list.merge(conv(1, &[4]), Arrived::New);
         assert_eq!(ids(&list[0]), vec![1, 2, 3, 4]);
-        merge(&mut list, conv(1, &[4]));
+        list.merge(conv(1, &[4]), Arrived::New);
         assert_eq!(ids(&list[0]), vec![1, 2, 3, 4], "a repeat changes nothing");
-        merge(&mut list, conv(1, &[1, 2]));
+        list.merge(conv(1, &[1, 2]), Arrived::Newest);
         assert_eq!(ids(&list[0]), vec![1, 2, 3, 4], "an older copy loses nothing");
     }
 
     #[test]
     fn the_list_is_latest_first() {
-        let mut list = Vec::new();
-        merge_all(&mut list, vec![conv(1, &[5]), conv(2, &[3]), conv(3, &[])]);
+        let mut list = Conversations::default();
+        list.merge_all(vec![conv(1, &[5]), conv(2, &[3]), conv(3, &[])]);
         assert_eq!(list.iter().map(|c| c.id).collect::<Vec<_>>(), vec![1, 2, 3]);
-        merge(&mut list, conv(2, &[9]));
+        list.merge(conv(2, &[9]), Arrived::New);
         assert_eq!(list.iter().map(|c| c.id).collect::<Vec<_>>(), vec![2, 1, 3]);
     }
 
@@ -218,22 +287,150 @@ mod tests {
         assert!(!more_buyers_after(&page, 4, created(65).as_ref()), "reached payments older than the invoice");
     }
 
+    fn page(id: u64, messages: std::ops::RangeInclusive<u64>, older: bool) -> pb::Conversation {
+        pb::Conversation { has_older_messages: older, ..conv(id, &messages.collect::<Vec<_>>()) }
+    }
+
+    #[test]
+    fn older_pages_join_below_and_say_when_none_are_left() {
+        let mut list = Conversations::default();
+        list.merge(page(1, 71..=100, true), Arrived::Newest);
+        assert!(list[0].has_older_messages);
+        assert_eq!(oldest_id(&list[0]), 71);
+        list.merge(page(1, 41..=70, true), Arrived::Older);
+        assert!(list[0].has_older_messages);
+        // A live message and a send's answer (the newest page) while paging: nothing lost.
+        list.merge(page(1, 101..=101, true), Arrived::New);
+        list.merge(page(1, 73..=102, true), Arrived::Newest);
+        list.merge(page(1, 1..=40, false), Arrived::Older);
+        assert_eq!(ids(&list[0]), (1..=102).collect::<Vec<_>>());
+        assert!(!list[0].has_older_messages, "all read");
+        list.merge(page(1, 103..=103, true), Arrived::New);
+        list.merge(page(1, 74..=103, true), Arrived::Newest);
+        assert!(!list[0].has_older_messages, "a live message or a newest page does not bring older ones back");
+        list.merge(page(1, 1..=0, false), Arrived::Older);
+        assert!(!list[0].has_older_messages);
+        assert_eq!(ids(&list[0]).len(), 103);
+    }
+
+    #[test]
+    fn a_live_message_alone_leaves_older_ones_to_read() {
+        let mut list = Conversations::default();
+        list.merge(page(1, 9..=9, true), Arrived::New);
+        assert!(list[0].has_older_messages, "a conversation first heard of live has older messages");
+        list.merge(page(1, 1..=10, false), Arrived::Newest);
+        assert!(!list[0].has_older_messages);
+    }
+
+    #[test]
+    fn a_newest_page_after_a_gap_lets_go_of_what_came_before_it() {
+        let mut list = Conversations::default();
+        list.merge(page(1, 1..=30, false), Arrived::Newest);
+        // Away: 31..=60 missed; the catch-up reads the newest 30 and an event came meanwhile.
+        list.merge(page(1, 91..=91, true), Arrived::New);
+        list.merge(page(1, 61..=90, true), Arrived::Newest);
+        assert_eq!(ids(&list[0]), (61..=91).collect::<Vec<_>>(), "no gap shown as if it were the whole story");
+        assert!(list[0].has_older_messages, "older ones to read again");
+        list.merge(page(1, 1..=60, false), Arrived::Older);
+        assert_eq!(ids(&list[0]), (1..=91).collect::<Vec<_>>());
+    }
+
+    /// Steps of a client against a conversation on the service: a message posted (heard
+    /// live or not), the newest page read, an older page read.
+    #[derive(Debug, Clone)]
+    enum Step {
+        Post { gap: u64, heard: bool },
+        ReadNewest,
+        ReadOlder,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (1u64..4, proptest::bool::weighted(0.9)).prop_map(|(gap, heard)| Step::Post { gap, heard }),
+            Just(Step::ReadNewest),
+            Just(Step::ReadOlder),
+        ]
+    }
+
+    /// The service's page: the newest `count` of `all` before `before` (0: the newest).
+    fn serve(all: &[u64], before: u64, count: usize) -> pb::Conversation {
+        let below: Vec<u64> = all.iter().copied().filter(|m| before == 0 || *m < before).collect();
+        let from = below.len().saturating_sub(count);
+        pb::Conversation { has_older_messages: from > 0, ..conv(1, &below[from..]) }
+    }
+
     proptest! {
+        /// Whatever the order of live messages, reads and older pages, what is shown is the
+        /// service's conversation from the oldest message known on, each message once, in
+        /// order, with no gap; "older messages" is offered exactly while some exist; paging
+        /// back until none are left shows the whole conversation.
+        #[test]
+        fn paging_back_shows_every_message_once_without_gaps(
+            first in 0usize..40,
+            count in 1usize..12,
+            steps in proptest::collection::vec(step(), 0..40),
+        ) {
+            let mut all: Vec<u64> = (1..=first as u64).map(|i| i * 2).collect();
+            let mut list = Conversations::default();
+            list.merge(serve(&all, 0, count), Arrived::Newest);
+            for s in steps {
+                match s {
+                    Step::Post { gap, heard } => {
+                        let id = all.last().copied().unwrap_or(0) + gap;
+                        all.push(id);
+                        if heard {
+                            let event = pb::Conversation { has_older_messages: all.len() > 1, ..conv(1, &[id]) };
+                            list.merge(event, Arrived::New);
+                        }
+                    }
+                    Step::ReadNewest => list.merge(serve(&all, 0, count), Arrived::Newest),
+                    Step::ReadOlder => {
+                        let before = oldest_id(&list[0]);
+                        if list[0].has_older_messages && before > 0 {
+                            list.merge(serve(&all, before, count), Arrived::Older);
+                        }
+                    }
+                }
+                let c = &list[0];
+                let (from, through) = (oldest_id(c), list.through.get(&1).copied().unwrap_or(0));
+                let shown = ids(c);
+                prop_assert!(shown.windows(2).all(|w| w[0] < w[1]), "in order, once each");
+                prop_assert!(shown.iter().all(|m| all.contains(m)));
+                // No gap from the oldest shown to the last one read (only a message missed
+                // live may be absent after it, until the next read of the newest).
+                let whole: Vec<u64> = all.iter().copied().filter(|m| *m >= from && *m <= through).collect();
+                let kept: Vec<u64> = shown.iter().copied().filter(|m| *m <= through).collect();
+                prop_assert_eq!(kept, whole);
+                if !shown.is_empty() {
+                    prop_assert_eq!(c.has_older_messages, all.iter().any(|m| *m < from), "older offered exactly when some exist");
+                }
+            }
+            // Read the newest (catching up on anything missed), then page back to the start.
+            list.merge(serve(&all, 0, count), Arrived::Newest);
+            let mut guard = 0;
+            while list[0].has_older_messages && guard < 100 {
+                let before = oldest_id(&list[0]);
+                list.merge(serve(&all, before, count), Arrived::Older);
+                guard += 1;
+            }
+            prop_assert_eq!(ids(&list[0]), all);
+        }
+
         /// However the messages arrive (whole conversations, single messages, repeats, out of
         /// order), every message is there once, in order.
         #[test]
         fn merging_in_any_order_keeps_each_message_once(
             parts in proptest::collection::vec((0u64..3, proptest::collection::btree_set(1u64..40, 0..6)), 0..20),
         ) {
-            let mut list = Vec::new();
+            let mut list = Conversations::default();
             let mut expected: HashMap<u64, std::collections::BTreeSet<u64>> = HashMap::new();
             for (id, messages) in parts {
                 let ms: Vec<u64> = messages.iter().copied().collect();
                 expected.entry(id).or_default().extend(ms.iter().copied());
-                merge(&mut list, conv(id, &ms));
+                list.merge(conv(id, &ms), Arrived::New);
             }
             prop_assert_eq!(list.len(), expected.len());
-            for c in &list {
+            for c in list.iter() {
                 let want: Vec<u64> = expected[&c.id].iter().copied().collect();
                 prop_assert_eq!(ids(c), want);
             }

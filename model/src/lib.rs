@@ -5,6 +5,7 @@
 //!   requests with every broken rule.
 //! * [`secret_line`]: the one reader of secrets given as lines (form and bulk import).
 //! * [`bulk`]: the bulk import as a state machine (retries never send a line twice).
+//! * [`checkout`]: confirming a purchase: the amount agreed to, a moved price asked again.
 //! * [`filters`]: the invoice list's filters, their URL query and their request.
 //! * [`queue`]: an invoice's secrets: queue and sold, drop order, line ranges.
 //! * [`conversations`]: threads, unread counts, merging messages by id.
@@ -15,13 +16,16 @@
 //!   carried through the login.
 //! * [`payment`]: a payment's parties, refunds, cancelling, refund states, shortfalls.
 //! * [`plural`]: plural forms of counted words.
+//! * [`head_start`]: the shared link's invoice, asked for by boot.js while the app loads.
 
 pub mod bulk;
+pub mod checkout;
 pub mod codec;
 pub mod conversations;
 pub mod dates;
 pub mod events;
 pub mod filters;
+pub mod head_start;
 pub mod invoice_form;
 pub mod login;
 pub mod payment;

@@ -14,6 +14,7 @@ pub mod http;
 pub mod images;
 pub mod listener;
 pub mod merchant;
+pub mod random;
 pub mod rates;
 pub mod sealed;
 pub mod service;

@@ -82,6 +82,10 @@ struct Serve {
     /// Let webhooks reach loopback and private addresses (local testing only).
     #[arg(long)]
     allow_private_webhooks: bool,
+    /// Chat messages a minute per user and per conversation (default: the service's limits;
+    /// test suites that write long conversations raise it).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    messages_per_minute: Option<u32>,
     #[command(flatten)]
     quotas: QuotaArgs,
 }
@@ -186,6 +190,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
             q.live_invoices_per_user = serve.quotas.live_invoices_per_user.unwrap_or(q.live_invoices_per_user);
             q.unsold_secrets_per_user = serve.quotas.unsold_secrets_per_user.unwrap_or(q.unsold_secrets_per_user);
             q.image_bytes_per_user = serve.quotas.image_bytes_per_user.unwrap_or(q.image_bytes_per_user);
+            if let Some(n) = serve.messages_per_minute {
+                limits.quotas.messages_per_minute_per_user = n;
+                limits.quotas.messages_per_minute_per_conversation = n;
+            }
             let opts = ServeOptions {
                 static_dir: serve.static_dir,
                 limits,

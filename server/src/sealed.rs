@@ -82,7 +82,7 @@ impl Sealer {
             KeySource::File(path) => Sealer::from_file(path),
             KeySource::FileOrNew(path) if path.exists() => Sealer::from_file(path),
             KeySource::FileOrNew(path) => {
-                let text = hex(&crate::service::random_bytes::<32>());
+                let text = hex(&crate::random::random_bytes::<32>());
                 write_private(path, &text).map_err(|e| SealError::File(path.clone(), e))?;
                 tracing::info!(path = %path.display(), "made a new webhook key");
                 Sealer::from_hex(&text)
@@ -101,7 +101,7 @@ impl Sealer {
     }
 
     pub fn seal(&self, plain: &str) -> String {
-        let nonce_bytes = crate::service::random_bytes::<NONCE_LEN>();
+        let nonce_bytes = crate::random::random_bytes::<NONCE_LEN>();
         let mut data = plain.as_bytes().to_vec();
         self.key
             .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce_bytes), Aad::from(AAD), &mut data)

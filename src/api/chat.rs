@@ -32,6 +32,31 @@ async fn by(settings: &Settings, ids: Ids) -> Result<Vec<pb::Conversation>, ApiE
         .conversations)
 }
 
+/// GetConversationsById with BeforeMessageId: the page of conversation `id` (of `thread`,
+/// as user `me` sees it) before message `before`, newest last. A seller reads an invoice's
+/// conversation through its buyer (one invoice may have many buyers, one user few threads).
+pub async fn older(
+    settings: &Settings,
+    thread: &Thread,
+    me: &str,
+    id: u64,
+    before: u64,
+) -> Result<pb::Conversation, ApiError> {
+    let ids = match thread {
+        Thread::Invoice { invoice_id, buyer_id } if buyer_id == me => Ids::InvoiceId(*invoice_id),
+        Thread::Invoice { buyer_id, .. } => Ids::UserId(buyer_id.clone()),
+        Thread::Payment { payment_id } => Ids::PaymentId(*payment_id),
+    };
+    let mut call = Call::new(settings)?;
+    let request = pb::GetConversationsByIdRequest { ids: Some(ids), before_message_id: before, messages_count: 0 };
+    call.unary::<rpcs::GetConversationsById>(request)
+        .await?
+        .conversations
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| ApiError::NotFound(format!("conversation {id} was not found")))
+}
+
 /// Sends a message in `thread` as user `me`: SendInvoiceMessage (a seller names the buyer
 /// with ToUserId) or SendInvoicePaymentMessage. Returns the whole conversation.
 pub async fn send(

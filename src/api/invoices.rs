@@ -2,12 +2,21 @@
 
 use super::{ApiError, Call};
 use crate::settings::Settings;
+use prost::Message;
 use schet_api::pb;
-use schet_api::rpc::rpcs;
+use schet_api::rpc::{Rpc, rpcs};
 
 /// GetInvoiceById: the invoice, or NotFound (also for others' private invoices, and for
 /// every private one to a guest).
 pub async fn get_by_id(settings: &Settings, id: u64) -> Result<pb::Invoice, ApiError> {
+    // A shared link's first read: boot.js may have asked already, while the app loaded.
+    let key = schet_model::head_start::key(&settings.base_url(), settings.token.trim(), id);
+    if let Some(body) = super::head_start::take(&key).await
+        && let Ok(response) = <rpcs::GetInvoiceById as Rpc>::Response::decode(body.as_slice())
+        && let Some(invoice) = response.invoices.into_iter().next()
+    {
+        return Ok(invoice);
+    }
     let mut call = Call::viewer(settings);
     let response = call.unary::<rpcs::GetInvoiceById>(pb::GetInvoiceByIdRequest { invoice_id: id }).await?;
     response.invoices.into_iter().next().ok_or_else(|| ApiError::NotFound(format!("invoice {id} was not found")))

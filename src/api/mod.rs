@@ -5,6 +5,7 @@
 
 pub mod chat;
 pub mod events;
+mod head_start;
 pub mod images;
 pub mod invoices;
 pub mod merchant;

@@ -5,10 +5,17 @@ use crate::settings::Settings;
 use schet_api::pb;
 use schet_api::rpc::rpcs;
 
-/// PayInvoiceFromBalance (`pieces` is ignored by the service for private invoices).
-pub async fn pay(settings: &Settings, invoice_id: u64, pieces: u32) -> Result<pb::InvoicePayment, ApiError> {
+/// PayInvoiceFromBalance (`pieces` is ignored by the service for private invoices) with the
+/// BTC amount the buyer agreed to: another price is refused (`Refusal::PriceChanged`).
+pub async fn pay(
+    settings: &Settings,
+    invoice_id: u64,
+    pieces: u32,
+    agreed: rust_decimal::Decimal,
+) -> Result<pb::InvoicePayment, ApiError> {
     let mut call = Call::new(settings)?;
-    let request = pb::PayInvoiceFromBalanceRequest { invoice_id, pieces, ..Default::default() };
+    let agreed_amount = Some(schet_api::decimal::to_pb(agreed).map_err(|e| ApiError::Other(e.to_string()))?);
+    let request = pb::PayInvoiceFromBalanceRequest { invoice_id, pieces, agreed_amount };
     Ok(call.unary::<rpcs::PayInvoiceFromBalance>(request).await?)
 }
 

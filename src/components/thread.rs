@@ -1,5 +1,7 @@
 //! One conversation's messages (kept live) and a composer, with a visible
-//! sending / failed / retry state per message sent.
+//! sending / failed / retry state per message sent. The newest page of messages comes
+//! first; older pages are read on request ("Show older messages", or scrolling to the top),
+//! keeping what was on screen in place.
 
 use crate::api::{ApiError, chat};
 use crate::components::{ErrorView, composer::Composer, error_view::error_detail, thumbs::Thumbs};
@@ -11,7 +13,7 @@ use crate::state::{use_app, use_live};
 use crate::tasks;
 use leptos::prelude::*;
 use schet_api::pb;
-use schet_model::conversations::Thread;
+use schet_model::conversations::{Thread, last_id, oldest_id};
 
 /// A message on its way: sending, or failed (then offered again).
 #[derive(Clone, PartialEq)]
@@ -50,7 +52,7 @@ pub fn ThreadView(thread: Thread) -> impl IntoView {
             let Some(p) = pending else { return };
             match chat::send(&settings, &thread, &me, p.text, p.images).await {
                 Ok(c) => {
-                    live.upsert(c);
+                    live.upsert(c, schet_model::conversations::Arrived::Newest);
                     outbox.update(|o| o.retain(|p| p.key != key));
                 }
                 Err(e) => outbox.update(|o| {
@@ -82,14 +84,56 @@ pub fn ThreadView(thread: Thread) -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
-    // Keep the newest message in view.
+    // Older messages: read on request ("Show older messages", which stays the way when the
+    // first page does not fill the view), or on scrolling to the top.
+    let older = tasks::action(move |c: &pb::Conversation| {
+        let (settings, c) = (app.settings.get_untracked(), c.clone());
+        async move { live.read_older(&settings, &c).await }
+    });
     let list = NodeRef::<leptos::html::Ol>::new();
-    Effect::new(move |_| {
-        conv.track();
-        outbox.track();
-        if let Some(el) = list.get() {
-            el.set_scroll_top(el.scroll_height());
+    // How far from the bottom the view was when older messages were asked for: kept there.
+    let anchor = StoredValue::new(None::<i32>);
+    // Whether the newest message is in view: a new one then stays in view.
+    let at_bottom = StoredValue::new(true);
+    let has_older = Memo::new(move |_| conv.with(|c| c.as_ref().is_some_and(|c| c.has_older_messages)));
+    let failed_older = move || older.value().and_then(Result::err);
+    let read_older = move || {
+        if older.pending() || !has_older.get_untracked() {
+            return;
         }
+        if let (Some(c), Some(el)) = (conv.get_untracked(), list.get_untracked()) {
+            anchor.set_value(Some(el.scroll_height() - el.scroll_top()));
+            older.dispatch(c);
+        }
+    };
+    let on_scroll = move |_| {
+        if let Some(el) = list.get_untracked() {
+            at_bottom.set_value(el.scroll_height() - el.scroll_top() - el.client_height() < 48);
+            if el.scroll_top() < 24 && failed_older().is_none() {
+                read_older();
+            }
+        }
+    };
+    let span = Memo::new(move |_| conv.with(|c| c.as_ref().map_or((0, 0), |c| (oldest_id(c), last_id(c)))));
+    Effect::new(move |before: Option<((u64, u64), usize)>| {
+        let now = (span.get(), outbox.with(Vec::len));
+        let Some(el) = list.get() else { return now };
+        match before {
+            // Older messages above: what was on screen stays where it was.
+            Some(((oldest, _), _)) if oldest != now.0.0 && anchor.get_value().is_some() => {
+                if let Some(from_bottom) = anchor.get_value() {
+                    el.set_scroll_top(el.scroll_height() - from_bottom);
+                }
+                anchor.set_value(None);
+            }
+            // A message of mine on its way, or a new one while the newest was in view.
+            Some((span, sending)) if now.1 > sending || (span.1 != now.0.1 && at_bottom.get_value()) => {
+                el.set_scroll_top(el.scroll_height());
+            }
+            Some(_) => {}
+            None => el.set_scroll_top(el.scroll_height()),
+        }
+        now
     });
     let author = move |c: &Option<pb::Conversation>, owner: &str, me: &str| -> String {
         if owner == me {
@@ -104,7 +148,18 @@ pub fn ThreadView(thread: Thread) -> impl IntoView {
     let messages = move || conv.with(|c| c.as_ref().map(|c| c.messages.clone()).unwrap_or_default());
     view! {
         <div class="thread">
-            <ol class="messages" node_ref=list aria-live="polite" aria-label=tr_chat(|t| t.messages)>
+            <ol class="messages" node_ref=list aria-live="polite" aria-label=tr_chat(|t| t.messages) on:scroll=on_scroll>
+                {move || has_older.get().then(|| view! {
+                    <li class="older">
+                        <button type="button" class="button small-button show-older" disabled=move || older.pending()
+                            aria-busy=move || older.pending().to_string() on:click=move |_| read_older()>
+                            {move || if older.pending() { tc.get().loading_older } else { tc.get().show_older }}
+                        </button>
+                    </li>
+                })}
+                {move || failed_older().map(|e| view! {
+                    <li class="older"><ErrorView error=e on_retry=Callback::new(move |()| read_older()) /></li>
+                })}
                 {move || (messages().is_empty() && outbox.with(|o| o.is_empty())).then(|| view! {
                     <li class="muted empty">{tr_chat(|t| t.no_messages)}</li>
                 })}

@@ -1,4 +1,9 @@
-//! Strings of the merchant screen (CryptoCloud-compatible invoice list).
+//! Strings of the merchant screen (CryptoCloud-compatible invoice list), and the merchant
+//! contract's rules ([`Rule`]) worded in each language: one arm per rule and language, so a
+//! rule without its text does not compile.
+
+use super::Lang;
+use schet_api::merchant::{AMOUNT_SCALE, MAX_AMOUNT, MAX_LIFETIME_MINUTES, Rule};
 
 pub struct MerchantTexts {
     pub title: &'static str,
@@ -30,17 +35,16 @@ pub struct MerchantTexts {
     pub days_30: &'static str,
     pub this_month: &'static str,
     pub page_size: &'static str,
-    pub rule_date: &'static str,
-    pub rule_order: &'static str,
-    pub rule_range: &'static str,
     pub of: &'static str,
     pub prev: &'static str,
     pub next: &'static str,
     pub none: &'static str,
     pub status_filter: &'static str,
     pub all: &'static str,
-    /// Statuses in the order of `api::merchant::STATUSES`.
+    /// Statuses in the order of `Status::ALL`.
     pub statuses: [&'static str; 5],
+    /// A status another service sent that the API does not document.
+    pub status_other: &'static str,
     pub col_uuid: &'static str,
     pub col_created: &'static str,
     pub col_expiry: &'static str,
@@ -93,9 +97,6 @@ pub const EN: MerchantTexts = MerchantTexts {
     days_30: "30 days",
     this_month: "This month",
     page_size: "Per page",
-    rule_date: "Enter a date as dd.mm.yyyy, e.g. 31.01.2025.",
-    rule_order: "The end date must not be before the start date.",
-    rule_range: "At most 100 invoices a page.",
     of: "of",
     prev: "Previous",
     next: "Next",
@@ -103,6 +104,7 @@ pub const EN: MerchantTexts = MerchantTexts {
     status_filter: "Status on this page",
     all: "All",
     statuses: ["Created", "Paid", "Partially paid", "Overpaid", "Canceled"],
+    status_other: "Other",
     col_uuid: "Invoice",
     col_created: "Created",
     col_expiry: "Expires",
@@ -155,9 +157,6 @@ pub const RU: MerchantTexts = MerchantTexts {
     days_30: "30 дней",
     this_month: "Этот месяц",
     page_size: "На странице",
-    rule_date: "Введите дату как дд.мм.гггг, например 31.01.2025.",
-    rule_order: "Дата окончания не может быть раньше даты начала.",
-    rule_range: "Не больше 100 счетов на странице.",
     of: "из",
     prev: "Назад",
     next: "Вперёд",
@@ -165,6 +164,7 @@ pub const RU: MerchantTexts = MerchantTexts {
     status_filter: "Статус на этой странице",
     all: "Все",
     statuses: ["Создан", "Оплачен", "Оплачен частично", "Переплачен", "Отменён"],
+    status_other: "Другой",
     col_uuid: "Счёт",
     col_created: "Создан",
     col_expiry: "Истекает",
@@ -204,4 +204,69 @@ pub fn use_texts() -> leptos::prelude::Signal<&'static MerchantTexts> {
 /// One of this area's strings as reactive text.
 pub fn tr(pick: fn(&'static MerchantTexts) -> &'static str) -> leptos::prelude::Signal<&'static str> {
     super::tr_of(pick)
+}
+
+/// A broken rule of a merchant API request in `lang`, to show next to its field (or after
+/// the field's API name).
+pub fn rule_text(rule: &Rule, lang: Lang) -> String {
+    match lang {
+        Lang::En => en(rule),
+        Lang::Ru => ru(rule),
+    }
+}
+
+fn en(rule: &Rule) -> String {
+    let s = match rule {
+        Rule::Required => "Required.",
+        Rule::Date => "Enter a date as dd.mm.yyyy, e.g. 31.01.2025.",
+        Rule::EndBeforeStart => "The end date must not be before the start date.",
+        Rule::Whole => "Enter a whole number, 0 or more.",
+        Rule::LimitAboveOffset => "A page holds at least one invoice.",
+        Rule::Text => "Must be text.",
+        Rule::TooLong(max) => return format!("At most {max} characters."),
+        Rule::Email => "Enter an e-mail address, e.g. name@example.com.",
+        Rule::Number => "Enter a number, e.g. 10.50.",
+        Rule::Amount => {
+            return format!("Enter an amount above 0, at most {MAX_AMOUNT}, with at most {AMOUNT_SCALE} decimals.");
+        }
+        Rule::Object => "Must be an object.",
+        Rule::Lifetime => return format!("Between 1 minute and {} hours.", MAX_LIFETIME_MINUTES / 60),
+        Rule::Currency(code) => return format!("The service has no rate for {code}."),
+        Rule::Cryptocurrency(known) if known.is_empty() => "Enter a coin's code, e.g. BTC.",
+        Rule::Cryptocurrency(known) => return format!("One of {}.", known.join(", ")),
+        Rule::BodyNotText => "The request is not UTF-8 text.",
+        Rule::BodyNotObject => "The request must be a JSON object.",
+        Rule::BodyNotJson(why) => return format!("The request is not valid JSON: {why}."),
+    };
+    s.to_string()
+}
+
+fn ru(rule: &Rule) -> String {
+    let s = match rule {
+        Rule::Required => "Обязательное поле.",
+        Rule::Date => "Введите дату как дд.мм.гггг, например 31.01.2025.",
+        Rule::EndBeforeStart => "Дата окончания не может быть раньше даты начала.",
+        Rule::Whole => "Введите целое число, 0 или больше.",
+        Rule::LimitAboveOffset => "На странице должен быть хотя бы один счёт.",
+        Rule::Text => "Должно быть строкой.",
+        Rule::TooLong(max) => {
+            return format!("Не длиннее {}.", super::rules::genitive(*max as u64, "символа", "символов"));
+        }
+        Rule::Email => "Введите адрес e-mail, например name@example.com.",
+        Rule::Number => "Введите число, например 10.50.",
+        Rule::Amount => {
+            return format!(
+                "Введите сумму больше 0, не больше {MAX_AMOUNT}, не больше {AMOUNT_SCALE} знаков после запятой."
+            );
+        }
+        Rule::Object => "Должно быть объектом.",
+        Rule::Lifetime => return format!("От 1 минуты до {} часов.", MAX_LIFETIME_MINUTES / 60),
+        Rule::Currency(code) => return format!("У сервиса нет курса для {code}."),
+        Rule::Cryptocurrency(known) if known.is_empty() => "Введите код монеты, например BTC.",
+        Rule::Cryptocurrency(known) => return format!("Одна из: {}.", known.join(", ")),
+        Rule::BodyNotText => "Запрос не является текстом UTF-8.",
+        Rule::BodyNotObject => "Запрос должен быть объектом JSON.",
+        Rule::BodyNotJson(why) => return format!("Запрос не является корректным JSON: {why}."),
+    };
+    s.to_string()
 }

@@ -22,5 +22,11 @@ pub fn refusal_text(refusal: &Refusal, lang: Lang) -> String {
             "По этому платежу есть возвраты (в процессе или завершённые): отменить его уже нельзя. Завершите возвраты."
                 .into()
         }
+        (Refusal::PriceChanged { pieces, now, agreed }, Lang::En) => format!(
+            "The price changed since you confirmed: {pieces} piece(s) now cost {now} BTC, not {agreed} BTC. Nothing was charged."
+        ),
+        (Refusal::PriceChanged { pieces, now, agreed }, Lang::Ru) => format!(
+            "Цена изменилась после вашего подтверждения: частей — {pieces}, теперь это стоит {now} BTC, а не {agreed} BTC. Деньги не списаны."
+        ),
     }
 }

@@ -22,7 +22,7 @@ pub fn field_error_text(e: &FieldError, shown_at: Option<&str>, lang: Lang) -> S
 }
 
 /// The Russian genitive after "не больше N": `1 символа`, `5 символов`, `21 символа`.
-fn genitive(n: u64, one: &str, many: &str) -> String {
+pub(super) fn genitive(n: u64, one: &str, many: &str) -> String {
     let word = if n % 10 == 1 && n % 100 != 11 { one } else { many };
     format!("{n} {word}")
 }

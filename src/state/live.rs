@@ -15,7 +15,7 @@ use crate::storage::Stored;
 use leptos::prelude::*;
 use schet_api::pb::{self, event::EventType};
 use schet_model::codec::{Seen, login_key};
-use schet_model::conversations::{self, Thread};
+use schet_model::conversations::{self, Arrived, Conversations, Thread};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,7 +42,7 @@ pub enum Link {
 #[derive(Clone, Copy)]
 pub struct Live {
     /// My conversations, latest message first.
-    pub conversations: RwSignal<Vec<pb::Conversation>>,
+    pub conversations: RwSignal<Conversations>,
     /// The list was read from the service at least once.
     pub loaded: RwSignal<bool>,
     pub link: RwSignal<Link>,
@@ -72,7 +72,7 @@ fn load_seen(key: &str, user: &str) -> HashMap<u64, u64> {
 impl Live {
     fn new(lang: Signal<Lang>) -> Live {
         Live {
-            conversations: RwSignal::new(Vec::new()),
+            conversations: RwSignal::new(Conversations::default()),
             loaded: RwSignal::new(false),
             link: RwSignal::new(Link::Off),
             seen: RwSignal::new(HashMap::new()),
@@ -85,12 +85,12 @@ impl Live {
     }
 
     /// Puts what the service sent about a conversation into the list.
-    pub fn upsert(&self, c: pb::Conversation) {
-        self.conversations.update(|list| conversations::merge(list, c));
+    pub fn upsert(&self, c: pb::Conversation, arrived: Arrived) {
+        self.conversations.update(|list| list.merge(c, arrived));
     }
 
     fn merge_read(&self, fresh: Vec<pb::Conversation>) {
-        self.conversations.update(|list| conversations::merge_all(list, fresh));
+        self.conversations.update(|list| list.merge_all(fresh));
         self.loaded.set(true);
     }
 
@@ -104,14 +104,23 @@ impl Live {
     /// GetConversationsById for one invoice into the list.
     pub async fn refresh_invoice(&self, settings: &Settings, invoice_id: u64) -> Result<(), ApiError> {
         let fresh = api::chat::of_invoice(settings, invoice_id).await?;
-        self.conversations.update(|list| conversations::merge_all(list, fresh));
+        self.conversations.update(|list| list.merge_all(fresh));
         Ok(())
     }
 
     /// GetConversationsById for one payment into the list.
     pub async fn refresh_payment(&self, settings: &Settings, payment_id: u64) -> Result<(), ApiError> {
         let fresh = api::chat::of_payment(settings, payment_id).await?;
-        self.conversations.update(|list| conversations::merge_all(list, fresh));
+        self.conversations.update(|list| list.merge_all(fresh));
+        Ok(())
+    }
+
+    /// Reads the page of `c`'s messages before its oldest known one into the list.
+    pub async fn read_older(&self, settings: &Settings, c: &pb::Conversation) -> Result<(), ApiError> {
+        let Some(thread) = Thread::of(c) else { return Ok(()) };
+        let me = self.me.get_untracked().unwrap_or_default();
+        let page = api::chat::older(settings, &thread, &me, c.id, conversations::oldest_id(c)).await?;
+        self.upsert(page, Arrived::Older);
         Ok(())
     }
 
@@ -180,7 +189,7 @@ impl Live {
         }
         match (EventType::try_from(event.r#type), event.payload) {
             (Ok(EventType::KeepAlive), _) => {}
-            (_, Some(pb::event::Payload::Conversation(c))) => self.upsert(c),
+            (_, Some(pb::event::Payload::Conversation(c))) => self.upsert(c, Arrived::New),
             (_, payload) => self.last_event.set(Some(pb::Event { payload, ..event })),
         }
     }
@@ -303,7 +312,7 @@ pub(super) fn provide(state: AppState, me: Signal<Option<String>>) -> Live {
         let (_, token, user) = key.get();
         stop();
         live.loaded.set(false);
-        live.conversations.set(Vec::new());
+        live.conversations.set(Conversations::default());
         live.link.set(Link::Off);
         let base_url = state.settings.with_untracked(Settings::base_url);
         let seen_key = user.as_deref().map(|u| login_key(&base_url, u, "seen"));

@@ -99,7 +99,7 @@ fn Inbox() -> impl IntoView {
                 }
                 view! {
                     <ul class="conv-list">
-                        {list.into_iter().map(|c| {
+                        {list.iter().cloned().map(|c| {
                             let me = me();
                             let (t, tc) = (t.get(), tc.get());
                             let other = other_party(&c, &me).cloned().unwrap_or_default();

@@ -5,16 +5,19 @@
 //! ("n–m of all_count"), a status filter over the loaded page (the API has no status
 //! parameter), the table with page totals, and a CSV download of the rows shown.
 
-use crate::api::merchant::{self as m, Invoice, ListRequest, MerchantError, Money, STATUSES};
-use crate::i18n::merchant::{MerchantTexts, use_texts as use_merchant_texts};
-use crate::i18n::use_texts;
+use crate::api::merchant::{self as m, Invoice, Issue, MerchantError, Query, Status};
+use crate::i18n::merchant::{MerchantTexts, rule_text, use_texts as use_merchant_texts};
+use crate::i18n::{use_lang, use_texts};
 use crate::state::use_app;
 use crate::tasks;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use schet_model::dates::QuickRange;
 
-const PAGE_SIZES: [u32; 4] = [10, 25, 50, 100];
+/// Fields whose errors are shown next to them (the rest in the error banner).
+const NEXT_TO_FIELDS: [&str; 3] = ["start", "end", "limit"];
+
+const PAGE_SIZES: [u64; 4] = [10, 25, 50, 100];
 
 /// A Blob URL holding `text` as a CSV file (with a BOM, for spreadsheets).
 fn csv_url(text: &str) -> Option<String> {
@@ -37,8 +40,8 @@ fn cell(class: &'static str, main_class: String, main: String, sub: String) -> i
 
 type Cell = (&'static str, String, String, String);
 
-fn money(value: Money, coin: &str) -> Cell {
-    ("num", String::new(), format!("{} {coin}", value.crypto.normalize()), format!("${}", usd(value.usd)))
+fn money((crypto, in_usd): (Decimal, Decimal), coin: &str) -> Cell {
+    ("num", String::new(), format!("{} {coin}", crypto.normalize()), format!("${}", usd(in_usd)))
 }
 
 fn text_cell(class: &'static str, main: String) -> Cell {
@@ -49,40 +52,38 @@ fn text_cell(class: &'static str, main: String) -> Cell {
 pub fn MerchantPage() -> impl IntoView {
     let app = use_app();
     let t = use_texts();
+    let lang = use_lang();
     let texts = use_merchant_texts();
     let tm = move || texts.get();
     let saved = app.merchant.get_untracked();
     let (from, to) = QuickRange::Last30Days.days(m::today());
     let start = RwSignal::new(m::format_date(from));
     let end = RwSignal::new(m::format_date(to));
-    let size = RwSignal::new(10u32);
-    // Rules broken before sending: (field, rule code).
-    let local_errors = RwSignal::new(Vec::<(String, String)>::new());
-    let query = RwSignal::new(None::<ListRequest>);
-    // Index into STATUSES; None: all.
-    let filter = RwSignal::new(None::<usize>);
+    let size = RwSignal::new(10u64);
+    // The contract's rules broken by the form (nothing sent).
+    let local_errors = RwSignal::new(Vec::<Issue>::new());
+    let query = RwSignal::new(None::<Query>);
+    // None: all statuses.
+    let filter = RwSignal::new(None::<Status>);
     let url_input = RwSignal::new(saved.url.clone());
     let key_input = RwSignal::new(String::new());
     let remember = RwSignal::new(saved.remember);
     let saved_note = RwSignal::new(false);
     let settings_open = RwSignal::new(saved.key.is_empty() && !saved.use_login);
 
-    let run = move || {
-        let size = size.get_untracked();
-        let req = ListRequest { start: start.get_untracked(), end: end.get_untracked(), offset: 0, limit: size };
-        let errors = m::check(&req);
-        let ok = errors.is_empty();
-        local_errors.set(errors);
-        if ok {
+    let run = move || match start.with_untracked(|s| end.with_untracked(|e| Query::new(s, e, 0, size.get_untracked())))
+    {
+        Ok(q) => {
+            local_errors.set(Vec::new());
             filter.set(None);
-            query.set(Some(req));
+            query.set(Some(q));
         }
+        Err(issues) => local_errors.set(issues),
     };
-    let go_to = move |offset: u32| {
+    let go_to = move |offset: u64| {
         query.update(|q| {
             if let Some(q) = q {
-                q.offset = offset;
-                q.limit = offset + size.get_untracked();
+                *q = Query { size: size.get_untracked(), ..q.at(offset) };
             }
         })
     };
@@ -94,7 +95,7 @@ pub fn MerchantPage() -> impl IntoView {
         let settings = app.merchant.with(|m| app.settings.with(|login| m.for_request(login)));
         async move {
             match q {
-                Some(q) => Some(m::list(&settings, &q).await),
+                Some(q) => Some(m::list(&settings, &q.request()).await),
                 None => None,
             }
         }
@@ -107,19 +108,12 @@ pub fn MerchantPage() -> impl IntoView {
     });
     // The message next to `field`: a rule broken here, or the service's 400 for it.
     let field_error = move |field: &'static str| -> Option<String> {
-        let tm = tm();
-        let local = local_errors.with(|e| e.iter().find(|(f, _)| f == field).map(|(_, rule)| rule.clone()));
-        if let Some(rule) = local {
-            return Some(
-                match rule.as_str() {
-                    "order" => tm.rule_order,
-                    "range" => tm.rule_range,
-                    _ => tm.rule_date,
-                }
-                .to_string(),
-            );
-        }
-        result().and_then(|r| r.err()).and_then(|e| e.field(field).map(str::to_string))
+        let lang = lang.get();
+        let local = local_errors.with(|e| e.iter().find(|i| i.field == field).map(|i| rule_text(&i.rule, lang)));
+        local.or_else(|| {
+            let e = result()?.err()?;
+            e.rule(field).map(|i| rule_text(&i.rule, lang)).or_else(|| e.field(field).map(str::to_string))
+        })
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -205,13 +199,18 @@ pub fn MerchantPage() -> impl IntoView {
             MerchantError::Unauthorized(d) => (tm.err_key, d.clone()),
             MerchantError::Unavailable(d) => (t.get().err_unavailable, d.clone()),
             MerchantError::BadAnswer(d) => (tm.err_answer, d.clone()),
-            MerchantError::Invalid(list) => {
-                // start/end are shown next to their fields; the rest here.
-                let rest: Vec<String> = list
-                    .iter()
-                    .filter(|(f, _)| f != "start" && f != "end")
-                    .map(|(f, msg)| format!("{f}: {msg}"))
-                    .collect();
+            MerchantError::Invalid(_) | MerchantError::Rules(_) => {
+                // start, end and limit are shown next to their fields; the rest here.
+                let lang = lang.get();
+                let mut list: Vec<(&str, String)> = match &e {
+                    MerchantError::Rules(issues) => {
+                        issues.iter().map(|i| (i.field, rule_text(&i.rule, lang))).collect()
+                    }
+                    MerchantError::Invalid(fields) => fields.iter().map(|(f, m)| (f.as_str(), m.clone())).collect(),
+                    _ => Vec::new(),
+                };
+                list.retain(|(f, _)| !NEXT_TO_FIELDS.contains(f));
+                let rest: Vec<String> = list.into_iter().map(|(f, msg)| format!("{f}: {msg}")).collect();
                 if rest.is_empty() {
                     return ().into_any();
                 }
@@ -239,46 +238,45 @@ pub fn MerchantPage() -> impl IntoView {
         }
     });
 
-    let table = move |page_data: m::Page| {
+    let table = move |page_data: m::ListResponse| {
         let tm = tm();
-        let q = query.get_untracked().unwrap_or(ListRequest {
-            start: String::new(),
-            end: String::new(),
-            offset: 0,
-            limit: 0,
-        });
-        let n = page_data.invoices.len() as u64;
+        let Some(q) = query.get_untracked() else { return ().into_any() };
+        let n = page_data.result.len() as u64;
         let all = page_data.all_count;
-        let offset = u64::from(q.offset);
+        let offset = q.offset;
         let range_text = if n == 0 {
             format!("0 {} {all}", tm.of)
         } else {
             format!("{}–{} {} {all}", offset + 1, offset + n, tm.of)
         };
-        let per = u64::from(size.get_untracked());
+        let per = q.size;
         let has_prev = offset > 0;
         let has_next = offset + n < all;
         let mut counts = [0usize; 5];
-        for i in &page_data.invoices {
-            if let Some(k) = STATUSES.iter().position(|s| *s == i.status) {
+        for i in &page_data.result {
+            if let Some(k) = Status::ALL.iter().position(|s| *s == i.status) {
                 counts[k] += 1;
             }
         }
         let chosen = filter.get();
         let shown: Vec<Invoice> =
-            page_data.invoices.into_iter().filter(|i| chosen.is_none_or(|k| i.status == STATUSES[k])).collect();
+            page_data.result.into_iter().filter(|i| chosen.is_none_or(|s| i.status == s)).collect();
         let url = csv_url(&m::to_csv(&shown));
         if let Some(old) = csv_link.get_value() {
             let _ = web_sys::Url::revoke_object_url(&old);
         }
         csv_link.set_value(url.clone());
-        let file = format!("merchant-invoices-{}-{}.csv", q.start, q.end);
-        let total = |f: fn(&Invoice) -> Money| usd(shown.iter().map(|i| f(i).usd).sum());
-        let totals =
-            [total(|i| i.amount), total(|i| i.to_pay), total(|i| i.paid), total(|i| i.received), total(|i| i.fee)];
-        let chip = move |k: Option<usize>, label: String| {
+        let file = format!("merchant-invoices-{}-{}.csv", m::format_date(q.start.0), m::format_date(q.end.0));
+        let mut sums = [Decimal::ZERO; 5];
+        for i in &shown {
+            for (sum, (_, in_usd)) in sums.iter_mut().zip(m::amounts(i)) {
+                *sum += in_usd;
+            }
+        }
+        let totals = sums.map(usd);
+        let chip = move |k: Option<Status>, label: String| {
             let class = match k {
-                Some(k) => format!("button chip-filter m-{}", STATUSES[k]),
+                Some(k) => format!("button chip-filter m-{k}"),
                 None => "button chip-filter".to_string(),
             };
             view! {
@@ -288,29 +286,36 @@ pub fn MerchantPage() -> impl IntoView {
             }
         };
         let mut chips = vec![chip(None, format!("{} ({n})", tm.all))];
-        for (k, label) in tm.statuses.iter().enumerate() {
-            chips.push(chip(Some(k), format!("{label} ({})", counts[k])));
+        for (k, (status, label)) in Status::ALL.into_iter().zip(tm.statuses).enumerate() {
+            chips.push(chip(Some(status), format!("{label} ({})", counts[k])));
         }
         let rows: Vec<_> = shown
             .into_iter()
             .map(|i| {
-                let k = STATUSES.iter().position(|s| *s == i.status);
-                let label = k.map_or_else(|| i.status.clone(), |k| tm.statuses[k].to_string());
-                let badge = format!("badge m-{}", k.map_or("unknown", |k| STATUSES[k]));
+                let k = Status::ALL.iter().position(|s| *s == i.status);
+                let label = k.map_or(tm.status_other, |k| tm.statuses[k]).to_string();
+                let badge = format!("badge m-{}", k.map_or("unknown", |k| Status::ALL[k].as_str()));
                 let time = |t: &str| t.chars().take(19).collect::<String>();
+                let coin = &i.currency.code;
+                let [amount, to_pay, paid, received, fee] = m::amounts(&i);
                 let cells = vec![
                     text_cell("mono", i.uuid.clone()),
                     text_cell("nowrap", time(&i.created)),
                     text_cell("nowrap", time(&i.expiry_date)),
                     ("", badge, label, String::new()),
-                    ("", String::new(), i.coin.clone(), format!("{} · {}", i.network, i.network_name)),
-                    money(i.amount, &i.coin),
-                    money(i.to_pay, &i.coin),
-                    money(i.paid, &i.coin),
-                    money(i.received, &i.coin),
-                    money(i.fee, &i.coin),
+                    (
+                        "",
+                        String::new(),
+                        coin.clone(),
+                        format!("{} · {}", i.currency.network.code, i.currency.network.fullname),
+                    ),
+                    money(amount, coin),
+                    money(to_pay, coin),
+                    money(paid, coin),
+                    money(received, coin),
+                    money(fee, coin),
                     text_cell("wrap", i.order_id.clone()),
-                    text_cell("wrap", i.project.clone()),
+                    text_cell("wrap", i.project.name.clone()),
                     text_cell("", if i.test_mode { tm.test_mark.to_string() } else { String::new() }),
                 ];
                 let cells: Vec<_> = cells.into_iter().map(|(c, mc, m, s)| cell(c, mc, m, s)).collect();
@@ -346,9 +351,9 @@ pub fn MerchantPage() -> impl IntoView {
                 <p class="pager-text" role="status">{range_text}</p>
                 <div class="row">
                     <button type="button" class="button pager-prev" disabled=!has_prev
-                        on:click=move |_| go_to(offset.saturating_sub(per) as u32)>{tm.prev}</button>
+                        on:click=move |_| go_to(offset.saturating_sub(per))>{tm.prev}</button>
                     <button type="button" class="button pager-next" disabled=!has_next
-                        on:click=move |_| go_to((offset + n) as u32)>{tm.next}</button>
+                        on:click=move |_| go_to(offset + n)>{tm.next}</button>
                     {url.map(|href| view! { <a class="button csv-export" href=href download=file>{tm.export}</a> })}
                 </div>
             </div>
@@ -431,7 +436,8 @@ pub fn MerchantPage() -> impl IntoView {
                 <div class="field">
                     <label for="merchant-size">{tm.page_size}</label>
                     <select id="merchant-size" on:change=move |ev| {
-                        size.set(event_target_value(&ev).parse().unwrap_or(10));
+                        let n = event_target_value(&ev).parse().ok().filter(|n| PAGE_SIZES.contains(n));
+                        size.set(n.unwrap_or(PAGE_SIZES[0]));
                         if query.with_untracked(Option::is_some) { go_to(0) }
                     }>
                         {PAGE_SIZES.map(|n| view! { <option value=n.to_string() selected=move || size.get() == n>{n}</option> })}
@@ -456,6 +462,6 @@ pub fn MerchantPage() -> impl IntoView {
     view! { <section class="page merchant">{frame}{results}</section> }
 }
 
-fn range_text_caption(q: &ListRequest) -> String {
-    format!("{} – {}", q.start.trim(), q.end.trim())
+fn range_text_caption(q: &Query) -> String {
+    format!("{} – {}", m::format_date(q.start.0), m::format_date(q.end.0))
 }

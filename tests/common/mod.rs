@@ -264,3 +264,16 @@ impl Drop for Tab {
 pub fn guest() -> Settings {
     as_user("")
 }
+
+/// The user of `settings` buys `pieces` of invoice `id` as the app does: the invoice read,
+/// then paid at the amount it showed (its BTC price times the pieces; one for a private one).
+pub async fn pay(
+    settings: &Settings,
+    id: u64,
+    pieces: u32,
+) -> Result<schet_api::pb::InvoicePayment, schet::api::ApiError> {
+    let invoice = schet::api::invoices::get_by_id(settings, id).await?;
+    let unit = schet_api::decimal::from_pb_or_zero(invoice.current_crypto_price.as_ref()).unwrap_or_default();
+    let agreed = unit * rust_decimal::Decimal::from(if invoice.is_private { 1 } else { pieces });
+    schet::api::payments::pay(settings, id, pieces, agreed).await
+}

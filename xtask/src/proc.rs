@@ -3,6 +3,7 @@
 
 use crate::root;
 use anyhow::{Context, Result, anyhow, bail};
+use sha2::Digest;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -175,8 +176,17 @@ impl LiveServer {
         // The seller's merchant invoices in every status (tests/merchant.rs).
         let db_arg = db.display().to_string();
         run(&Vec::new(), &bin.display().to_string(), &["merchant", "demo", "seller", "--database", &db_arg])?;
+        // A throwaway key to seal webhook client keys (the invoice form's webhook tests).
+        let key_file = dir.0.join("webhook.key");
+        let seed = format!("{}{:?}", dir.0.display(), std::time::SystemTime::now());
+        let key: String = sha2::Sha256::digest(seed.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        std::fs::write(&key_file, key).context("writing the test webhook key")?;
         let mut args = vec!["serve".to_string(), "--listen".into(), "127.0.0.1:0".into(), "--database".into()];
         args.push(db.display().to_string());
+        args.extend(["--webhook-key-file".to_string(), key_file.display().to_string()]);
+        // Conversations longer than a page of messages are written in a test (the rate
+        // limits themselves are tested in server/tests/).
+        args.extend(["--messages-per-minute".to_string(), "600".into()]);
         if let Some(s) = static_dir {
             args.extend(["--static".to_string(), s.display().to_string()]);
         }

@@ -129,6 +129,17 @@ pub fn smoke_release(chrome: &Chrome, url: &str, dist: &Dist) -> Result<(u64, u6
             "the invoice's conversations (lazy module)",
             Duration::from_secs(60),
         )?;
+        // boot.js asked for the invoice while the app downloaded, and the app took that
+        // answer: one GetInvoiceById, started before the main wasm had arrived.
+        let head_start = session.eval(
+            "(() => { const all = performance.getEntriesByType('resource'); \
+             const reads = all.filter((e) => e.name.endsWith('/GetInvoiceById')); \
+             const wasm = all.find((e) => e.name.endsWith('.wasm')); \
+             return reads.length === 1 && wasm !== undefined && reads[0].startTime < wasm.responseEnd; })()",
+        )?;
+        if head_start != serde_json::json!(true) {
+            bail!("the invoice was not read once, ahead of the app (boot.js's head start)");
+        }
         let needed = loaded_at_price(&session)?;
         let early: Vec<&String> =
             needed.iter().filter(|u| dist.chunks.keys().any(|c| u.ends_with(&format!("/{c}")))).collect();

@@ -46,6 +46,7 @@ mod settlement;
 mod users;
 
 use crate::db::{Row, Store, q, timestamp};
+pub(crate) use crate::random::random_bytes;
 use crate::rates::Rates;
 use crate::sealed::Sealer;
 use crate::sql;
@@ -190,12 +191,6 @@ pub struct Service {
 
 pub(crate) fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
-}
-
-pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut b = [0u8; N];
-    getrandom::fill(&mut b).expect("the OS random generator is available");
-    b
 }
 
 /// A new bearer token: 32 random bytes, hex.

@@ -208,11 +208,11 @@ impl Service {
         if let Some(agreed) = agreed
             && agreed != amount
         {
-            return Err(ServiceError::FailedPrecondition(format!(
-                "the price changed: {pieces} piece(s) now cost {} BTC, not the {} BTC agreed to; confirm the new price",
-                decimal::format_btc(amount),
-                decimal::format_btc(agreed)
-            )));
+            return Err(ServiceError::Refused(schet_api::Refusal::PriceChanged {
+                pieces: pieces.to_string(),
+                now: decimal::format_btc(amount),
+                agreed: decimal::format_btc(agreed),
+            }));
         }
         // Secrets: one per piece, the front of the queue; if the invoice sells secrets,
         // there must be enough of them.

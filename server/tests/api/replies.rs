@@ -239,6 +239,9 @@ async fn a_buyer_pays_the_price_they_agreed_to_or_nothing() {
     let e = c.pay_invoice_from_balance(req(with_agreed, BUYER)).await.unwrap_err();
     assert_eq!(e.code(), Code::FailedPrecondition);
     assert!(e.message().contains("0.5") && e.message().contains("0.01"), "says both prices: {}", e.message());
+    let refusal = schet_api::Refusal::from_status(e.message(), e.details());
+    let expected = schet_api::Refusal::PriceChanged { pieces: "1".into(), now: "0.5".into(), agreed: "0.01".into() };
+    assert_eq!(refusal, expected, "a code the app can word");
     assert_eq!(s.fingerprint().await, before, "nothing charged");
     // Agreeing to the new price (for two pieces: the whole purchase) goes through.
     let two = pb::PayInvoiceFromBalanceRequest { invoice_id: inv.id, pieces: 2, agreed_amount: btc(1, 0) };

@@ -1,4 +1,6 @@
-//! Buying on the invoice page: the pieces and a confirmation with the amount (a guest gets
+//! Buying on the invoice page: the pieces and a confirmation with the amount, which is sent
+//! as the amount agreed to: a price that moved meanwhile is shown and asked again
+//! (`schet_model::checkout`), and nothing is paid at a price not confirmed (a guest gets
 //! "Log in to buy", which comes back here with the pieces chosen and the confirmation open:
 //! `?buy=N`), and what I bought of this invoice, right away and after a reload, each with a
 //! link to its payment page.
@@ -18,6 +20,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use rust_decimal::Decimal;
 use schet_api::pb;
+use schet_model::checkout::Checkout;
 use schet_model::login::{BUY_KEY, buy_path, buy_pieces, login_href};
 use schet_model::payment::pieces_kept;
 
@@ -31,9 +34,15 @@ fn range(i: &pb::Invoice) -> (u32, u32) {
 }
 
 /// Props: `invoice`, the invoice as last read (kept current); `guest`: nobody is logged in;
-/// `on_paid`, what a purchase answered.
+/// `on_paid`, what a purchase answered; `on_stale`: the invoice should be read again (its
+/// price moved).
 #[component]
-pub fn BuyBox(invoice: Memo<Option<pb::Invoice>>, guest: bool, on_paid: Callback<pb::InvoicePayment>) -> impl IntoView {
+pub fn BuyBox(
+    invoice: Memo<Option<pb::Invoice>>,
+    guest: bool,
+    on_paid: Callback<pb::InvoicePayment>,
+    on_stale: Callback<()>,
+) -> impl IntoView {
     let app = use_app();
     let ti = use_inv_texts();
     let profile = use_profile();
@@ -50,7 +59,6 @@ pub fn BuyBox(invoice: Memo<Option<pb::Invoice>>, guest: bool, on_paid: Callback
         let (low, high) = invoice.with(|i| i.as_ref().map_or((1, 0), range));
         pieces.with(|p| p.trim().parse::<u32>().ok()).filter(|n| private || (low..=high).contains(n))
     };
-    let confirming = RwSignal::new(asked.is_some() && !guest);
     let unit = move || {
         invoice.with(|i| {
             i.as_ref()
@@ -58,25 +66,47 @@ pub fn BuyBox(invoice: Memo<Option<pb::Invoice>>, guest: bool, on_paid: Callback
                 .unwrap_or_default()
         })
     };
-    let total =
-        move || parsed().map(|n| schet_api::decimal::format_btc(unit() * Decimal::from(if private { 1 } else { n })));
+    let open = move || parsed().map(|n| Checkout::open(if private { 1 } else { n }, unit())).unwrap_or_default();
+    let checkout = RwSignal::new(if asked.is_some() && !guest { untrack(open) } else { Checkout::Closed });
+    // The invoice read again while asking (a live event, the 20 s refresh): a new price is
+    // asked again before anything is sent.
+    Effect::new(move |_| {
+        let unit = unit();
+        if checkout.with_untracked(Checkout::is_open) {
+            checkout.update(|c| *c = c.price_now(unit));
+        }
+    });
     let drop_query = StoredValue::new(move || {
         navigate(&format!("/invoice/{id}"), NavigateOptions { replace: true, scroll: false, ..Default::default() })
     });
-    // PayInvoiceFromBalance (`pieces` is ignored for a private invoice).
-    let pay = tasks::action(move |n: &u32| {
-        let (settings, n) = (app.settings.get_untracked(), *n);
+    // PayInvoiceFromBalance with the amount shown (`pieces` is ignored for a private invoice).
+    let pay = tasks::action(move |(n, agreed): &(u32, Decimal)| {
+        let (settings, n, agreed) = (app.settings.get_untracked(), *n, *agreed);
         async move {
-            let result = api::payments::pay(&settings, id, if private { 0 } else { n }).await;
-            confirming.set(false);
-            if let Ok(p) = &result {
-                on_paid.run(p.clone());
-                profile.refresh();
-                drop_query.with_value(|go| go());
+            let result = api::payments::pay(&settings, id, if private { 0 } else { n }, agreed).await;
+            let refusal = match &result {
+                Err(api::ApiError::Refused(r)) => Some(r.clone()),
+                _ => None,
+            };
+            checkout.update(|c| *c = c.answered(refusal.as_ref()));
+            match &result {
+                Ok(p) => {
+                    on_paid.run(p.clone());
+                    profile.refresh();
+                    drop_query.with_value(|go| go());
+                }
+                Err(_) if checkout.with_untracked(Checkout::is_open) => on_stale.run(()),
+                Err(_) => {}
             }
             result
         }
     });
+    // The error of the last purchase, unless the confirmation asks again about it (a moved
+    // price is told there, and the page shows the new one).
+    let failure = move || {
+        let told = |e: &api::ApiError| matches!(e, api::ApiError::Refused(schet_api::Refusal::PriceChanged { .. }));
+        pay.value().and_then(Result::err).filter(|e| !told(e) && !checkout.with(Checkout::is_open))
+    };
     let balance = move || profile.balance().map(|b| format::btc(Some(&b)));
     let (low_now, high_now) = (move || read(|i| range(i).0), move || read(|i| range(i).1));
     view! {
@@ -86,7 +116,7 @@ pub fn BuyBox(invoice: Memo<Option<pb::Invoice>>, guest: bool, on_paid: Callback
                     <label for="buy-pieces">{tr_inv(|t| t.pieces_to_buy)}" ("{low_now}"–"{high_now}")"</label>
                     <input id="buy-pieces" type="number" min=low_now max=high_now prop:value=move || pieces.get()
                         aria-invalid=move || parsed().is_none().to_string()
-                        on:input=move |ev| { pieces.set(event_target_value(&ev)); confirming.set(false); } />
+                        on:input=move |ev| { pieces.set(event_target_value(&ev)); checkout.set(Checkout::Closed); } />
                 </div>
             })}
             {if guest {
@@ -99,25 +129,37 @@ pub fn BuyBox(invoice: Memo<Option<pb::Invoice>>, guest: bool, on_paid: Callback
             } else {
                 view! {
                     <button type="button" class="button primary" disabled=move || parsed().is_none()
-                        on:click=move |_| confirming.set(true)>{move || if private { ti.get().pay } else { ti.get().buy }}</button>
+                        on:click=move |_| checkout.set(open())>{move || if private { ti.get().pay } else { ti.get().buy }}</button>
                 }
                 .into_any()
             }}
-            {move || (confirming.get() && parsed().is_some()).then(|| view! {
-                <div class="notice" role="alertdialog" aria-label=tr_inv(|t| t.pay_confirm)>
-                    <span>{tr_inv(|t| t.pay_confirm)}": "<strong>{move || total().unwrap_or_default()}" BTC"</strong></span>
-                    {move || balance().map(|b| view! { <span class="muted small">{tr_pay(|t| t.your_balance)}": "{b}</span> })}
-                    <div class="row">
-                        <button type="button" class="button primary" disabled=move || pay.pending()
-                            on:click=move |_| { if let Some(n) = parsed() { pay.dispatch(n); } }>
-                            {move || if pay.pending() { ti.get().paying } else { ti.get().confirm }}
-                        </button>
-                        <button type="button" class="button" on:click=move |_| confirming.set(false)>{tr_inv(|t| t.cancel)}</button>
+            {move || checkout.get().confirm().map(|(_, amount)| {
+                let repriced = match checkout.get() {
+                    Checkout::Repriced { was, .. } => Some(schet_api::decimal::format_btc(was)),
+                    _ => None,
+                };
+                let moved = repriced.is_some();
+                let label = if moved { tr_inv(|t| t.price_changed) } else { tr_inv(|t| t.pay_confirm) };
+                view! {
+                    <div class="notice" class:repriced=moved role="alertdialog" aria-label=label id="buy-confirm">
+                        {repriced.map(|was| view! {
+                            <strong class="price-changed">{tr_inv(|t| t.price_changed)}</strong>
+                            <span class="small">{tr_inv(|t| t.price_you_confirmed)}": "<s>{was}" BTC"</s></span>
+                        })}
+                        <span>{tr_inv(|t| t.pay_confirm)}": "<strong class="buy-amount">{schet_api::decimal::format_btc(amount)}" BTC"</strong></span>
+                        {move || balance().map(|b| view! { <span class="muted small">{tr_pay(|t| t.your_balance)}": "{b}</span> })}
+                        <div class="row">
+                            <button type="button" class="button primary" id="buy-confirm-pay" disabled=move || pay.pending()
+                                on:click=move |_| { if let Some(sent) = checkout.get_untracked().confirm() { pay.dispatch(sent); } }>
+                                {move || if pay.pending() { ti.get().paying } else { ti.get().confirm }}
+                            </button>
+                            <button type="button" class="button" on:click=move |_| checkout.set(Checkout::Closed)>{tr_inv(|t| t.cancel)}</button>
+                        </div>
                     </div>
-                </div>
+                }
             })}
         </div>
-        {move || pay.value().and_then(Result::err).map(|e| view! { <ErrorView error=e /> })}
+        {move || failure().map(|e| view! { <ErrorView error=e /> })}
     }
 }
 

@@ -13,6 +13,8 @@ use std::time::Duration;
 fn integration_text(i: Option<&invoice::Integration>, t: &Texts) -> String {
     match i {
         None | Some(invoice::Integration::NoIntegration(_)) => t.integration_none.into(),
+        // The service gives the address to the owner and to a buyer with their payment only.
+        Some(invoice::Integration::Redirect(url)) if url.trim().is_empty() => t.redirect_after_payment.into(),
         Some(invoice::Integration::Redirect(url)) => format!("{}: {url}", t.integration_redirect),
         Some(invoice::Integration::Webhook(w)) if w.required => {
             format!("{} ({})", t.integration_webhook, t.webhook_required)

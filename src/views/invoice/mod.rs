@@ -264,9 +264,10 @@ fn InvoiceActions(invoice: Memo<Option<pb::Invoice>>, on_change: Callback<()>) -
             invoice.get_untracked().map(|inv| view! { <OwnerActions invoice=inv on_change=on_change /> })
         })
         .into_any(),
-        Viewer::Guest => {
-            (move || for_sale.get().then(|| view! { <BuyBox invoice=invoice guest=true on_paid=on_paid /> })).into_any()
-        }
+        Viewer::Guest => (move || {
+            for_sale.get().then(|| view! { <BuyBox invoice=invoice guest=true on_paid=on_paid on_stale=on_change /> })
+        })
+        .into_any(),
         Viewer::Other => view! {
             <Bought invoice=invoice paid=paid />
             {move || for_sale.get().then(|| {
@@ -274,7 +275,7 @@ fn InvoiceActions(invoice: Memo<Option<pb::Invoice>>, on_change: Callback<()>) -
                 let declinable = to_me.get().then(|| invoice.with_untracked(|i| i.as_ref().map(|i| i.id))).flatten();
                 view! {
                     <div class="row pay-or-decline">
-                        <BuyBox invoice=invoice guest=false on_paid=on_paid />
+                        <BuyBox invoice=invoice guest=false on_paid=on_paid on_stale=on_change />
                         {declinable.map(|id| view! { <Decline invoice_id=id on_done=on_change /> })}
                     </div>
                 }

@@ -250,7 +250,7 @@ fn RefundRow(
     let pay = tasks::action(move |()| {
         let settings = app.settings.get_untracked();
         async move {
-            let result = api::payments::pay(&settings, id, 0).await;
+            let result = api::payments::pay(&settings, id, 0, sum).await;
             confirming.set(false);
             moved.run(());
             result.map(|_| ())

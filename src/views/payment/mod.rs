@@ -22,7 +22,7 @@ use actions::{Actions, Refunds};
 use goods::Goods;
 use leptos::prelude::*;
 use schet_api::pb;
-use schet_model::conversations::Thread;
+use schet_model::conversations::{Arrived, Thread};
 use schet_model::payment::role;
 
 /// The `/payment/:id` route.
@@ -190,7 +190,7 @@ fn Conversation(id: u64) -> impl IntoView {
         let settings = app.settings.get();
         async move {
             let found = api::chat::of_payment(&settings, id).await?;
-            found.into_iter().for_each(|c| live.upsert(c));
+            found.into_iter().for_each(|c| live.upsert(c, Arrived::Newest));
             Ok::<(), ApiError>(())
         }
     });

@@ -1,0 +1,36 @@
+//! The shared link's head start, as boot.js left it on `window.__schetHeadStart`: the
+//! request for the invoice of an `/invoice/:id` address, sent while the app was still
+//! downloading. Taken once; what it holds is read by `schet_model::head_start`.
+
+use js_sys::{Promise, Reflect, Uint8Array};
+use schet_model::head_start;
+use wasm_bindgen::{JsCast, JsValue};
+
+const NAME: &str = "__schetHeadStart";
+
+fn field(object: &JsValue, name: &str) -> Option<JsValue> {
+    Reflect::get(object, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// The reply message boot.js got for `key` (see [`head_start::key`]), once: None when there
+/// is none, when it was for another address, login or invoice, when it is older than
+/// [`head_start::FRESH_MS`], or when it is not a clean success. The caller then asks the
+/// ordinary way.
+pub async fn take(key: &str) -> Option<Vec<u8>> {
+    let window = web_sys::window()?;
+    let started = field(&window, NAME)?;
+    // Once only: a later read of the same invoice (a refresh) asks the service.
+    let _ = Reflect::delete_property(&window, &JsValue::from_str(NAME));
+    if field(&started, "key")?.as_string()? != key {
+        return None;
+    }
+    let age = window.performance()?.now() - field(&started, "at")?.as_f64()?;
+    if !(0.0..=head_start::FRESH_MS).contains(&age) {
+        return None;
+    }
+    let answer: Promise = field(&started, "answer")?.dyn_into().ok()?;
+    let reply = wasm_bindgen_futures::JsFuture::from(answer).await.ok()?;
+    let status = field(&reply, "status").and_then(|s| s.as_string());
+    let body = field(&reply, "body")?.dyn_into::<Uint8Array>().ok()?.to_vec();
+    head_start::unary_message(&body, status.as_deref()).map(<[u8]>::to_vec)
+}
