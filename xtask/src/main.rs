@@ -18,6 +18,7 @@ mod tools;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use proc::{root, step};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -84,14 +85,6 @@ fn main() -> ExitCode {
 }
 
 /// The workspace root (xtask lives one level below it).
-pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
-}
-
-pub fn step(what: &str) {
-    println!("\n==> {what}");
-}
-
 fn run(port: u16, database: PathBuf, postgres: bool) -> Result<()> {
     let env = tools::ensure_build_tools()?;
     let dist = release::build(&env)?;

@@ -8,8 +8,9 @@
 //! Also the two uses besides the benchmark: the service's suites on PostgreSQL (part of
 //! `cargo xtask test`) and `cargo xtask run --postgres`.
 
+use crate::proc::step;
 use crate::proc::{Env, LiveServer, Summary, run};
-use crate::{proxy, step};
+use crate::proxy;
 use anyhow::{Context, Result, anyhow, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -175,7 +176,7 @@ pub fn service_suites(env: &Env, native_output: &str) -> Result<String> {
     step("the service's suites on PostgreSQL (a throwaway cluster)");
     let binary = |source: &str| {
         test_binary(native_output, source)
-            .map(|path| crate::root().join(path))
+            .map(|path| crate::proc::root().join(path))
             .with_context(|| format!("the native tests did not run {source}"))
     };
     let suites = [binary("tests/api/main.rs")?, binary("tests/merchant.rs")?];
@@ -183,7 +184,7 @@ pub fn service_suites(env: &Env, native_output: &str) -> Result<String> {
     let cluster = Cluster::start("test", false)?;
     let mut pg_env = env.clone();
     pg_env.push(("SCHET_TEST_POSTGRES".into(), cluster.url("postgres")));
-    let server_dir = crate::root().join("server");
+    let server_dir = crate::proc::root().join("server");
     let mut out = String::new();
     for suite in &suites {
         let args = ["--include-ignored", "--skip", "figures"];

@@ -1,7 +1,6 @@
 //! Running commands, live servers for tests, and counting test results. The lowest layer:
 //! it knows nothing of the tools or the browser.
 
-use crate::root;
 use anyhow::{Context, Result, anyhow, bail};
 use sha2::Digest;
 use std::io::{BufRead, BufReader, Read};
@@ -265,4 +264,14 @@ impl Drop for LiveServer {
             let _ = std::fs::copy(self._dir.0.join("server.log"), logs.join(format!("{kind}.log")));
         }
     }
+}
+
+/// The workspace's root directory.
+pub fn root() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+}
+
+/// Announces a step of a long command.
+pub fn step(what: &str) {
+    println!("\n==> {what}");
 }

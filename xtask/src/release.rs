@@ -17,7 +17,7 @@
 //!    sends when the browser accepts them.
 
 use crate::proc::{self, Env};
-use crate::{root, step};
+use crate::proc::{root, step};
 use anyhow::{Context, Result, bail, ensure};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

@@ -7,8 +7,9 @@
 //! is clicked; a guest only opens `/settings?lang=…&theme=…` to choose those.
 
 use crate::proc::{self, TempDir};
+use crate::proc::{root, step};
+use crate::release;
 use crate::tools::{self, CHROMIUM_FLAGS, Chrome};
-use crate::{release, root, step};
 use anyhow::{Context, Result, anyhow, bail};
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::types::Bounds;

@@ -22,7 +22,7 @@
 //!   feature) holds no `leptos*` crate, and its source names none.
 //! * No file under `src/` or `server/src/` has more than 500 lines.
 
-use crate::{root, step};
+use crate::proc::{root, step};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

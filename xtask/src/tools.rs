@@ -9,7 +9,7 @@
 //! * Chromium and chromedriver: Debian's packages, installed with apt when running as root.
 
 use crate::proc::{Env, run};
-use crate::{root, step};
+use crate::proc::{root, step};
 use anyhow::{Context, Result, anyhow, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -12,8 +12,9 @@ mod phone;
 mod service;
 mod transport;
 
+use crate::proc::step;
 use crate::release::{self, Dist};
-use crate::{proc, step, tools};
+use crate::{proc, tools};
 use anyhow::{Context, Result, bail};
 
 #[derive(clap::Args)]
@@ -79,7 +80,7 @@ pub fn bench(args: &Args) -> Result<()> {
         &env,
         &["build", "--release", "-p", "schet-server", "--bin", "schet-server", "--example", "bench_transport"],
     )?;
-    ok &= phone::phone(&chrome, &dist.dir, &crate::root().join("target/release/schet-server"), args)?;
+    ok &= phone::phone(&chrome, &dist.dir, &crate::proc::root().join("target/release/schet-server"), args)?;
     ok &= transport::transport(&env, &chrome)?;
 
     step("1,000 invoices rendered: the app's list against plain DOM code (release, Chromium)");

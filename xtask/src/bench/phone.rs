@@ -12,9 +12,9 @@
 
 use super::{Args, FIRST_VIEW_BUDGET, WHOLE_APP_BUDGET, against, kb};
 use crate::browser::{Request, Session};
+use crate::proc::step;
 use crate::proc::{LiveServer, TempDir};
 use crate::smoke::{self, LAZY_SCREENS, PRICE_OBSERVER, PRICE_SEEN};
-use crate::step;
 use crate::tools::Chrome;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;

@@ -7,7 +7,7 @@
 //!   run.
 
 use crate::proc::{Env, TempDir};
-use crate::{root, step};
+use crate::proc::{root, step};
 use anyhow::{Context, Result, bail};
 use std::process::Command;
 

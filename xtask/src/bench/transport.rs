@@ -3,8 +3,8 @@
 //! measured in the browser by `tests/transport_bench.rs`.
 
 use crate::proc::{self, Env, LiveServer};
+use crate::proc::{root, step};
 use crate::tools::{self, Chrome};
-use crate::{root, step};
 use anyhow::{Result, bail};
 
 pub fn transport(env: &Env, chrome: &Chrome) -> Result<bool> {
