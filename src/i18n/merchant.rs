@@ -224,6 +224,7 @@ fn en(rule: &Rule) -> String {
         Rule::LimitAboveOffset => "A page holds at least one invoice.",
         Rule::Text => "Must be text.",
         Rule::TooLong(max) => return format!("At most {max} characters."),
+        Rule::ControlChars => "Must not contain control characters.",
         Rule::Email => "Enter an e-mail address, e.g. name@example.com.",
         Rule::Number => "Enter a number, e.g. 10.50.",
         Rule::Amount => {
@@ -252,6 +253,7 @@ fn ru(rule: &Rule) -> String {
         Rule::TooLong(max) => {
             return format!("Не длиннее {}.", super::rules::genitive(*max as u64, "символа", "символов"));
         }
+        Rule::ControlChars => "Не должно содержать управляющих символов.",
         Rule::Email => "Введите адрес e-mail, например name@example.com.",
         Rule::Number => "Введите число, например 10.50.",
         Rule::Amount => {
