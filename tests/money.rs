@@ -156,6 +156,8 @@ async fn the_buyer_deletes_a_refund_invoice_and_that_refund_is_cancelled() {
     assert_eq!(p.refunding, 1);
     let tab = Tab::open(&format!("/payment/{}", payment.id), buyer());
     tab.wait("the refund awaiting payment", || field(&tab, "Being refunded").as_deref() == Some("1")).await;
+    // The buyer's button comes once the page knows who is looking (the profile is read too).
+    tab.wait("the buyer's way to give the refund up", || shown(&tab, ".refund-delete")).await;
     click(&tab.host, ".refund-delete");
     tab.wait("the confirmation with the amount", || {
         tab.text().contains("The refund of 1 piece (0.0001 BTC) is cancelled.")
