@@ -125,7 +125,7 @@ fn static_page(rendered: &str) -> Result<String> {
         rest = &rest[at + end + 1..];
     }
     out.push_str(rest);
-    if !out.contains("dl class=\"fields\"") {
+    if !out.contains("<dl class=\"fields") {
         bail!("the rendered invoice has no price list (dl.fields)");
     }
     Ok(format!("<!DOCTYPE html>\n{out}"))
