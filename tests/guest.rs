@@ -29,32 +29,6 @@ fn canvas_png() -> Vec<u8> {
     bin.chars().map(|c| c as u8).collect()
 }
 
-async fn public(comment: &str, price: Option<pb::Decimal>, secrets: &[&str]) -> pb::Invoice {
-    let request = pb::CreateInvoiceRequest {
-        is_base_crypto: true,
-        price,
-        ttl_minutes: 90,
-        comment: comment.into(),
-        pieces_min: 1,
-        pieces_max: 3,
-        secrets: secrets
-            .iter()
-            .enumerate()
-            .map(|(i, t)| pb::CreateInvoiceSecretRequest {
-                text: t.to_string(),
-                order: i as u32 + 1,
-                ..Default::default()
-            })
-            .collect(),
-        ..Default::default()
-    };
-    api::invoices::create(&seller(), request).await.expect("create")
-}
-
-fn shown(tab: &Tab, selector: &str) -> bool {
-    tab.host.query_selector(selector).unwrap().is_some()
-}
-
 #[wasm_bindgen_test]
 async fn a_guest_opens_a_shared_invoice_with_its_price_rate_seller_images_and_share() {
     let image = api::images::new_guid();
@@ -142,7 +116,7 @@ async fn a_guest_is_refused_a_private_invoice_exactly_as_a_missing_one() {
 
 #[wasm_bindgen_test]
 async fn log_in_to_buy_comes_back_with_the_pieces_kept_and_the_purchase_succeeds() {
-    let invoice = public("Three keys for a guest", btc(0, 100_000), &["G-1", "G-2", "G-3"]).await;
+    let invoice = public_invoice("Three keys for a guest", btc(0, 100_000), &["G-1", "G-2", "G-3"]).await;
     let mut tab = Tab::open(&format!("/invoice/{}", invoice.id), guest());
     tab.wait("the buy box", || shown(&tab, "#buy-pieces")).await;
     type_into(&tab.host, "buy-pieces", "2");

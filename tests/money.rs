@@ -28,25 +28,7 @@ fn dec(s: &str) -> Decimal {
 
 /// A public invoice of the seller at 0.0001 BTC a piece, 1–3 pieces a purchase.
 async fn public(comment: &str, secrets: &[&str]) -> pb::Invoice {
-    let request = pb::CreateInvoiceRequest {
-        is_base_crypto: true,
-        price: btc(0, 100_000),
-        ttl_minutes: 60,
-        comment: comment.into(),
-        pieces_min: 1,
-        pieces_max: 3,
-        secrets: secrets
-            .iter()
-            .enumerate()
-            .map(|(i, t)| pb::CreateInvoiceSecretRequest {
-                text: t.to_string(),
-                order: i as u32 + 1,
-                ..Default::default()
-            })
-            .collect(),
-        ..Default::default()
-    };
-    api::invoices::create(&seller(), request).await.expect("create")
+    public_invoice(comment, btc(0, 100_000), secrets).await
 }
 
 /// The buyer buys `pieces` of a fresh invoice (through the API: the pages under test come after).
@@ -72,10 +54,6 @@ fn field(tab: &Tab, label: &str) -> Option<String> {
     (0..terms.length()).map(|i| terms.get(i).unwrap().unchecked_into::<web_sys::Element>()).find_map(|dt| {
         (dt.text_content()?.trim() == label).then(|| dt.next_element_sibling()?.text_content()).flatten()
     })
-}
-
-fn shown(tab: &Tab, selector: &str) -> bool {
-    tab.host.query_selector(selector).unwrap().is_some()
 }
 
 #[wasm_bindgen_test]

@@ -4,6 +4,7 @@
 
 use schet::i18n::Lang;
 use schet::settings::{Settings, Theme};
+use schet_api::pb;
 use wasm_bindgen::JsCast;
 
 /// A value `cargo xtask test` sets at compile time.
@@ -276,4 +277,33 @@ pub async fn pay(
     let unit = schet_api::decimal::from_pb_or_zero(invoice.current_crypto_price.as_ref()).unwrap_or_default();
     let agreed = unit * rust_decimal::Decimal::from(if invoice.is_private { 1 } else { pieces });
     schet::api::payments::pay(settings, id, pieces, agreed).await
+}
+
+/// A public invoice of the seller at `price` BTC a piece, 1–3 pieces a purchase, with
+/// `secrets` queued in order.
+pub async fn public_invoice(comment: &str, price: Option<pb::Decimal>, secrets: &[&str]) -> pb::Invoice {
+    let request = pb::CreateInvoiceRequest {
+        is_base_crypto: true,
+        price,
+        ttl_minutes: 90,
+        comment: comment.into(),
+        pieces_min: 1,
+        pieces_max: 3,
+        secrets: secrets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| pb::CreateInvoiceSecretRequest {
+                text: t.to_string(),
+                order: i as u32 + 1,
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    schet::api::invoices::create(&seller(), request).await.expect("create")
+}
+
+/// Something in the tab matches `selector`.
+pub fn shown(tab: &Tab, selector: &str) -> bool {
+    tab.host.query_selector(selector).unwrap().is_some()
 }
