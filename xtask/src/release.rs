@@ -3,7 +3,8 @@
 //! for release (Trunk stays the dev build):
 //!
 //! 1. `cargo build` for wasm32 with the `wasm-release` profile, feature `split`, and
-//!    `--emit-relocs` (the splitter needs the relocations);
+//!    `--emit-relocs` (the splitter needs the relocations), on the pinned nightly with the
+//!    standard library rebuilt for size (`-Zbuild-std`, `-Cpanic=immediate-abort`);
 //! 2. `wasm_split_cli_support` cuts the module at every `#[lazy]` function: a main module,
 //!    one module per `wasm_split` module name (the app uses one, `screens`: per-screen
 //!    modules were measured at 542 KB brotli for the whole app against 446 KB, as every
@@ -11,7 +12,7 @@
 //!    and a JS loader (`split.<hash>.js`);
 //! 3. wasm-bindgen on the main module (`--keep-lld-exports`: the split modules link
 //!    against its exports), then `wasm-opt -Oz` on every module;
-//! 4. content-hashed names (served `immutable`), index.html with preload hints for the
+//! 4. JS and CSS minified by esbuild; content-hashed names (served `immutable`), index.html with preload hints for the
 //!    first view's files and the lazy modules listed for boot.js to prefetch when idle;
 //! 5. brotli (-11) and gzip (-9) copies beside each file (`.br`, `.gz`), which the server
 //!    sends when the browser accepts them.
@@ -96,11 +97,17 @@ pub fn build(env: &Env) -> Result<Dist> {
     }
 
     // 1. The wasm, with relocations for the splitter. `--config` appends to the rustflags
-    // of .cargo/config.toml (`--cfg erase_components`) instead of replacing them.
+    // of .cargo/config.toml (`--cfg erase_components`) instead of replacing them. On the
+    // pinned nightly, the standard library is rebuilt with the app: a panic aborts at once
+    // (no message formatting, no unwinding tables) and carries no file/line strings. That
+    // took 24 KB (8.6%) of brotli off the main module and 9 KB off `screens`, measured.
+    let toolchain = format!("+{}", crate::tools::RELEASE_TOOLCHAIN);
     proc::cargo(
         env,
         &[
+            &toolchain,
             "build",
+            "-Zbuild-std=std,panic_abort",
             "--target",
             "wasm32-unknown-unknown",
             "--profile",
@@ -112,7 +119,7 @@ pub fn build(env: &Env) -> Result<Dist> {
             "--features",
             "split",
             "--config",
-            "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\"]",
+            "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\", \"-Zunstable-options\", \"-Cpanic=immediate-abort\", \"-Zlocation-detail=none\"]",
         ],
     )?;
     let input = read(&root().join("target/wasm32-unknown-unknown/wasm-release/schet.wasm"))?;
@@ -188,7 +195,9 @@ pub fn build(env: &Env) -> Result<Dist> {
     for fns in chunks.values_mut() {
         fns.sort();
     }
-    let mut main_js = String::from_utf8(read(&bindgen_dir.join("schet.js"))?).context("schet.js is not UTF-8")?;
+    let mut link_js = minify(env, &link_js, "js")?;
+    let main_js = String::from_utf8(read(&bindgen_dir.join("schet.js"))?).context("schet.js is not UTF-8")?;
+    let mut main_js = minify(env, &main_js, "js")?;
     ensure!(main_js.contains(LINK_PLACEHOLDER), "wasm-bindgen's JS does not import the split loader");
     ensure!(link_js.contains("\"./schet.js\""), "the split loader does not import ./schet.js");
     let pair_hash = hash_of(format!("{main_js}\0{link_js}").as_bytes());
@@ -205,10 +214,12 @@ pub fn build(env: &Env) -> Result<Dist> {
     write(&dist.join(&main_js_final), main_js.as_bytes())?;
     write(&dist.join(&link_final), link_js.as_bytes())?;
     write(&dist.join(&main_wasm_final), &main_wasm)?;
-    let css = read(&root().join("style/main.css"))?;
+    let css = std::fs::read_to_string(root().join("style/main.css")).context("reading style/main.css")?;
+    let css = minify(env, &css, "css")?.into_bytes();
     let css_final = hashed_name("main", "css", &css);
     write(&dist.join(&css_final), &css)?;
-    let boot = read(&root().join("boot.js"))?;
+    let boot = std::fs::read_to_string(root().join("boot.js")).context("reading boot.js")?;
+    let boot = minify(env, &boot, "js")?.into_bytes();
     let boot_final = hashed_name("boot", "js", &boot);
     write(&dist.join(&boot_final), &boot)?;
 
@@ -286,6 +297,32 @@ fn index_html(files: &IndexFiles) -> Result<String> {
         bail!("index.html: expected a line `  </head>` to put the app's tags before");
     }
     Ok(html)
+}
+
+/// JS (an ES module) or CSS, minified by esbuild: names local to a module shortened,
+/// whitespace and comments dropped; exports, imports and property names kept. wasm-bindgen's
+/// glue went from 71.7 to 32.9 KB (9.5 → 7.4 KB brotli).
+fn minify(env: &Env, source: &str, loader: &str) -> Result<String> {
+    let mut command = std::process::Command::new("esbuild");
+    command.args(["--minify", "--log-level=warning", &format!("--loader={loader}")]);
+    if loader == "js" {
+        command.arg("--format=esm");
+    }
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot run esbuild (installed by `cargo xtask` under ~/.cache/schet-tools)")?;
+    let mut stdin = child.stdin.take().context("esbuild's stdin")?;
+    let input = source.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().context("waiting for esbuild")?;
+    writer.join().map_err(|_| anyhow::anyhow!("writing to esbuild"))?.context("writing to esbuild")?;
+    ensure!(out.status.success(), "esbuild failed to minify a {loader} file ({})", out.status);
+    String::from_utf8(out.stdout).context("esbuild's output is not UTF-8")
 }
 
 /// Writes `file.br` and `file.gz` beside `file` when they are smaller.

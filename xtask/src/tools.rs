@@ -1,11 +1,15 @@
 //! Installing what the build and tests need, pinned, from the package registries only.
 //!
 //! * wasm32 target: rustup.
+//! * The release app's toolchain, a pinned nightly with `rust-src` (rustup, profile
+//!   minimal): the release wasm is built with the standard library rebuilt for size (see
+//!   release.rs). Every other build stays on stable.
 //! * Trunk 0.21.14 (`cargo install --locked`; newer ones need a newer rustc).
 //! * wasm-bindgen-cli at the version in Cargo.lock (`cargo install` without `--locked`:
 //!   its lockfile names a webpki-roots the registry here lacks).
 //! * wasm-opt from the npm package binaryen@132.0.0, never Debian's binaryen (108), which
 //!   builds an app that shows a blank page.
+//! * esbuild from npm (esbuild@0.28.2), which minifies the release app's JS and CSS.
 //! * Chromium and chromedriver: Debian's packages, installed with apt when running as root.
 
 use crate::proc::{Env, run};
@@ -16,6 +20,10 @@ use std::process::Command;
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132.0.0";
+pub const ESBUILD_VERSION: &str = "0.28.2";
+/// The toolchain of the release wasm: `-Zbuild-std` and `-Cpanic=immediate-abort` are
+/// nightly-only. Pinned, so that a build is the same build next month.
+pub const RELEASE_TOOLCHAIN: &str = "nightly-2026-05-20";
 
 /// Flags this machine's headless Chromium needs.
 pub const CHROMIUM_FLAGS: &[&str] = &[
@@ -50,6 +58,39 @@ fn binaryen_bin() -> PathBuf {
     tools_dir().join(format!("binaryen-{BINARYEN_VERSION}/node_modules/.bin"))
 }
 
+fn esbuild_bin() -> PathBuf {
+    tools_dir().join(format!("esbuild-{ESBUILD_VERSION}/node_modules/.bin"))
+}
+
+/// `npm install --prefix <tools>/<name>-<version> <name>@<version>`.
+fn npm_install(env: &Env, name: &str, version: &str) -> Result<()> {
+    if output("npm", &["--version"]).is_none() {
+        bail!("npm is needed to install {name} (npm package {name}@{version}); install Node.js and npm");
+    }
+    let dir = tools_dir().join(format!("{name}-{version}"));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    println!("installing {name} (npm {name}@{version})");
+    let prefix = dir.display().to_string();
+    let package = format!("{name}@{version}");
+    run(env, "npm", &["install", "--prefix", &prefix, "--no-audit", "--no-fund", &package])
+}
+
+/// The pinned nightly and its standard library's source, installed when missing.
+fn ensure_release_toolchain() -> Result<()> {
+    let has_src = output("rustup", &["component", "list", "--toolchain", RELEASE_TOOLCHAIN, "--installed"])
+        .is_some_and(|list| list.lines().any(|l| l.trim().starts_with("rust-src")));
+    if has_src {
+        println!("{RELEASE_TOOLCHAIN} with rust-src: ok");
+        return Ok(());
+    }
+    println!("installing {RELEASE_TOOLCHAIN} with rust-src (the release wasm's toolchain, once)");
+    run(
+        &Vec::new(),
+        "rustup",
+        &["toolchain", "install", RELEASE_TOOLCHAIN, "--profile", "minimal", "--component", "rust-src"],
+    )
+}
+
 /// The wasm-bindgen version Cargo.lock pins; the CLI must be the same.
 fn locked_wasm_bindgen() -> Result<String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
@@ -74,7 +115,7 @@ pub fn ensure_build_tools() -> Result<Env> {
     }
 
     let path = std::env::var("PATH").unwrap_or_default();
-    let path = format!("{}:{}:{path}", binaryen_bin().display(), cargo_bin().display());
+    let path = format!("{}:{}:{}:{path}", binaryen_bin().display(), esbuild_bin().display(), cargo_bin().display());
     let env: Env = vec![
         ("PATH".into(), path),
         ("TRUNK_OFFLINE".into(), "true".into()),
@@ -108,27 +149,17 @@ pub fn ensure_build_tools() -> Result<Env> {
     let opt_ok = output(wasm_opt.to_str().unwrap_or("wasm-opt"), &["--version"])
         .is_some_and(|v| v.contains(&format!("version {}", BINARYEN_VERSION.split('.').next().unwrap_or(""))));
     if !opt_ok {
-        if output("npm", &["--version"]).is_none() {
-            bail!("npm is needed to install wasm-opt (npm package binaryen); install Node.js and npm");
-        }
-        let dir = tools_dir().join(format!("binaryen-{BINARYEN_VERSION}"));
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        println!("installing wasm-opt (npm binaryen@{BINARYEN_VERSION})");
-        run(
-            &env,
-            "npm",
-            &[
-                "install",
-                "--prefix",
-                &dir.display().to_string(),
-                "--no-audit",
-                "--no-fund",
-                &format!("binaryen@{BINARYEN_VERSION}"),
-            ],
-        )?;
+        npm_install(&env, "binaryen", BINARYEN_VERSION)?;
     } else {
         println!("wasm-opt {BINARYEN_VERSION}: ok");
     }
+    let esbuild = esbuild_bin().join("esbuild");
+    if output(esbuild.to_str().unwrap_or("esbuild"), &["--version"]).is_some_and(|v| v.trim() == ESBUILD_VERSION) {
+        println!("esbuild {ESBUILD_VERSION}: ok");
+    } else {
+        npm_install(&env, "esbuild", ESBUILD_VERSION)?;
+    }
+    ensure_release_toolchain()?;
     // Download every crate now: Trunk runs cargo with --offline.
     run(&env, "cargo", &["fetch"])?;
     Ok(env)
