@@ -1,0 +1,31 @@
+//! Code the shared link's first view does without, loaded after it.
+//!
+//! In the split release build (`--features split`, made by `cargo xtask`), a function marked
+//!
+//! ```ignore
+//! #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split))]
+//! fn part(…) -> AnyView { … }
+//! ```
+//!
+//! is cut out of the main wasm module into the lazy module `screens` (with every lazy route:
+//! see `app.rs`), together with all the code only it reaches. Its callers get an `async`
+//! wrapper that fetches `screens` first (once; boot.js also prefetches it after the first
+//! view). In every other build (Trunk, the browser tests) it is an ordinary function.
+//! [`lazily!`] calls such a function the same way in both builds.
+//!
+//! With the `fallible` option the function returns `Result<_, SplitLoaderError>` and a failed
+//! fetch is an `Err` to handle; without it a failed fetch is a panic, as for a lazy route.
+
+/// `lazily!(f, args…)`: calls `f`, a function marked as in the [module's](self) docs, and
+/// evaluates to its result; in an `async` block (the split build awaits the module's fetch).
+macro_rules! lazily {
+    ($f:path $(, $arg:expr)* $(,)?) => {{
+        #[cfg(feature = "split")]
+        let out = $f($($arg),*).await;
+        #[cfg(not(feature = "split"))]
+        let out = $f($($arg),*);
+        out
+    }};
+}
+
+pub(crate) use lazily;
