@@ -3,7 +3,7 @@
 //! guest's part is the first view's, the rest is loaded after it in the split build) and
 //! sees what they bought.
 
-use super::buy::{Bought, BuyBox};
+use super::buy::{Bought, BuyBox, GuestBuyBox};
 use crate::api;
 use crate::components::decline::Decline;
 use crate::components::login::is_guest;
@@ -64,10 +64,7 @@ pub(super) fn InvoiceActions(invoice: Memo<Option<pb::Invoice>>, on_change: Call
             invoice.get_untracked().map(|inv| Suspend::new(async move { lazily!(owner_actions, inv, on_change) }))
         })
         .into_any(),
-        Viewer::Guest => (move || {
-            for_sale.get().then(|| view! { <BuyBox invoice=invoice guest=true on_paid=on_paid on_stale=on_change /> })
-        })
-        .into_any(),
+        Viewer::Guest => (move || for_sale.get().then(|| view! { <GuestBuyBox invoice=invoice /> })).into_any(),
         Viewer::Other => {
             Suspend::new(async move { lazily!(buyer_actions, invoice, paid, on_paid, on_change, for_sale, to_me) })
                 .into_any()
@@ -107,7 +104,7 @@ fn BuyerActions(
             let declinable = to_me.get().then(|| invoice.with_untracked(|i| i.as_ref().map(|i| i.id))).flatten();
             view! {
                 <div class="row pay-or-decline">
-                    <BuyBox invoice=invoice guest=false on_paid=on_paid on_stale=on_change />
+                    <BuyBox invoice=invoice on_paid=on_paid on_stale=on_change />
                     {declinable.map(|id| view! { <Decline invoice_id=id on_done=on_change /> })}
                 </div>
             }
