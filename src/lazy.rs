@@ -15,6 +15,32 @@
 //!
 //! With the `fallible` option the function returns `Result<_, SplitLoaderError>` and a failed
 //! fetch is an `Err` to handle; without it a failed fetch is a panic, as for a lazy route.
+//!
+//! A part of the first screen that is lazy waits for [`after_first_view`] before it asks for
+//! the module, so that the first view never shares the line with it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use wasm_bindgen::JsCast;
+
+/// The first view has settled (once true, stays true).
+static SETTLED: AtomicBool = AtomicBool::new(false);
+
+/// Resolves once the first screen shows its data and the browser is idle: boot.js's
+/// `window.__schetSettled`, when boot.js prefetches the lazy module. At once where there
+/// is no such promise (the browser tests mount the app without boot.js), and from then on.
+pub async fn after_first_view() {
+    if SETTLED.load(Ordering::Relaxed) {
+        return;
+    }
+    let settled = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"__schetSettled".into()).ok())
+        .and_then(|v| v.dyn_into::<js_sys::Promise>().ok());
+    if let Some(settled) = settled {
+        // wasm is single-threaded: the wrapper only makes the future fit a view's `Suspend`.
+        let _ = send_wrapper::SendWrapper::new(wasm_bindgen_futures::JsFuture::from(settled)).await;
+    }
+    SETTLED.store(true, Ordering::Relaxed);
+}
 
 /// `lazily!(f, args…)`: calls `f`, a function marked as in the [module's](self) docs, and
 /// evaluates to its result; in an `async` block (the split build awaits the module's fetch).

@@ -5,7 +5,7 @@
 
 use super::{BACKOFF_MAX, BACKOFF_MIN, Link, Live};
 use crate::api::{self, ApiError};
-use crate::lazy::lazily;
+use crate::lazy::{after_first_view, lazily};
 use crate::settings::Settings;
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
@@ -65,10 +65,14 @@ async fn sleep(d: Duration) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Starts the stream (see [`run`]) once its code is there: while the lazy module cannot be
-/// fetched (offline), the link shows as down and the fetch is tried again with the same
-/// backoff as a reconnect.
+/// Starts the stream (see [`run`]) once the first view has settled and the stream's code is
+/// there: while the lazy module cannot be fetched (offline), the link shows as down and the
+/// fetch is tried again with the same backoff as a reconnect.
 pub(super) async fn launch(live: Live, settings: Settings, cancel: Arc<Cancel>) {
+    live.link.set(Link::Connecting);
+    if cancel.or_cancel(after_first_view()).await.is_none() {
+        return;
+    }
     let mut backoff = BACKOFF_MIN;
     loop {
         if cancel.is_done() {
@@ -101,6 +105,7 @@ fn start(live: Live, settings: Settings, cancel: Arc<Cancel>) -> Result<(), Spli
 /// The polling fallback's one read: GetConversations into the list (a failure, of the read
 /// or of fetching its code, waits for the next turn).
 pub(super) async fn poll(live: Live, settings: Settings) {
+    after_first_view().await;
     let _ = lazily!(read_conversations, live, settings);
 }
 

@@ -9,7 +9,7 @@ use crate::components::decline::Decline;
 use crate::components::login::is_guest;
 use crate::components::{ErrorView, PaymentCard};
 use crate::i18n::invoices::tr as tr_inv;
-use crate::lazy::lazily;
+use crate::lazy::{after_first_view, lazily};
 use crate::state::{use_app, use_profile};
 use crate::tasks;
 use leptos::prelude::*;
@@ -61,14 +61,20 @@ pub(super) fn InvoiceActions(invoice: Memo<Option<pb::Invoice>>, on_change: Call
         Viewer::Unknown => ().into_any(),
         Viewer::Owner => (move || {
             owner_key.track();
-            invoice.get_untracked().map(|inv| Suspend::new(async move { lazily!(owner_actions, inv, on_change) }))
+            invoice.get_untracked().map(|inv| {
+                Suspend::new(async move {
+                    after_first_view().await;
+                    lazily!(owner_actions, inv, on_change)
+                })
+            })
         })
         .into_any(),
         Viewer::Guest => (move || for_sale.get().then(|| view! { <GuestBuyBox invoice=invoice /> })).into_any(),
-        Viewer::Other => {
-            Suspend::new(async move { lazily!(buyer_actions, invoice, paid, on_paid, on_change, for_sale, to_me) })
-                .into_any()
-        }
+        Viewer::Other => Suspend::new(async move {
+            after_first_view().await;
+            lazily!(buyer_actions, invoice, paid, on_paid, on_change, for_sale, to_me)
+        })
+        .into_any(),
     }
 }
 

@@ -13,7 +13,7 @@ use crate::components::{ErrorView, QrCode, files};
 use crate::i18n::invoices::use_texts as use_inv_texts;
 use crate::i18n::payments::use_texts as use_pay_texts;
 use crate::i18n::tr;
-use crate::lazy::lazily;
+use crate::lazy::{after_first_view, lazily};
 use crate::params;
 use crate::state::{use_app, use_live};
 use crate::tasks;
@@ -127,13 +127,16 @@ pub fn InvoiceView(id: u64) -> impl IntoView {
                     <ShareLink id=id />
                 }.into_any(),
             }}
-            {move || chat.get().map(|inv| Suspend::new(async move { lazily!(chat_view, inv) }))}
+            {move || chat.get().map(|inv| Suspend::new(async move {
+                after_first_view().await;
+                lazily!(chat_view, inv)
+            }))}
         </section>
     }
 }
 
 /// The invoice's conversations. In the split release build this code is in the lazy module
-/// `screens` (`crate::lazy`), fetched once the invoice is on screen: the shared link's
+/// `screens` (`crate::lazy`), fetched once the first view has settled: the shared link's
 /// first view does without it.
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split))]
 fn chat_view(inv: pb::Invoice) -> AnyView {
