@@ -157,16 +157,22 @@ pub fn smoke_release(chrome: &Chrome, url: &str, dist: &Dist) -> Result<(u64, u6
     })();
     results.push(("a shared invoice link shows the invoice from the main module alone, no console error".into(), deep));
 
-    // The live stream's code comes with the lazy module, after the first view: it connects.
+    // The live stream's code comes with the lazy module, after the first view: it connects,
+    // whether the first view was the shared invoice or the notifications (which wait for it).
+    let live = "document.querySelector('main .link-state')?.textContent === 'Live' \
+                && document.querySelector('main section.events[aria-busy=\"false\"]') !== null";
     let stream = (|| -> Result<()> {
         session.goto(&format!("{url}/invoice/1"))?;
         session.wait_for(PRICE_SEEN, "the invoice's price", Duration::from_secs(60))?;
         session.eval(&click_to("/events"))?;
         session.wait_for(
-            "document.querySelector('main .link-state')?.textContent === 'Live'",
-            "the live events' link shown as Live",
+            live,
+            "the live events' link shown as Live, notifications caught up",
             Duration::from_secs(60),
         )?;
+        errors_none(&session)?;
+        session.goto(&format!("{url}/events"))?;
+        session.wait_for(live, "the same, the notifications opened directly", Duration::from_secs(60))?;
         errors_none(&session)
     })();
     results.push(("the live event stream connects once loaded after the first view, no console error".into(), stream));
