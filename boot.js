@@ -39,15 +39,32 @@ if (shared && BigInt(shared[1]) < 2n ** 64n) {
   }
 }
 
+// The moment for what the first view does without: the first screen shows its data (nothing
+// on the page is aria-busy) and the browser is idle. The release build's lazy module is
+// fetched then, not sooner, so that the first screen never shares the line with it: below,
+// and by the app itself (src/lazy.rs waits for this promise; without it, as in the browser
+// tests, the app does not wait).
+window.__schetSettled = new Promise((resolve) => {
+  const settled = () =>
+    document.querySelector("main > *") !== null && document.querySelector('[aria-busy="true"]') === null;
+  const whenIdle = () => ("requestIdleCallback" in window ? requestIdleCallback(() => resolve()) : setTimeout(resolve));
+  const observer = new MutationObserver(() => {
+    if (settled()) {
+      observer.disconnect();
+      whenIdle();
+    }
+  });
+  observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["aria-busy"] });
+});
+
 const tag = document.querySelector("script[data-schet-js]");
 const { default: init } = await import(tag.dataset.schetJs);
 await init({ module_or_path: tag.dataset.schetWasm });
 
 // The release build splits the app: every screen but the shared invoice loads on first use.
-// Once the first screen shows its data (nothing on the page is aria-busy) and the browser is
-// idle, fetch the other screens' modules into the HTTP cache (they are served immutable),
-// one at a time at low priority, so that later navigation waits on no network and the first
-// screen never shares the line with them.
+// Once the first view has settled (above), fetch the other screens' modules into the HTTP
+// cache (they are served immutable), one at a time at low priority, so that later
+// navigation waits on no network.
 const lazy = (tag.dataset.schetPrefetch || "").split(" ").filter(Boolean);
 if (lazy.length > 0) {
   const loaded = () => new Set(performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname));
@@ -63,18 +80,5 @@ if (lazy.length > 0) {
       }
     }
   };
-  const settled = () =>
-    document.querySelector("main > *") !== null && document.querySelector('[aria-busy="true"]') === null;
-  const whenIdle = () => ("requestIdleCallback" in window ? requestIdleCallback(prefetch) : setTimeout(prefetch));
-  if (settled()) {
-    whenIdle();
-  } else {
-    const observer = new MutationObserver(() => {
-      if (settled()) {
-        observer.disconnect();
-        whenIdle();
-      }
-    });
-    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["aria-busy"] });
-  }
+  window.__schetSettled.then(prefetch);
 }

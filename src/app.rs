@@ -77,10 +77,10 @@ macro_rules! lazy_screen {
             }
 
             async fn view(_: Self) -> AnyView {
-                #[cfg(feature = "split")]
-                return $load().await;
-                #[cfg(not(feature = "split"))]
-                return $load();
+                let view = crate::lazy::lazily!($load);
+                // The lazy module is here: what waits for the first view need wait no more.
+                crate::lazy::settle();
+                view
             }
 
             async fn preload() {

@@ -5,6 +5,7 @@
 //! * [`components`]: pieces screens share.
 //! * [`state`]: what every screen shares (settings, profile, live events), via the context.
 //! * [`api`]: one function per call; gRPC status → [`api::ApiError`] in one place.
+//! * `lazy`: what the split build loads after the first view.
 //! * [`settings`], [`storage`], [`i18n`] (every string, EN and RU), [`format`], [`csv`].
 //! * The plain logic (forms, bulk import, filters…) is the `schet-model` crate, tested
 //!   natively; rules and conversions come from the shared `schet-api` crate.
@@ -15,6 +16,7 @@ pub mod components;
 pub mod csv;
 pub mod format;
 pub mod i18n;
+mod lazy;
 pub mod params;
 pub mod settings;
 pub mod state;

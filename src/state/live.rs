@@ -5,6 +5,10 @@
 //! with local read state for the unread badges; every event is also noted for the events
 //! view ([`Activity`]), and the one unread count is unread notes + unread messages. Read
 //! state and notes are kept per login (service and user) and follow other tabs' changes.
+//! The stream's own code is in [`stream`], which the split build fetches after the first
+//! view, and only for someone logged in; what the top bar shows stays here.
+
+mod stream;
 
 use super::AppState;
 use super::activity::Activity;
@@ -13,15 +17,13 @@ use crate::i18n::Lang;
 use crate::settings::Settings;
 use crate::storage::Stored;
 use leptos::prelude::*;
-use schet_api::pb::{self, event::EventType};
+use schet_api::pb;
 use schet_model::codec::{Seen, login_key};
 use schet_model::conversations::{self, Arrived, Conversations, Thread};
 use std::collections::HashMap;
-use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Poll, Waker};
 use std::time::Duration;
+use stream::Cancel;
 
 const BACKOFF_MIN: Duration = Duration::from_secs(1);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
@@ -180,113 +182,6 @@ impl Live {
         self.save_seen(&read);
         self.activity.mark_all_read();
     }
-
-    fn handle(&self, event: pb::Event) {
-        if let Some(me) = self.me.get_untracked()
-            && event.r#type != EventType::KeepAlive as i32
-        {
-            self.activity.record(&event, &me, self.lang.get_untracked());
-        }
-        match (EventType::try_from(event.r#type), event.payload) {
-            (Ok(EventType::KeepAlive), _) => {}
-            (_, Some(pb::event::Payload::Conversation(c))) => self.upsert(c, Arrived::New),
-            (_, payload) => self.last_event.set(Some(pb::Event { payload, ..event })),
-        }
-    }
-}
-
-/// Ends a running subscription: wakes whatever it waits on.
-#[derive(Default)]
-struct Cancel {
-    done: AtomicBool,
-    waker: Mutex<Option<Waker>>,
-}
-
-impl Cancel {
-    fn cancel(&self) {
-        self.done.store(true, Ordering::Relaxed);
-        if let Some(w) = self.waker.lock().ok().and_then(|mut w| w.take()) {
-            w.wake();
-        }
-    }
-
-    /// `fut`'s output, or None once cancelled (dropping `fut`, which aborts its fetch).
-    async fn or_cancel<F: Future>(&self, fut: F) -> Option<F::Output> {
-        let mut fut = std::pin::pin!(fut);
-        std::future::poll_fn(|cx| {
-            if self.done.load(Ordering::Relaxed) {
-                return Poll::Ready(None);
-            }
-            if let Poll::Ready(v) = fut.as_mut().poll(cx) {
-                return Poll::Ready(Some(v));
-            }
-            if let Ok(mut w) = self.waker.lock() {
-                *w = Some(cx.waker().clone());
-            }
-            Poll::Pending
-        })
-        .await
-    }
-}
-
-/// Resolves after `d` (a browser timer).
-async fn sleep(d: Duration) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, d.as_millis() as i32);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// Keeps the stream open until cancelled.
-async fn run(live: Live, settings: Settings, cancel: Arc<Cancel>) {
-    let mut backoff = BACKOFF_MIN;
-    loop {
-        live.link.set(Link::Connecting);
-        let Some(opened) = cancel.or_cancel(api::events::subscribe(&settings)).await else { return };
-        match opened {
-            Ok(mut stream) => {
-                live.link.set(Link::Live);
-                // Catch up with what happened while we were not listening.
-                let (s, c) = (settings.clone(), cancel.clone());
-                leptos::task::spawn_local(async move {
-                    if let Ok(fresh) = api::chat::all(&s).await
-                        && !c.done.load(Ordering::Relaxed)
-                    {
-                        live.merge_read(fresh);
-                    }
-                    if !c.done.load(Ordering::Relaxed)
-                        && let (Some(Some(me)), Some(lang)) =
-                            (live.me.try_get_untracked(), live.lang.try_get_untracked())
-                    {
-                        live.activity.catch_up(&s, &me, lang).await;
-                    }
-                });
-                loop {
-                    let Some(next) = cancel.or_cancel(stream.message()).await else { return };
-                    match next {
-                        Ok(Some(event)) => {
-                            backoff = BACKOFF_MIN;
-                            live.handle(event);
-                        }
-                        Ok(None) | Err(_) => break,
-                    }
-                }
-            }
-            // Retrying cannot help until the settings change (which restarts this).
-            Err(ApiError::Unauthenticated(_) | ApiError::NoToken) => {
-                live.link.set(Link::Off);
-                return;
-            }
-            Err(_) => {}
-        }
-        live.link.set(Link::Down(backoff.as_secs()));
-        if cancel.or_cancel(sleep(backoff)).await.is_none() {
-            return;
-        }
-        backoff = (backoff * 2).min(BACKOFF_MAX);
-    }
 }
 
 /// Creates and provides [`Live`]; (re)starts the subscription whenever the endpoint, the
@@ -328,16 +223,14 @@ pub(super) fn provide(state: AppState, me: Signal<Option<String>>) -> Live {
             *c = Some(cancel.clone());
         }
         let settings = state.settings.get_untracked();
-        leptos::task::spawn_local(run(live, settings, cancel));
+        leptos::task::spawn_local(stream::launch(live, settings, cancel));
     });
     // The polling fallback: while the stream is down, read the list every 20 s.
     let poll = set_interval_with_handle(
         move || {
             if matches!(live.link.try_get_untracked(), Some(Link::Down(_) | Link::Connecting)) {
                 let Some(settings) = state.settings.try_get_untracked() else { return };
-                leptos::task::spawn_local(async move {
-                    let _ = live.refresh(&settings).await;
-                });
+                leptos::task::spawn_local(stream::poll(live, settings));
             }
         },
         POLL_EVERY,

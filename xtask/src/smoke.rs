@@ -1,6 +1,7 @@
 //! The split release build, driven in headless Chromium as a person would use it: it starts
 //! (not a blank page), logs in over gRPC-web, shows a shared invoice from the main module
-//! alone, and every lazily loaded screen loads both when navigated to inside the app and
+//! alone (its owner's actions and the live stream come after, from the lazy module), and
+//! every lazily loaded screen loads both when navigated to inside the app and
 //! when opened directly, with no console error.
 
 use crate::browser::Session;
@@ -129,6 +130,12 @@ pub fn smoke_release(chrome: &Chrome, url: &str, dist: &Dist) -> Result<(u64, u6
             "the invoice's conversations (lazy module)",
             Duration::from_secs(60),
         )?;
+        // So do the owner's actions (alice owns invoice 1).
+        session.wait_for(
+            "document.querySelector('main .secrets-link a') !== null",
+            "the owner's actions on the invoice (lazy module)",
+            Duration::from_secs(60),
+        )?;
         // boot.js asked for the invoice while the app downloaded, and the app took that
         // answer: one GetInvoiceById, started before the main wasm had arrived.
         let head_start = session.eval(
@@ -149,6 +156,26 @@ pub fn smoke_release(chrome: &Chrome, url: &str, dist: &Dist) -> Result<(u64, u6
         errors_none(&session)
     })();
     results.push(("a shared invoice link shows the invoice from the main module alone, no console error".into(), deep));
+
+    // The live stream's code comes with the lazy module, after the first view: it connects,
+    // whether the first view was the shared invoice or the notifications (which wait for it).
+    let live = "document.querySelector('main .link-state')?.textContent === 'Live' \
+                && document.querySelector('main section.events[aria-busy=\"false\"]') !== null";
+    let stream = (|| -> Result<()> {
+        session.goto(&format!("{url}/invoice/1"))?;
+        session.wait_for(PRICE_SEEN, "the invoice's price", Duration::from_secs(60))?;
+        session.eval(&click_to("/events"))?;
+        session.wait_for(
+            live,
+            "the live events' link shown as Live, notifications caught up",
+            Duration::from_secs(60),
+        )?;
+        errors_none(&session)?;
+        session.goto(&format!("{url}/events"))?;
+        session.wait_for(live, "the same, the notifications opened directly", Duration::from_secs(60))?;
+        errors_none(&session)
+    })();
+    results.push(("the live event stream connects once loaded after the first view, no console error".into(), stream));
 
     for (path, what, condition) in LAZY_SCREENS {
         let condition = screen_condition(condition);

@@ -3,7 +3,8 @@
 //! (`schet_model::checkout`), and nothing is paid at a price not confirmed (a guest gets
 //! "Log in to buy", which comes back here with the pieces chosen and the confirmation open:
 //! `?buy=N`), and what I bought of this invoice, right away and after a reload, each with a
-//! link to its payment page.
+//! link to its payment page. Only the guest's box is part of the shared link's first view;
+//! the rest is used by the logged-in part of `actions.rs`, loaded after it.
 
 use crate::api;
 use crate::components::ErrorView;
@@ -33,13 +34,86 @@ fn range(i: &pb::Invoice) -> (u32, u32) {
     (low, i.pieces_max.max(low))
 }
 
-/// Props: `invoice`, the invoice as last read (kept current); `guest`: nobody is logged in;
-/// `on_paid`, what a purchase answered; `on_stale`: the invoice should be read again (its
-/// price moved).
+/// The pieces being chosen: what is typed (at first those asked for on coming back from the
+/// login, `?buy=N`, else the fewest allowed), and the number it means if one purchase may
+/// take that many now (a private invoice is paid whole: any number stands for it).
+#[derive(Clone, Copy)]
+struct Pieces {
+    invoice: Memo<Option<pb::Invoice>>,
+    typed: RwSignal<String>,
+    private: bool,
+    /// The pieces came with `?buy=N`.
+    asked: bool,
+}
+
+impl Pieces {
+    fn new(invoice: Memo<Option<pb::Invoice>>) -> Pieces {
+        let query = use_query_map();
+        let asked = query.with_untracked(|q| q.get(BUY_KEY)).and_then(|v| buy_pieces(&v));
+        let low = invoice.with_untracked(|i| i.as_ref().map_or(0, |i| range(i).0));
+        let private = invoice.with_untracked(|i| i.as_ref().is_some_and(|i| i.is_private));
+        Pieces { invoice, typed: RwSignal::new(asked.unwrap_or(low).to_string()), private, asked: asked.is_some() }
+    }
+
+    fn id(&self) -> u64 {
+        self.invoice.with_untracked(|i| i.as_ref().map_or(0, |i| i.id))
+    }
+
+    /// The fewest one purchase may take now (tracked).
+    fn low(&self) -> u32 {
+        self.invoice.with(|i| i.as_ref().map_or(0, |i| range(i).0))
+    }
+
+    /// The pieces typed, if allowed now (tracked).
+    fn parsed(&self) -> Option<u32> {
+        let (low, high) = self.invoice.with(|i| i.as_ref().map_or((1, 0), range));
+        self.typed.with(|p| p.trim().parse::<u32>().ok()).filter(|n| self.private || (low..=high).contains(n))
+    }
+}
+
+/// The number of pieces to buy, within what one purchase may take now (none for a private
+/// invoice). Props: `pieces`; `on_input`, called as the number is changed.
+#[component]
+fn PiecesField(pieces: Pieces, #[prop(optional)] on_input: Option<Callback<()>>) -> impl IntoView {
+    let read = move |f: fn(&pb::Invoice) -> u32| pieces.invoice.with(|i| i.as_ref().map_or(0, f));
+    let (low_now, high_now) = (move || read(|i| range(i).0), move || read(|i| range(i).1));
+    (!pieces.private).then(|| {
+        view! {
+            <div class="field">
+                <label for="buy-pieces">{tr_inv(|t| t.pieces_to_buy)}" ("{low_now}"–"{high_now}")"</label>
+                <input id="buy-pieces" type="number" min=low_now max=high_now prop:value=move || pieces.typed.get()
+                    aria-invalid=move || pieces.parsed().is_none().to_string()
+                    on:input=move |ev| {
+                        pieces.typed.set(event_target_value(&ev));
+                        if let Some(f) = on_input { f.run(()) }
+                    } />
+            </div>
+        }
+    })
+}
+
+/// A guest's buy box (the shared link's first view): the pieces and "Log in to buy", which
+/// comes back here with those pieces, ready to pay (`?buy=N`).
+/// Props: `invoice`, the invoice as last read (kept current).
+#[component]
+pub fn GuestBuyBox(invoice: Memo<Option<pb::Invoice>>) -> impl IntoView {
+    let pieces = Pieces::new(invoice);
+    let (id, low) = (pieces.id(), untrack(|| pieces.low()));
+    let href = move || login_href(&buy_path(id, pieces.parsed().unwrap_or(low)));
+    view! {
+        <div class="buy-box">
+            <PiecesField pieces=pieces />
+            <A href=href attr:class="button primary" attr:id="buy-log-in">{tr_pay(|t| t.log_in_to_buy)}</A>
+            <p class="hint small">{tr_pay(|t| t.log_in_to_buy_hint)}</p>
+        </div>
+    }
+}
+
+/// Buying, logged in. Props: `invoice`, the invoice as last read (kept current); `on_paid`,
+/// what a purchase answered; `on_stale`: the invoice should be read again (its price moved).
 #[component]
 pub fn BuyBox(
     invoice: Memo<Option<pb::Invoice>>,
-    guest: bool,
     on_paid: Callback<pb::InvoicePayment>,
     on_stale: Callback<()>,
 ) -> impl IntoView {
@@ -47,18 +121,8 @@ pub fn BuyBox(
     let ti = use_inv_texts();
     let profile = use_profile();
     let navigate = use_navigate();
-    let query = use_query_map();
-    let read = move |f: fn(&pb::Invoice) -> u32| invoice.with(|i| i.as_ref().map_or(0, f));
-    let id = invoice.with_untracked(|i| i.as_ref().map_or(0, |i| i.id));
-    let private = invoice.with_untracked(|i| i.as_ref().is_some_and(|i| i.is_private));
-    // Coming back from the login with `?buy=N`: those pieces, ready to pay.
-    let asked = query.with_untracked(|q| q.get(BUY_KEY)).and_then(|v| buy_pieces(&v));
-    let low = read(|i| range(i).0);
-    let pieces = RwSignal::new(asked.unwrap_or(low).to_string());
-    let parsed = move || {
-        let (low, high) = invoice.with(|i| i.as_ref().map_or((1, 0), range));
-        pieces.with(|p| p.trim().parse::<u32>().ok()).filter(|n| private || (low..=high).contains(n))
-    };
+    let pieces = Pieces::new(invoice);
+    let (id, private) = (pieces.id(), pieces.private);
     let unit = move || {
         invoice.with(|i| {
             i.as_ref()
@@ -66,8 +130,9 @@ pub fn BuyBox(
                 .unwrap_or_default()
         })
     };
-    let open = move || parsed().map(|n| Checkout::open(if private { 1 } else { n }, unit())).unwrap_or_default();
-    let checkout = RwSignal::new(if asked.is_some() && !guest { untrack(open) } else { Checkout::Closed });
+    let open = move || pieces.parsed().map(|n| Checkout::open(if private { 1 } else { n }, unit())).unwrap_or_default();
+    // Coming back from the login with `?buy=N`: the confirmation is open.
+    let checkout = RwSignal::new(if pieces.asked { untrack(open) } else { Checkout::Closed });
     // The invoice read again while asking (a live event, the 20 s refresh): a new price is
     // asked again before anything is sent.
     Effect::new(move |_| {
@@ -108,31 +173,12 @@ pub fn BuyBox(
         pay.value().and_then(Result::err).filter(|e| !told(e) && !checkout.with(Checkout::is_open))
     };
     let balance = move || profile.balance().map(|b| format::btc(Some(&b)));
-    let (low_now, high_now) = (move || read(|i| range(i).0), move || read(|i| range(i).1));
+    let on_input = Callback::new(move |()| checkout.set(Checkout::Closed));
     view! {
         <div class="buy-box">
-            {(!private).then(|| view! {
-                <div class="field">
-                    <label for="buy-pieces">{tr_inv(|t| t.pieces_to_buy)}" ("{low_now}"–"{high_now}")"</label>
-                    <input id="buy-pieces" type="number" min=low_now max=high_now prop:value=move || pieces.get()
-                        aria-invalid=move || parsed().is_none().to_string()
-                        on:input=move |ev| { pieces.set(event_target_value(&ev)); checkout.set(Checkout::Closed); } />
-                </div>
-            })}
-            {if guest {
-                let href = move || login_href(&buy_path(id, parsed().unwrap_or(low)));
-                view! {
-                    <A href=href attr:class="button primary" attr:id="buy-log-in">{tr_pay(|t| t.log_in_to_buy)}</A>
-                    <p class="hint small">{tr_pay(|t| t.log_in_to_buy_hint)}</p>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <button type="button" class="button primary" disabled=move || parsed().is_none()
-                        on:click=move |_| checkout.set(open())>{move || if private { ti.get().pay } else { ti.get().buy }}</button>
-                }
-                .into_any()
-            }}
+            <PiecesField pieces=pieces on_input=on_input />
+            <button type="button" class="button primary" disabled=move || pieces.parsed().is_none()
+                on:click=move |_| checkout.set(open())>{move || if private { ti.get().pay } else { ti.get().buy }}</button>
             {move || checkout.get().confirm().map(|(_, amount)| {
                 let repriced = match checkout.get() {
                     Checkout::Repriced { was, .. } => Some(schet_api::decimal::format_btc(was)),

@@ -2,24 +2,25 @@
 //! shared with, guests included; what its viewer can do with it (edit, delete, buy, see what
 //! they bought); its conversations.
 
+mod actions;
 mod buy;
 mod fields;
 
 use crate::api::{self, ApiError};
-use crate::components::decline::Decline;
 use crate::components::invoice_chat::InvoiceChat;
 use crate::components::login::{LoginPrompt, is_guest};
-use crate::components::{ErrorView, PaymentCard, QrCode, files};
-use crate::i18n::invoices::{tr as tr_inv, use_texts as use_inv_texts};
+use crate::components::{ErrorView, QrCode, files};
+use crate::i18n::invoices::use_texts as use_inv_texts;
 use crate::i18n::payments::use_texts as use_pay_texts;
 use crate::i18n::tr;
+use crate::lazy::{after_first_view, lazily};
 use crate::params;
-use crate::state::{use_app, use_live, use_profile};
+use crate::state::{use_app, use_live};
 use crate::tasks;
-use buy::{Bought, BuyBox};
+use actions::InvoiceActions;
 use fields::{InvoiceDetails, InvoiceSummary};
 use leptos::prelude::*;
-use schet_api::pb::{self, invoice::InvoiceStatus};
+use schet_api::pb;
 use std::time::Duration;
 
 /// The `/invoice/:id` route.
@@ -127,18 +128,16 @@ pub fn InvoiceView(id: u64) -> impl IntoView {
                 }.into_any(),
             }}
             {move || chat.get().map(|inv| Suspend::new(async move {
-                #[cfg(feature = "split")]
-                return chat_view(inv).await;
-                #[cfg(not(feature = "split"))]
-                return chat_view(inv);
+                after_first_view().await;
+                lazily!(chat_view, inv)
             }))}
         </section>
     }
 }
 
 /// The invoice's conversations. In the split release build this code is in the lazy module
-/// `screens` (see app.rs), fetched once the invoice is on screen: the shared link's first
-/// view does without it.
+/// `screens` (`crate::lazy`), fetched once the first view has settled: the shared link's
+/// first view does without it.
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split))]
 fn chat_view(inv: pb::Invoice) -> AnyView {
     view! { <InvoiceChat invoice=inv /> }.into_any()
@@ -212,125 +211,5 @@ fn ShareLink(id: u64) -> impl IntoView {
             <span class="mono muted">{link.clone()}</span>
         </div>
         {move || show_qr.get().then(|| view! { <QrCode text=link.clone() label=Signal::derive(move || ti.get().qr_label) /> })}
-    }
-}
-
-/// Who is looking at the invoice, as far as its actions go.
-#[derive(Debug, Clone, PartialEq)]
-enum Viewer {
-    /// Not known yet (the profile is being read).
-    Unknown,
-    Guest,
-    Owner,
-    /// Anyone else: a buyer, once they buy.
-    Other,
-}
-
-/// What the viewer can do: the owner edits, deletes or manages the secrets; anyone else
-/// buys or pays while it is for sale (a guest after logging in) and sees what they bought.
-/// Each part is made again only when who may do what changes, not on every refresh.
-#[component]
-fn InvoiceActions(invoice: Memo<Option<pb::Invoice>>, on_change: Callback<()>) -> impl IntoView {
-    let profile = use_profile();
-    let guest = is_guest();
-    let viewer = Memo::new(move |_| {
-        if guest.get() {
-            return Viewer::Guest;
-        }
-        let Some(me) = profile.user_id() else { return Viewer::Unknown };
-        let owner = invoice.with(|i| i.as_ref().and_then(|i| i.owner.as_ref()).map(|o| o.id == me));
-        if owner == Some(true) { Viewer::Owner } else { Viewer::Other }
-    });
-    let for_sale =
-        Memo::new(move |_| invoice.with(|i| i.as_ref().is_some_and(|i| i.status == InvoiceStatus::Active as i32)));
-    let to_me = Memo::new(move |_| {
-        let me = profile.user_id();
-        invoice.with(|i| match i.as_ref().and_then(|i| i.nullable_target_user.as_ref()) {
-            Some(pb::invoice::NullableTargetUser::TargetUser(u)) => me.is_some_and(|me| me == u.id),
-            _ => false,
-        })
-    });
-    let owner_key = Memo::new(move |_| invoice.with(|i| i.as_ref().map(|i| (i.status, i.is_private))));
-    // What was paid on this page, kept while the parts around it are made again.
-    let paid = RwSignal::new(Vec::<pb::InvoicePayment>::new());
-    let on_paid = Callback::new(move |p: pb::InvoicePayment| {
-        paid.update(|list| list.insert(0, p));
-        on_change.run(());
-    });
-    move || match viewer.get() {
-        Viewer::Unknown => ().into_any(),
-        Viewer::Owner => (move || {
-            owner_key.track();
-            invoice.get_untracked().map(|inv| view! { <OwnerActions invoice=inv on_change=on_change /> })
-        })
-        .into_any(),
-        Viewer::Guest => (move || {
-            for_sale.get().then(|| view! { <BuyBox invoice=invoice guest=true on_paid=on_paid on_stale=on_change /> })
-        })
-        .into_any(),
-        Viewer::Other => view! {
-            <Bought invoice=invoice paid=paid />
-            {move || for_sale.get().then(|| {
-                // The recipient of a private invoice pays it or declines it.
-                let declinable = to_me.get().then(|| invoice.with_untracked(|i| i.as_ref().map(|i| i.id))).flatten();
-                view! {
-                    <div class="row pay-or-decline">
-                        <BuyBox invoice=invoice guest=false on_paid=on_paid on_stale=on_change />
-                        {declinable.map(|id| view! { <Decline invoice_id=id on_done=on_change /> })}
-                    </div>
-                }
-            })}
-        }
-        .into_any(),
-    }
-}
-
-#[component]
-fn OwnerActions(invoice: pb::Invoice, on_change: Callback<()>) -> impl IntoView {
-    let app = use_app();
-    let id = invoice.id;
-    let confirming = RwSignal::new(false);
-    let deletable = invoice.status != InvoiceStatus::Deleted as i32 && invoice.status != InvoiceStatus::Payed as i32;
-    // DeleteInvoice; for a refund invoice, the payment whose refund was abandoned.
-    let delete = tasks::action(move |()| {
-        let settings = app.settings.get_untracked();
-        async move {
-            let result = api::invoices::delete(&settings, id).await;
-            confirming.set(false);
-            if result.is_ok() {
-                on_change.run(());
-            }
-            result
-        }
-    });
-    view! {
-        <div class="actions">
-            {if invoice.is_private {
-                view! { <p class="hint">{tr_inv(|t| t.not_editable_private)}</p> }.into_any()
-            } else {
-                view! { <a class="button" href=format!("/invoice/{id}/edit")>{tr_inv(|t| t.edit)}</a> }.into_any()
-            }}
-            {deletable.then(|| view! {
-                <button type="button" class="button" on:click=move |_| confirming.set(true)>{tr_inv(|t| t.delete)}</button>
-            })}
-        </div>
-        <p class="secrets-link">
-            <a class="button" href=format!("/invoice/{id}/secrets")>{tr_inv(|t| t.manage_secrets)}</a>
-        </p>
-        {move || confirming.get().then(|| view! {
-            <div class="error-banner" role="alertdialog" aria-label=tr_inv(|t| t.delete)>
-                <p>{tr_inv(|t| t.delete_confirm)}</p>
-                <div class="row">
-                    <button type="button" class="button primary" disabled=move || delete.pending()
-                        on:click=move |_| { delete.dispatch(()); }>{tr_inv(|t| t.confirm)}</button>
-                    <button type="button" class="button" on:click=move |_| confirming.set(false)>{tr_inv(|t| t.cancel)}</button>
-                </div>
-            </div>
-        })}
-        {move || delete.value().map(|result| match result {
-            Ok(Some(p)) => view! { <p>{tr_inv(|t| t.deleted_refund)}</p><PaymentCard payment=p /> }.into_any(),
-            Ok(None) => ().into_any(),
-            Err(e) => view! { <ErrorView error=e /> }.into_any(),
-        })}
     }
 }
