@@ -10,7 +10,8 @@
 //!   alone; reads use a separate read-only pool and never wait for writes. Money is exact
 //!   decimal text.
 //! - PostgreSQL: one pool; write transactions run at READ COMMITTED and lock what they read
-//!   to change (`SELECT … FOR UPDATE`, in a fixed order: invoice, payment, users by id).
+//!   to change (`SELECT … FOR UPDATE`, in a fixed order: invoice, payment, users by id, and
+//!   last an owner's count of live invoices, which triggers change with an invoice's status).
 //!   Money is `NUMERIC`.
 //!
 //! Each service call is one transaction ([`Store::begin`]); prepared statements are cached

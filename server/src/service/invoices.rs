@@ -377,25 +377,27 @@ impl Service {
         if row.get::<i32>("status")? == InvoiceStatus::Payed as i32 {
             return Err(ServiceError::FailedPrecondition("a paid invoice cannot be deleted".into()));
         }
+        let refund_of: Option<i64> = row.get("refund_payment_id")?;
+        if let Some(payment_id) = refund_of {
+            let pieces: i64 = row.get("pieces_max")?;
+            q(sql!(
+                "UPDATE payments SET refunding = CASE WHEN refunding > $1 THEN refunding - $1 ELSE 0 END
+                 WHERE id = $2"
+            ))
+            .bind(pieces)
+            .bind(payment_id)
+            .execute(&mut tx)
+            .await?;
+        }
+        // After the payment: the status change takes the owner's count of live invoices, the
+        // last lock (migrations/postgres/0007_live_invoices.sql).
         q(sql!("UPDATE invoices SET status = $1 WHERE id = $2"))
             .bind(InvoiceStatus::Deleted as i32)
             .bind(key)
             .execute(&mut tx)
             .await?;
-        let refund_of: Option<i64> = row.get("refund_payment_id")?;
         let refund = match refund_of {
-            Some(payment_id) => {
-                let pieces: i64 = row.get("pieces_max")?;
-                q(sql!(
-                    "UPDATE payments SET refunding = CASE WHEN refunding > $1 THEN refunding - $1 ELSE 0 END
-                     WHERE id = $2"
-                ))
-                .bind(pieces)
-                .bind(payment_id)
-                .execute(&mut tx)
-                .await?;
-                Refund::PaymentRefund(self.payment_in(&mut tx, caller, payment_id, true).await?)
-            }
+            Some(payment_id) => Refund::PaymentRefund(self.payment_in(&mut tx, caller, payment_id, true).await?),
             None => Refund::RefundIsNull(true),
         };
         let deleted = load_row(&mut tx, key).await?.ok_or_else(|| not_found(id))?;
