@@ -255,11 +255,11 @@ async fn main() {
             "scale: filled to {have} invoices at {rate:.0} creates/s ({errors} errors); measuring {calls} calls each"
         );
         let figures = measure(&ctx, calls, max_id, max_id / 3).await;
-        columns.push((size, figures, servers.rss_kib(0)));
+        columns.push((size, figures, (servers.rss_kib(0), servers.anonymous_kib(0))));
     }
     drop(servers);
     let _ = std::fs::remove_dir_all(&dir);
-    let (first_size, first, first_rss) = &columns[0];
+    let (first_size, first, first_memory) = &columns[0];
     print!("\nscale  {:<42}", "call (median ms; rows)");
     for (size, _, _) in &columns {
         print!(" {:>16}", format!("{size} invoices"));
@@ -278,12 +278,16 @@ async fn main() {
         }
         println!();
     }
-    print!("scale  {:<42}", "server memory (RSS, MiB)");
-    for (_, _, rss) in &columns {
-        print!(" {:>16.1}", *rss as f64 / 1024.0);
+    let memory: [(&str, fn(&(u64, u64)) -> u64); 2] =
+        [("server memory (RSS, MiB)", |m| m.0), ("  of which its own (RssAnon: heap, caches)", |m| m.1)];
+    for (name, pick) in memory {
+        print!("scale  {name:<42}");
+        for (_, _, m) in &columns {
+            print!(" {:>16.1}", pick(m) as f64 / 1024.0);
+        }
+        for (_, _, m) in &columns[1..] {
+            print!(" {:>11.2}x", pick(m) as f64 / pick(first_memory) as f64);
+        }
+        println!();
     }
-    for (_, _, rss) in &columns[1..] {
-        print!(" {:>11.2}x", *rss as f64 / *first_rss as f64);
-    }
-    println!();
 }
