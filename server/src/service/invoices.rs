@@ -143,12 +143,19 @@ impl Service {
         };
         let mut tx = self.store.begin().await?;
         // Counted first: on PostgreSQL this locks the caller's row, so that two creates of
-        // one user take turns at the quotas below (rolled back with them).
-        q(sql!("UPDATE users SET invoices_created = invoices_created + 1 WHERE id = $1"))
-            .bind(&caller.id)
-            .execute(&mut tx)
-            .await?;
-        self.check_live_invoices_quota(&mut tx, caller).await?;
+        // one user take turns at the quotas below (rolled back with them). SQLite (one
+        // writer: nothing changes between) reads the caller's count of live invoices in the
+        // same statement; PostgreSQL reads it after this lock ([`Service::check_live_invoices_quota`]).
+        let live: Option<i64> = q(sql!(
+            sqlite: "UPDATE users SET invoices_created = invoices_created + 1 WHERE id = $1
+                RETURNING COALESCE((SELECT n FROM live_invoices WHERE owner_id = $1), 0)",
+            postgres: "UPDATE users SET invoices_created = invoices_created + 1 WHERE id = $1
+                RETURNING CAST(NULL AS BIGINT)",
+        ))
+        .bind(&caller.id)
+        .scalar(&mut tx)
+        .await?;
+        self.check_live_invoices_quota(&mut tx, caller, live).await?;
         self.check_unsold_secrets_quota(&mut tx, caller, req.secrets.len()).await?;
         let id: i64 = q(sql!(
             "INSERT INTO invoices (owner_id, target_user_id, is_private, is_base_crypto, price, fiat_currency,

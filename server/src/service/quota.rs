@@ -103,17 +103,26 @@ impl Rate {
 impl Service {
     /// A new invoice fits the caller's quota of invoices not deleted. One row whatever the
     /// caller has: the count of their live statuses kept by the database's triggers
-    /// (`migrations/*/0007_live_invoices.sql`), read locked (PostgreSQL: a write that ends
-    /// or revives one of theirs meanwhile is waited for). Those expired but not yet marked
-    /// by the sweeper are in that count; they are counted (the expiry index: only those
-    /// unmarked) and left out when the count reaches the quota.
-    pub(crate) async fn check_live_invoices_quota(&self, conn: &mut Conn, caller: &Caller) -> Result<()> {
+    /// (`migrations/*/0007_live_invoices.sql`), `counted` when the caller already read it in
+    /// this transaction, else read here locked (PostgreSQL: a write that ends or revives one
+    /// of theirs meanwhile is waited for). Those expired but not yet marked by the sweeper
+    /// are in that count; they are counted (the expiry index: only those unmarked) and left
+    /// out when the count reaches the quota.
+    pub(crate) async fn check_live_invoices_quota(
+        &self,
+        conn: &mut Conn,
+        caller: &Caller,
+        counted: Option<i64>,
+    ) -> Result<()> {
         let max = self.config.quotas.live_invoices_per_user;
-        let counted: i64 = q(sql!(lock: "SELECT n FROM live_invoices WHERE owner_id = $1"))
-            .bind(&caller.id)
-            .scalar_opt(conn)
-            .await?
-            .unwrap_or(0);
+        let counted: i64 = match counted {
+            Some(n) => n,
+            None => q(sql!(lock: "SELECT n FROM live_invoices WHERE owner_id = $1"))
+                .bind(&caller.id)
+                .scalar_opt(conn)
+                .await?
+                .unwrap_or(0),
+        };
         if (counted.max(0) as u64) < max {
             return Ok(());
         }
