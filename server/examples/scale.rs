@@ -1,8 +1,10 @@
 //! `cargo xtask bench`, scale section: does a call cost the same with 1,000 invoices as with
 //! 100,000 (and 1,000,000)? A release server (a child process) is filled over loopback by 8
-//! concurrent users; at each size every measured call runs `--calls` times (median), and the
-//! server's resident memory is read. Prints one table with the growth from the first size
-//! to each next one.
+//! concurrent users; at each size every measured call runs `--calls` times, and the
+//! server's resident memory is read. Prints one table with each call's median latency and
+//! the growth from the first size to each next one, and one with the server's CPU time per
+//! call (its own threads only: what the call costs the service, whatever else the machine
+//! runs; the latency of a sub-millisecond call on a busy machine is mostly other work).
 //!
 //! ```text
 //! scale --bin target/release/schet-server --database DB [--sizes 1000,100000] [--calls 50]
@@ -40,6 +42,8 @@ fn png() -> Vec<u8> {
 
 struct Ctx {
     url: Vec<String>,
+    /// The server, for its CPU time.
+    servers: support::Servers,
     tokens: Vec<String>,
     names: Vec<String>,
     /// Shown on one of the measured user's invoices, and sent in a message to user 1.
@@ -49,8 +53,9 @@ struct Ctx {
 
 /// What the measured user (u0) has besides the bulk: 120 purchases, 30 conversations (one
 /// with an image), 20 private invoices sent to them, an invoice showing an image.
-async fn base(ctx: &Ctx) -> u64 {
+async fn base(ctx: &Ctx) -> (u64, u64) {
     let mut created = 0;
+    let mut last_payment = 0;
     let mut c0 = client(&ctx.url[0]).await;
     let t0 = &ctx.tokens[0];
     c0.store_image(auth(pb::StoreImageRequest { id: ctx.image.clone(), data: png() }, t0)).await.expect("image");
@@ -69,12 +74,15 @@ async fn base(ctx: &Ctx) -> u64 {
             .expect("base invoice")
             .into_inner();
         created += 1;
-        c0.pay_invoice_from_balance(auth(
-            pb::PayInvoiceFromBalanceRequest { invoice_id: inv.id, pieces: 1, ..Default::default() },
-            t0,
-        ))
-        .await
-        .expect("base payment");
+        last_payment = c0
+            .pay_invoice_from_balance(auth(
+                pb::PayInvoiceFromBalanceRequest { invoice_id: inv.id, pieces: 1, ..Default::default() },
+                t0,
+            ))
+            .await
+            .expect("base payment")
+            .into_inner()
+            .id;
         if n < 30 {
             c0.send_invoice_message(auth(
                 pb::SendInvoiceMessageRequest {
@@ -104,7 +112,7 @@ async fn base(ctx: &Ctx) -> u64 {
         c.create_invoice(auth(req, &ctx.tokens[from])).await.expect("private invoice");
         created += 1;
     }
-    created
+    (created, last_payment)
 }
 
 /// Fills to `target` invoices in all: 8 users at once, each making its share; every 50th
@@ -143,8 +151,14 @@ async fn fill(ctx: &Arc<Ctx>, from: u64, target: u64, last: &Arc<Vec<AtomicU64>>
     (made as f64 / started.elapsed().as_secs_f64(), errors)
 }
 
-/// Median milliseconds of `calls` runs of each measured call.
-async fn measure(ctx: &Ctx, calls: usize, max_id: u64, sample_id: u64) -> Vec<(&'static str, f64, usize)> {
+/// One measured call at one size: median milliseconds, server CPU milliseconds per call,
+/// rows.
+type Figure = (&'static str, f64, f64, usize);
+
+/// Each measured call `calls` times (after 5 unmeasured). `before_fill`: the first payment
+/// id after the base's (u0's purchases there are the same 100 at every size).
+async fn measure(ctx: &Ctx, calls: usize, max_id: u64, sample_id: u64, before_fill: u64) -> Vec<Figure> {
+    let cpu_ms = || ctx.servers.cpu_ns(0) as f64 / 1e6;
     let mut c0 = client(&ctx.url[0]).await;
     let mut c1 = client(&ctx.url[1 % ctx.url.len()]).await;
     let (t0, t1) = (ctx.tokens[0].clone(), ctx.tokens[1].clone());
@@ -184,31 +198,49 @@ async fn measure(ctx: &Ctx, calls: usize, max_id: u64, sample_id: u64) -> Vec<(&
     for (name, req) in lists {
         let mut ms = Vec::new();
         let mut rows = 0;
-        for _ in 0..calls + 5 {
+        let mut cpu = 0.0;
+        for n in 0..calls + 5 {
+            if n == 5 {
+                cpu = cpu_ms();
+            }
             let t = Instant::now();
             rows = c0.get_invoices(auth(req.clone(), &t0)).await.expect(name).into_inner().invoices.len();
             ms.push(t.elapsed().as_secs_f64() * 1e3);
         }
-        out.push((name, quantile(&mut ms[5..], 0.5), rows));
+        let cpu = (cpu_ms() - cpu) / calls as f64;
+        out.push((name, quantile(&mut ms[5..], 0.5), cpu, rows));
     }
     macro_rules! timed {
         ($name:literal, $rows:expr, $call:expr) => {{
             let mut ms = Vec::new();
             let mut rows = 0;
-            for _ in 0..calls + 5 {
+            let mut cpu = 0.0;
+            for n in 0..calls + 5 {
+                if n == 5 {
+                    cpu = cpu_ms();
+                }
                 let t = Instant::now();
                 let answer = $call.await.expect($name).into_inner();
                 ms.push(t.elapsed().as_secs_f64() * 1e3);
                 rows = $rows(&answer);
             }
-            out.push(($name, quantile(&mut ms[5..], 0.5), rows));
+            let cpu = (cpu_ms() - cpu) / calls as f64;
+            out.push(($name, quantile(&mut ms[5..], 0.5), cpu, rows));
         }};
     }
     timed!("GetInvoiceById", |_: &pb::GetInvoicesResponse| 1, {
         c0.get_invoice_by_id(auth(pb::GetInvoiceByIdRequest { invoice_id: sample_id }, &t0))
     });
+    // The first page is what the user sees, but not the same rows at each size (at 1,000
+    // invoices mostly the base's purchases, at 100,000 the fill's purchases and sales). The
+    // page that ends where the fill began is the same 100 payments at every size: the
+    // growth of the table alone.
     timed!("GetInvoicePayments: mine, first 100", |a: &pb::GetInvoicePaymentsResponse| a.payments.len(), {
         c0.get_invoice_payments(auth(pb::GetInvoicePaymentsRequest { count: 100, ..Default::default() }, &t0))
+    });
+    timed!("GetInvoicePayments: mine, the same 100", |a: &pb::GetInvoicePaymentsResponse| a.payments.len(), {
+        let same = pb::GetInvoicePaymentsRequest { count: 100, last_id: before_fill, ..Default::default() };
+        c0.get_invoice_payments(auth(same, &t0))
     });
     timed!("GetConversations", |a: &pb::GetConversationsResponse| a.conversations.len(), {
         c0.get_conversations(auth((), &t0))
@@ -239,12 +271,13 @@ async fn main() {
     let servers = support::Servers::start(&bin, &database, 1, &["--live-invoices-per-user", &quota], &dir);
     let ctx = Arc::new(Ctx {
         url: vec![servers.addrs[0].clone(); USERS],
+        servers,
         tokens: users.iter().map(|u| u.1.clone()).collect(),
         names,
         image: "0b9f5f3e-8a39-4d55-9d1e-3c1f0e4a7b21".into(),
         message_image: "5d0c2a7e-1f44-4b8a-9e61-7a2b3c4d5e6f".into(),
     });
-    let mut have = base(&ctx).await;
+    let (mut have, last_base_payment) = base(&ctx).await;
     let last: Arc<Vec<AtomicU64>> = Arc::new((0..USERS).map(|_| AtomicU64::new(0)).collect());
     let mut columns = Vec::new();
     for &size in &sizes {
@@ -254,29 +287,33 @@ async fn main() {
         println!(
             "scale: filled to {have} invoices at {rate:.0} creates/s ({errors} errors); measuring {calls} calls each"
         );
-        let figures = measure(&ctx, calls, max_id, max_id / 3).await;
-        columns.push((size, figures, (servers.rss_kib(0), servers.anonymous_kib(0))));
+        let figures = measure(&ctx, calls, max_id, max_id / 3, last_base_payment + 1).await;
+        columns.push((size, figures, (ctx.servers.rss_kib(0), ctx.servers.anonymous_kib(0))));
     }
-    drop(servers);
+    drop(ctx);
     let _ = std::fs::remove_dir_all(&dir);
     let (first_size, first, first_memory) = &columns[0];
-    print!("\nscale  {:<42}", "call (median ms; rows)");
-    for (size, _, _) in &columns {
-        print!(" {:>16}", format!("{size} invoices"));
-    }
-    for (size, _, _) in &columns[1..] {
-        print!(" {:>12}", format!("growth {}x", size / first_size));
-    }
-    println!();
-    for (i, (name, ms, _)) in first.iter().enumerate() {
-        print!("scale  {name:<42}");
-        for (_, figures, _) in &columns {
-            print!(" {:>16}", format!("{:.2} ({})", figures[i].1, figures[i].2));
+    let tables: [(&str, fn(&Figure) -> f64); 2] =
+        [("call (median ms; rows)", |f| f.1), ("server CPU per call (ms; rows)", |f| f.2)];
+    for (title, pick) in tables {
+        print!("\nscale  {title:<42}");
+        for (size, _, _) in &columns {
+            print!(" {:>16}", format!("{size} invoices"));
         }
-        for (_, figures, _) in &columns[1..] {
-            print!(" {:>11.2}x", figures[i].1 / ms);
+        for (size, _, _) in &columns[1..] {
+            print!(" {:>12}", format!("growth {}x", size / first_size));
         }
         println!();
+        for (i, figure) in first.iter().enumerate() {
+            print!("scale  {:<42}", figure.0);
+            for (_, figures, _) in &columns {
+                print!(" {:>16}", format!("{:.2} ({})", pick(&figures[i]), figures[i].3));
+            }
+            for (_, figures, _) in &columns[1..] {
+                print!(" {:>11.2}x", pick(&figures[i]) / pick(figure));
+            }
+            println!();
+        }
     }
     let memory: [(&str, fn(&(u64, u64)) -> u64); 2] =
         [("server memory (RSS, MiB)", |m| m.0), ("  of which its own (RssAnon: heap, caches)", |m| m.1)];

@@ -90,6 +90,18 @@ impl Servers {
         self.status_kib(n, "RssAnon")
     }
 
+    /// CPU time instance `n` has used so far, in nanoseconds (all its threads): what a call
+    /// costs the service, whatever else the machine is running.
+    pub fn cpu_ns(&self, n: usize) -> u64 {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.children[n].id()));
+        tasks
+            .into_iter()
+            .flatten()
+            .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+            .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+            .sum()
+    }
+
     fn status_kib(&self, n: usize, field: &str) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.children[n].id())).unwrap_or_default();
         status
