@@ -144,8 +144,8 @@ const STATEMENT_CACHE: usize = 512;
 /// so that the service's memory stays flat however large the file grows (`cargo xtask
 /// bench --service`, scale). A page the cache has let go is read again from the operating
 /// system's file cache. The writer keeps more: every insert walks the same index paths.
-const READER_CACHE_KIB: u32 = 512;
-const WRITER_CACHE_KIB: u32 = 1024;
+const READER_CACHE_KIB: u32 = 256;
+const WRITER_CACHE_KIB: u32 = 512;
 
 impl Store {
     /// Opens (creating an SQLite file if needed) and brings the schema up to date.
