@@ -81,10 +81,32 @@ impl Servers {
 
     /// Resident memory of instance `n`, in KiB.
     pub fn rss_kib(&self, n: usize) -> u64 {
+        self.status_kib(n, "VmRSS")
+    }
+
+    /// Of [`Servers::rss_kib`], what is the process's own (heap, caches, stacks): not the
+    /// program's pages mapped from its file.
+    pub fn anonymous_kib(&self, n: usize) -> u64 {
+        self.status_kib(n, "RssAnon")
+    }
+
+    /// CPU time instance `n` has used so far, in nanoseconds (all its threads): what a call
+    /// costs the service, whatever else the machine is running.
+    pub fn cpu_ns(&self, n: usize) -> u64 {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.children[n].id()));
+        tasks
+            .into_iter()
+            .flatten()
+            .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+            .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+            .sum()
+    }
+
+    fn status_kib(&self, n: usize, field: &str) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.children[n].id())).unwrap_or_default();
         status
             .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
             .and_then(|v| v.split_whitespace().next())
             .and_then(|v| v.parse().ok())
             .unwrap_or(0)

@@ -10,6 +10,7 @@ const SQLITE: &[(i64, &str)] = &[
     (4, include_str!("../../migrations/sqlite/0004_abuse.sql")),
     (5, include_str!("../../migrations/sqlite/0005_scale.sql")),
     (6, include_str!("../../migrations/sqlite/0006_private_lists.sql")),
+    (7, include_str!("../../migrations/sqlite/0007_live_invoices.sql")),
 ];
 
 const POSTGRES: &[(i64, &str)] = &[
@@ -19,6 +20,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (4, include_str!("../../migrations/postgres/0004_abuse.sql")),
     (5, include_str!("../../migrations/postgres/0005_scale.sql")),
     (6, include_str!("../../migrations/postgres/0006_private_lists.sql")),
+    (7, include_str!("../../migrations/postgres/0007_live_invoices.sql")),
 ];
 
 /// The advisory lock instances take to migrate one at a time.

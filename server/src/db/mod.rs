@@ -7,10 +7,12 @@
 //! differ (row locks, lateral joins), a statement names both texts.
 //!
 //! - SQLite: WAL; writes go through a one-connection pool, so every write transaction runs
-//!   alone; reads use a separate read-only pool and never wait for writes. Money is exact
-//!   decimal text.
+//!   alone; reads use a separate read-only pool and never wait for writes. Each connection's
+//!   page cache is bounded (memory stays flat as the file grows). Money is exact decimal
+//!   text.
 //! - PostgreSQL: one pool; write transactions run at READ COMMITTED and lock what they read
-//!   to change (`SELECT … FOR UPDATE`, in a fixed order: invoice, payment, users by id).
+//!   to change (`SELECT … FOR UPDATE`, in a fixed order: invoice, payment, users by id, and
+//!   last an owner's count of live invoices, which triggers change with an invoice's status).
 //!   Money is `NUMERIC`.
 //!
 //! Each service call is one transaction ([`Store::begin`]); prepared statements are cached
@@ -138,6 +140,13 @@ pub const JOB_EVENTS: i64 = 0x5343_4845_5400_0012;
 /// Prepared statements kept per connection (the list query has many shapes).
 const STATEMENT_CACHE: usize = 512;
 
+/// SQLite's page cache per connection, in KiB: bounded (SQLite's default is 2 MiB each),
+/// so that the service's memory stays flat however large the file grows (`cargo xtask
+/// bench --service`, scale). A page the cache has let go is read again from the operating
+/// system's file cache. The writer keeps more: every insert walks the same index paths.
+const READER_CACHE_KIB: u32 = 256;
+const WRITER_CACHE_KIB: u32 = 512;
+
 impl Store {
     /// Opens (creating an SQLite file if needed) and brings the schema up to date.
     pub async fn open(database: impl Into<Database>) -> Result<Store, sqlx::Error> {
@@ -152,9 +161,16 @@ impl Store {
                     .busy_timeout(Duration::from_secs(5))
                     .statement_cache_capacity(STATEMENT_CACHE)
                     .pragma("temp_store", "memory");
-                let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+                let cache = |kib: u32| format!("-{kib}");
+                let write = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(options.clone().pragma("cache_size", cache(WRITER_CACHE_KIB)))
+                    .await?;
                 migrate::sqlite(&write).await?;
-                let read = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
+                let read = SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(options.read_only(true).pragma("cache_size", cache(READER_CACHE_KIB)))
+                    .await?;
                 Pools::Sqlite { read, write }
             }
             Database::Postgres(url) => {

@@ -143,12 +143,19 @@ impl Service {
         };
         let mut tx = self.store.begin().await?;
         // Counted first: on PostgreSQL this locks the caller's row, so that two creates of
-        // one user take turns at the quotas below (rolled back with them).
-        q(sql!("UPDATE users SET invoices_created = invoices_created + 1 WHERE id = $1"))
-            .bind(&caller.id)
-            .execute(&mut tx)
-            .await?;
-        self.check_live_invoices_quota(&mut tx, caller).await?;
+        // one user take turns at the quotas below (rolled back with them). SQLite (one
+        // writer: nothing changes between) reads the caller's count of live invoices in the
+        // same statement; PostgreSQL reads it after this lock ([`Service::check_live_invoices_quota`]).
+        let live: Option<i64> = q(sql!(
+            sqlite: "UPDATE users SET invoices_created = invoices_created + 1 WHERE id = $1
+                RETURNING COALESCE((SELECT n FROM live_invoices WHERE owner_id = $1), 0)",
+            postgres: "UPDATE users SET invoices_created = invoices_created + 1 WHERE id = $1
+                RETURNING CAST(NULL AS BIGINT)",
+        ))
+        .bind(&caller.id)
+        .scalar(&mut tx)
+        .await?;
+        self.check_live_invoices_quota(&mut tx, caller, live).await?;
         self.check_unsold_secrets_quota(&mut tx, caller, req.secrets.len()).await?;
         let id: i64 = q(sql!(
             "INSERT INTO invoices (owner_id, target_user_id, is_private, is_base_crypto, price, fiat_currency,
@@ -377,25 +384,27 @@ impl Service {
         if row.get::<i32>("status")? == InvoiceStatus::Payed as i32 {
             return Err(ServiceError::FailedPrecondition("a paid invoice cannot be deleted".into()));
         }
+        let refund_of: Option<i64> = row.get("refund_payment_id")?;
+        if let Some(payment_id) = refund_of {
+            let pieces: i64 = row.get("pieces_max")?;
+            q(sql!(
+                "UPDATE payments SET refunding = CASE WHEN refunding > $1 THEN refunding - $1 ELSE 0 END
+                 WHERE id = $2"
+            ))
+            .bind(pieces)
+            .bind(payment_id)
+            .execute(&mut tx)
+            .await?;
+        }
+        // After the payment: the status change takes the owner's count of live invoices, the
+        // last lock (migrations/postgres/0007_live_invoices.sql).
         q(sql!("UPDATE invoices SET status = $1 WHERE id = $2"))
             .bind(InvoiceStatus::Deleted as i32)
             .bind(key)
             .execute(&mut tx)
             .await?;
-        let refund_of: Option<i64> = row.get("refund_payment_id")?;
         let refund = match refund_of {
-            Some(payment_id) => {
-                let pieces: i64 = row.get("pieces_max")?;
-                q(sql!(
-                    "UPDATE payments SET refunding = CASE WHEN refunding > $1 THEN refunding - $1 ELSE 0 END
-                     WHERE id = $2"
-                ))
-                .bind(pieces)
-                .bind(payment_id)
-                .execute(&mut tx)
-                .await?;
-                Refund::PaymentRefund(self.payment_in(&mut tx, caller, payment_id, true).await?)
-            }
+            Some(payment_id) => Refund::PaymentRefund(self.payment_in(&mut tx, caller, payment_id, true).await?),
             None => Refund::RefundIsNull(true),
         };
         let deleted = load_row(&mut tx, key).await?.ok_or_else(|| not_found(id))?;

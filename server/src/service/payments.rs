@@ -24,11 +24,17 @@ pub(super) async fn lock_balances(tx: &mut Conn, users: &[&str]) -> Result<HashM
     ids.sort_unstable();
     ids.dedup();
     let (a, b) = (ids[0], *ids.get(1).unwrap_or(&ids[0]));
-    let rows = q(sql!(lock: "SELECT id, balance FROM users WHERE id IN ($1, $2) ORDER BY id"))
-        .bind(a)
-        .bind(b)
-        .fetch_all(tx)
-        .await?;
+    // PostgreSQL: NO KEY UPDATE, the lock a balance's write takes anyway: a row that
+    // references the user (an invoice to them being created, holding its owner's row)
+    // may still be written meanwhile, rather than wait in a cycle with this.
+    let rows = q(sql!(
+        sqlite: "SELECT id, balance FROM users WHERE id IN ($1, $2) ORDER BY id",
+        postgres: "SELECT id, balance FROM users WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE",
+    ))
+    .bind(a)
+    .bind(b)
+    .fetch_all(tx)
+    .await?;
     rows.iter().map(|r| Ok((r.get("id")?, r.get("balance")?))).collect()
 }
 

@@ -318,6 +318,10 @@ impl Service {
             InvoiceStatus::Active
         };
         let (total, count) = if settled { (plan.total + plan.amount, 1) } else { (plan.total, 0) };
+        // Balances (and a refunded payment) before the invoice's status: a status that ends
+        // a private invoice changes its owner's count of live invoices, the last lock taken
+        // (migrations/postgres/0007_live_invoices.sql).
+        apply(tx, &caller.id, &plan.seller, after, plan.refund_of).await?;
         q(sql!(
             "UPDATE invoices SET pieces_max = $1, status = $2, total_payed_crypto = $3,
                 payments_count = payments_count + $4 WHERE id = $5"
@@ -329,7 +333,6 @@ impl Service {
         .bind(plan.invoice_id)
         .execute(tx)
         .await?;
-        apply(tx, &caller.id, &plan.seller, after, plan.refund_of).await?;
         Ok(payment_id)
     }
 

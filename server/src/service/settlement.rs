@@ -109,14 +109,16 @@ impl Service {
         let private: bool = invoice.get("is_private")?;
         let status =
             if private && status == InvoiceStatus::PendingPay as i32 { InvoiceStatus::Payed as i32 } else { status };
+        // Balances before the invoice's status, whose change may take the owner's count of
+        // live invoices: the last lock (migrations/postgres/0007_live_invoices.sql).
+        let after = NewBalances { buyer: balances[&p.buyer], seller: Some(balances[&seller] + p.amount) };
+        apply(tx, &p.buyer, &seller, after, refund_of).await?;
         q(sql!("UPDATE invoices SET status = $1, total_payed_crypto = $2, payments_count = payments_count + 1 WHERE id = $3"))
             .bind(status)
             .bind(total.normalize())
             .bind(invoice_id)
             .execute(tx)
             .await?;
-        let after = NewBalances { buyer: balances[&p.buyer], seller: Some(balances[&seller] + p.amount) };
-        apply(tx, &p.buyer, &seller, after, refund_of).await?;
         Ok(true)
     }
 

@@ -180,3 +180,49 @@ async fn quotas_cover_image_bytes_invoices_and_unsold_secrets() {
     c.pay_invoice_from_balance(req(pay(fourth, 1), BUYER)).await.unwrap();
     c.create_invoice_secret(req(add, SELLER)).await.unwrap();
 }
+
+/// Issue 15: the quota of live invoices is a count the database keeps per owner. It follows
+/// every change that makes an invoice live or ends it: a private invoice paid (ended) and its
+/// payment cancelled (live again), a deletion, a refund invoice (its owner's: the buyer's)
+/// and its payment, and expiry, counted out at once, before the sweeper marks it.
+#[tokio::test]
+async fn the_live_invoice_quota_follows_payments_cancellations_refunds_and_expiry() {
+    let s = Server::start_with(|o| o.limits.quotas.live_invoices_per_user = 2).await;
+    let mut c = s.client().await;
+    let refused = |r: Result<tonic::Response<pb::Invoice>, tonic::Status>| match r {
+        Ok(i) => panic!("created past the quota: {:?}", i.into_inner().id),
+        Err(e) => assert_eq!(e.code(), Code::ResourceExhausted, "{e:?}"),
+    };
+    let private = c.create_invoice(req(private_to("buyer"), SELLER)).await.unwrap().into_inner();
+    let first = c.create_invoice(req(public("first"), SELLER)).await.unwrap().into_inner();
+    refused(c.create_invoice(req(public("third"), SELLER)).await);
+    // Paid, the private invoice is no longer live: a place.
+    let payment = c.pay_invoice_from_balance(req(pay(private.id, 1), BUYER)).await.unwrap().into_inner();
+    let second = c.create_invoice(req(public("second"), SELLER)).await.unwrap().into_inner();
+    refused(c.create_invoice(req(public("third"), SELLER)).await);
+    // The payment cancelled, it is live again (three: over the quota until two are deleted).
+    c.cancel_invoice_payment(req(pb::CancelInvoicePaymentRequest { payment_id: payment.id }, SELLER)).await.unwrap();
+    c.delete_invoice(req(pb::DeleteInvoiceRequest { invoice_id: second.id }, SELLER)).await.unwrap();
+    refused(c.create_invoice(req(public("third"), SELLER)).await);
+    // Expired (not yet swept): a place at once; the sweep changes nothing more.
+    let store = s.store().await;
+    let mut tx = store.begin().await.unwrap();
+    let expire = schet_server::db::dynamic("UPDATE invoices SET valid_to = 0 WHERE id = $1".into());
+    expire.bind(first.id as i64).execute(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    let bought = c.create_invoice(req(public("to be bought"), SELLER)).await.unwrap().into_inner();
+    refused(c.create_invoice(req(public("fourth"), SELLER)).await);
+    let service = schet_server::service::Service::new(store.clone(), schet_server::rates::Rates::default());
+    assert_eq!(service.sweep_expired().await.unwrap(), 1);
+    store.close().await;
+    refused(c.create_invoice(req(public("fourth"), SELLER)).await);
+    // A refund invoice is its owner's (the buyer's), and ends when it is paid.
+    let payment = c.pay_invoice_from_balance(req(pay(bought.id, 1), BUYER)).await.unwrap().into_inner();
+    c.create_invoice(req(public("the buyer's own"), BUYER)).await.unwrap();
+    let refund = pb::CreateRefundRequest { payment_id: payment.id, pieces: 1 };
+    let refund = c.create_refund(req(refund, BUYER)).await.unwrap().into_inner().refund.unwrap();
+    refused(c.create_invoice(req(public("the buyer's third"), BUYER)).await);
+    c.pay_invoice_from_balance(req(pay(refund.id, 1), SELLER)).await.unwrap();
+    c.create_invoice(req(public("the buyer's second"), BUYER)).await.unwrap();
+    refused(c.create_invoice(req(public("the buyer's third"), BUYER)).await);
+}

@@ -21,6 +21,7 @@ const LARGE: &[&str] = &[
     "merchant_projects",
     "merchant_invoices",
     "live_events",
+    "live_invoices",
 ];
 
 /// Scans allowed, by a piece of the statement, and why.

@@ -118,3 +118,49 @@ async fn twenty_refunds_race_on_one_payment() {
     assert_eq!(s.balance(&s.ids.buyer).await, btc("2"), "the buyer has it all back");
     assert_eq!(s.balance(&s.ids.seller).await, btc("1"));
 }
+
+/// Issue 15: the quota of live invoices is a count the database keeps (not a count of the
+/// rows on every create); creates that race for its last places, while some of the user's
+/// invoices are deleted, never pass it, and the count stays exact.
+#[tokio::test]
+async fn creates_race_for_the_last_places_of_the_quota() {
+    let s = Server::start_with(|o| o.limits.quotas.live_invoices_per_user = 5).await;
+    let mut c = s.client().await;
+    let mut held = Vec::new();
+    for n in 0..3 {
+        held.push(c.create_invoice(req(public(&format!("held {n}")), SELLER)).await.unwrap().into_inner().id);
+    }
+    // Twenty creates at once (two places), while two of the three are deleted (two more).
+    let mut creates = Vec::new();
+    for n in 0..20 {
+        let mut c = s.client().await;
+        creates.push(tokio::spawn(async move { c.create_invoice(req(public(&format!("race {n}")), SELLER)).await }));
+    }
+    let mut deletes = Vec::new();
+    for id in held[..2].to_vec() {
+        let mut c = s.client().await;
+        let delete = pb::DeleteInvoiceRequest { invoice_id: id };
+        deletes.push(tokio::spawn(async move { c.delete_invoice(req(delete, SELLER)).await }));
+    }
+    for d in deletes {
+        d.await.unwrap().unwrap();
+    }
+    let mut created = 0;
+    for t in creates {
+        match t.await.unwrap() {
+            Ok(_) => created += 1,
+            Err(e) => assert_eq!(e.code(), Code::ResourceExhausted, "refused by the quota, not broken: {e:?}"),
+        }
+    }
+    assert!((2..=4).contains(&created), "two places, and at most two freed: {created} created");
+    // The count is exact: exactly the places left can still be taken, then no more.
+    for n in 1 + created..5 {
+        c.create_invoice(req(public(&format!("after {n}")), SELLER)).await.unwrap();
+    }
+    let e = c.create_invoice(req(public("one too many"), SELLER)).await.unwrap_err();
+    assert_eq!(e.code(), Code::ResourceExhausted, "{e:?}");
+    let mine = pb::GetInvoicesRequest { is_owner: true, is_owner_has_value: true, count: 100, ..Default::default() };
+    let listed = c.get_invoices(req(mine, SELLER)).await.unwrap().into_inner().invoices;
+    let live = listed.iter().filter(|i| i.status == InvoiceStatus::Active as i32).count();
+    assert_eq!(live, 5, "five live invoices, as the quota allows");
+}

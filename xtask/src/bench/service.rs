@@ -1,7 +1,8 @@
 //! `cargo xtask bench`, the service's sections: release servers (child processes) over
 //! loopback, driven by the bench programs in `server/examples/`:
-//! - scale: each call's median and the server's memory at 1,000 and 100,000 invoices, and
-//!   the growth (goals: ≤ 1.2×, a page of 100 ≤ 5 ms, memory flat);
+//! - scale: each call's median latency and the server's CPU time per call, and the server's
+//!   memory, at 1,000 and 100,000 invoices, and the growth (goals: ≤ 1.2×, a page of 100
+//!   ≤ 5 ms, memory flat);
 //! - load: 8 users create 2,960 invoices and pay 560 (creates/s, payments/s, latencies),
 //!   on SQLite, PostgreSQL with one instance and with two (users spread over them), in one
 //!   run.
