@@ -57,3 +57,12 @@ pub fn ErrorView(error: ApiError, #[prop(optional, into)] on_retry: Option<Callb
     }
     .into_any()
 }
+
+/// A part of the page whose code comes from the lazy module (`crate::lazy`, loaded with
+/// `fallible`): the part, or, when the module could not be fetched (the network), that
+/// error with a retry that fetches it again.
+pub fn part_or_retry(part: Result<AnyView, leptos::wasm_split::SplitLoaderError>, retry: Callback<()>) -> AnyView {
+    part.unwrap_or_else(|e| {
+        view! { <ErrorView error=ApiError::Unavailable(e.to_string()) on_retry=retry /> }.into_any()
+    })
+}

@@ -23,7 +23,7 @@ pub mod thread;
 pub mod thumbs;
 pub mod top_bar;
 
-pub use error_view::ErrorView;
+pub use error_view::{ErrorView, part_or_retry};
 pub use image_picker::ImagePicker;
 pub use payment_card::PaymentCard;
 pub use person::Person;

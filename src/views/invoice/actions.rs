@@ -7,12 +7,13 @@ use super::buy::{Bought, BuyBox, GuestBuyBox};
 use crate::api;
 use crate::components::decline::Decline;
 use crate::components::login::is_guest;
-use crate::components::{ErrorView, PaymentCard};
+use crate::components::{ErrorView, PaymentCard, part_or_retry};
 use crate::i18n::invoices::tr as tr_inv;
 use crate::lazy::{after_first_view, lazily};
 use crate::state::{use_app, use_profile};
 use crate::tasks;
 use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
 use schet_api::pb::{self, invoice::InvoiceStatus};
 
 /// Who is looking at the invoice, as far as its actions go.
@@ -57,22 +58,29 @@ pub(super) fn InvoiceActions(invoice: Memo<Option<pb::Invoice>>, on_change: Call
         paid.update(|list| list.insert(0, p));
         on_change.run(());
     });
+    // A failed fetch of the lazy part's code is shown with a retry, which asks again.
+    let reload = RwSignal::new(0u32);
+    let retry = Callback::new(move |()| reload.update(|n| *n += 1));
     move || match viewer.get() {
         Viewer::Unknown => ().into_any(),
         Viewer::Owner => (move || {
             owner_key.track();
+            reload.track();
             invoice.get_untracked().map(|inv| {
                 Suspend::new(async move {
                     after_first_view().await;
-                    lazily!(owner_actions, inv, on_change)
+                    part_or_retry(lazily!(owner_actions, inv, on_change), retry)
                 })
             })
         })
         .into_any(),
         Viewer::Guest => (move || for_sale.get().then(|| view! { <GuestBuyBox invoice=invoice /> })).into_any(),
-        Viewer::Other => Suspend::new(async move {
-            after_first_view().await;
-            lazily!(buyer_actions, invoice, paid, on_paid, on_change, for_sale, to_me)
+        Viewer::Other => (move || {
+            reload.track();
+            Suspend::new(async move {
+                after_first_view().await;
+                part_or_retry(lazily!(buyer_actions, invoice, paid, on_paid, on_change, for_sale, to_me), retry)
+            })
         })
         .into_any(),
     }
@@ -81,7 +89,10 @@ pub(super) fn InvoiceActions(invoice: Memo<Option<pb::Invoice>>, on_change: Call
 /// A logged-in viewer's part (the owner's is [`OwnerActions`]), loaded after the first
 /// view in the split build (`crate::lazy`): what they bought here, and buying or paying
 /// while it is for sale.
-#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split))]
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
 fn buyer_actions(
     invoice: Memo<Option<pb::Invoice>>,
     paid: RwSignal<Vec<pb::InvoicePayment>>,
@@ -89,9 +100,9 @@ fn buyer_actions(
     on_change: Callback<()>,
     for_sale: Memo<bool>,
     to_me: Memo<bool>,
-) -> AnyView {
-    view! { <BuyerActions invoice=invoice paid=paid on_paid=on_paid on_change=on_change for_sale=for_sale to_me=to_me /> }
-        .into_any()
+) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <BuyerActions invoice=invoice paid=paid on_paid=on_paid on_change=on_change for_sale=for_sale to_me=to_me /> }
+        .into_any())
 }
 
 #[component]
@@ -119,9 +130,12 @@ fn BuyerActions(
 }
 
 /// The owner's part, loaded after the first view in the split build (`crate::lazy`).
-#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split))]
-fn owner_actions(invoice: pb::Invoice, on_change: Callback<()>) -> AnyView {
-    view! { <OwnerActions invoice=invoice on_change=on_change /> }.into_any()
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn owner_actions(invoice: pb::Invoice, on_change: Callback<()>) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <OwnerActions invoice=invoice on_change=on_change /> }.into_any())
 }
 
 #[component]

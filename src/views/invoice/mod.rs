@@ -9,7 +9,7 @@ mod fields;
 use crate::api::{self, ApiError};
 use crate::components::invoice_chat::InvoiceChat;
 use crate::components::login::{LoginPrompt, is_guest};
-use crate::components::{ErrorView, QrCode, files};
+use crate::components::{ErrorView, QrCode, files, part_or_retry};
 use crate::i18n::invoices::use_texts as use_inv_texts;
 use crate::i18n::payments::use_texts as use_pay_texts;
 use crate::i18n::tr;
@@ -107,6 +107,9 @@ pub fn InvoiceView(id: u64) -> impl IntoView {
     let stale =
         move || invoice.with(|r| r.and_then(|r| r.as_ref().err()).cloned()).filter(|_| current.with(Option::is_some));
     let chat = Memo::new(move |_| current.with(|i| i.as_ref().map(chat_part)));
+    // The chat's code failed to load (the lazy module): asked for again on retry.
+    let chat_reload = RwSignal::new(0u32);
+    let chat_retry = Callback::new(move |()| chat_reload.update(|n| *n += 1));
     let images = Memo::new(move |_| current.with(|i| i.as_ref().map(|i| i.images.clone()).unwrap_or_default()));
     view! {
         <section class="page invoice" aria-busy=move || (shown.get() == Shown::Loading).to_string()>
@@ -127,9 +130,9 @@ pub fn InvoiceView(id: u64) -> impl IntoView {
                     <ShareLink id=id />
                 }.into_any(),
             }}
-            {move || chat.get().map(|inv| Suspend::new(async move {
+            {move || { chat_reload.track(); chat.get() }.map(|inv| Suspend::new(async move {
                 after_first_view().await;
-                lazily!(chat_view, inv)
+                part_or_retry(lazily!(chat_view, inv), chat_retry)
             }))}
         </section>
     }
@@ -138,9 +141,12 @@ pub fn InvoiceView(id: u64) -> impl IntoView {
 /// The invoice's conversations. In the split release build this code is in the lazy module
 /// `screens` (`crate::lazy`), fetched once the first view has settled: the shared link's
 /// first view does without it.
-#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split))]
-fn chat_view(inv: pb::Invoice) -> AnyView {
-    view! { <InvoiceChat invoice=inv /> }.into_any()
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn chat_view(inv: pb::Invoice) -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+    Ok(view! { <InvoiceChat invoice=inv /> }.into_any())
 }
 
 /// No invoice #id for this viewer: it does not exist, or it is not theirs to see (the
