@@ -101,27 +101,33 @@ pub fn build(env: &Env) -> Result<Dist> {
     // pinned nightly, the standard library is rebuilt with the app: a panic aborts at once
     // (no message formatting, no unwinding tables) and carries no file/line strings. That
     // took 24 KB (8.6%) of brotli off the main module and 9 KB off `screens`, measured.
-    let toolchain = format!("+{}", crate::tools::RELEASE_TOOLCHAIN);
-    proc::cargo(
-        env,
-        &[
-            &toolchain,
-            "build",
-            "-Zbuild-std=std,panic_abort",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-release",
-            "-p",
-            "schet",
-            "--bin",
-            "schet",
-            "--features",
-            "split",
-            "--config",
-            "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\", \"-Zunstable-options\", \"-Cpanic=immediate-abort\", \"-Zlocation-detail=none\"]",
-        ],
-    )?;
+    // Without the nightly (tools.rs: rustup could not fetch it), the same build on stable.
+    let nightly = env.iter().find(|(k, _)| k == crate::tools::RELEASE_TOOLCHAIN_VAR).map(|(_, v)| format!("+{v}"));
+    let mut args: Vec<&str> = Vec::new();
+    if let Some(toolchain) = &nightly {
+        args.extend([toolchain.as_str(), "build", "-Zbuild-std=std,panic_abort"]);
+    } else {
+        args.push("build");
+    }
+    args.extend([
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+        "-p",
+        "schet",
+        "--bin",
+        "schet",
+        "--features",
+        "split",
+        "--config",
+    ]);
+    args.push(if nightly.is_some() {
+        "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\", \"-Zunstable-options\", \"-Cpanic=immediate-abort\", \"-Zlocation-detail=none\"]"
+    } else {
+        "target.wasm32-unknown-unknown.rustflags=[\"-Clink-args=--emit-relocs\"]"
+    });
+    proc::cargo(env, &args)?;
     let input = read(&root().join("target/wasm32-unknown-unknown/wasm-release/schet.wasm"))?;
     let built = started.elapsed();
 
