@@ -2,8 +2,8 @@
 //! login gate: a guest meets a way to log in instead of a screen that is someone's own).
 //! Each screen is independent of the others, so a route can be loaded on its own.
 
-use crate::components::TopBar;
 use crate::components::login::LoginGate;
+use crate::components::{TopBar, part_or_retry};
 use crate::i18n::tr;
 use crate::settings::Settings;
 use crate::state::{AppShell, AppState};
@@ -47,6 +47,12 @@ pub fn App(#[prop(optional)] state: Option<AppState>) -> impl IntoView {
     }
 }
 
+fn reload_page() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
 #[component]
 fn NotFound() -> impl IntoView {
     view! { <section class="page"><p>{tr(|t| t.page_not_found)}</p></section> }
@@ -64,11 +70,11 @@ macro_rules! lazy_screen {
 
         #[cfg_attr(
                     feature = "split",
-                    leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split, preload($preload))
+                    leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split, preload($preload), fallible)
                 )]
-        fn $load() -> AnyView {
+        fn $load() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
             use $page as Page;
-            view! { <Page /> }.into_any()
+            Ok(view! { <Page /> }.into_any())
         }
 
         impl LazyRoute for $route {
@@ -77,15 +83,22 @@ macro_rules! lazy_screen {
             }
 
             async fn view(_: Self) -> AnyView {
-                let view = crate::lazy::lazily!($load);
-                // The lazy module is here: what waits for the first view need wait no more.
-                crate::lazy::settle();
-                view
+                match crate::lazy::lazily!($load) {
+                    Ok(view) => {
+                        // The lazy module is here: what waits for the first view need wait no more.
+                        crate::lazy::settle();
+                        view
+                    }
+                    // The screen's code could not be fetched (the network): said so, with a
+                    // retry that loads the page again.
+                    Err(e) => part_or_retry(Err(e), Callback::new(|()| reload_page())),
+                }
             }
 
             async fn preload() {
+                // A failed prefetch is tried again when the screen is opened.
                 #[cfg(feature = "split")]
-                $preload().await;
+                let _ = $preload().await;
             }
         }
     };

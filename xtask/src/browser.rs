@@ -113,6 +113,14 @@ impl Session {
         Ok(())
     }
 
+    /// Requests for URLs matching any of `patterns` (`*` matches anything) fail as a dropped
+    /// connection would; none with an empty list.
+    pub fn block_urls(&self, patterns: &[&str]) -> Result<()> {
+        let urls = patterns.iter().map(|p| p.to_string()).collect();
+        self.tab.call_method(Network::SetBlockedURLs { urls }).map_err(cdp)?;
+        Ok(())
+    }
+
     /// Empties the HTTP cache (cookies and storage stay).
     pub fn clear_cache(&self) -> Result<()> {
         self.tab.call_method(Network::ClearBrowserCache(None)).map_err(cdp)?;
