@@ -3,8 +3,8 @@
 //! In the split release build (`--features split`, made by `cargo xtask`), a function marked
 //!
 //! ```ignore
-//! #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split))]
-//! fn part(…) -> AnyView { … }
+//! #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split, fallible))]
+//! fn part(…) -> Result<AnyView, SplitLoaderError> { Ok(…) }
 //! ```
 //!
 //! is cut out of the main wasm module into the lazy module `screens` (with every lazy route:
@@ -13,8 +13,9 @@
 //! view). In every other build (Trunk, the browser tests) it is an ordinary function.
 //! [`lazily!`] calls such a function the same way in both builds.
 //!
-//! With the `fallible` option the function returns `Result<_, SplitLoaderError>` and a failed
-//! fetch is an `Err` to handle; without it a failed fetch is a panic, as for a lazy route.
+//! With the `fallible` option a failed fetch is an `Err` to handle (every lazy function in the
+//! app has it: `components::part_or_retry` shows the error with a retry); without it, a
+//! failed fetch would be a panic, which ends the release build's app.
 //!
 //! A lazy part of the first screen waits for [`after_first_view`] before it asks for the
 //! module, so that the first view never shares the line with it.
