@@ -31,6 +31,10 @@ use std::time::Instant;
 const LINK_PLACEHOLDER: &str = "split.________________.js";
 const HASH_LEN: usize = 16;
 
+/// The split module of the gRPC transport, as the app names it in `api::wire` (see
+/// [`Dist::is_transport`]).
+const TRANSPORT_MODULE: &str = "transport";
+
 /// What the release build produced, by role. Names are file names inside `dir`.
 pub struct Dist {
     pub dir: PathBuf,
@@ -40,7 +44,8 @@ pub struct Dist {
     pub main_js: String,
     pub link_js: String,
     pub main_wasm: String,
-    /// The lazily loaded modules: file name → the `#[lazy]` functions it serves.
+    /// The lazily loaded modules: file name → the split modules (`wasm_split` names: `screens`,
+    /// `transport`) whose code it holds.
     pub chunks: BTreeMap<String, Vec<String>>,
 }
 
@@ -48,6 +53,13 @@ impl Dist {
     /// Everything the browser needs before the first (non-lazy) screen can render.
     pub fn first_view(&self) -> Vec<&str> {
         vec![&self.index, &self.css, &self.boot, &self.main_js, &self.link_js, &self.main_wasm]
+    }
+
+    /// Whether the lazy module `file` holds code of the gRPC transport (the app's split
+    /// module `transport`): fetched on the app's first call, so alongside the first view,
+    /// unlike the screens' code, which waits until the first view has settled.
+    pub fn is_transport(&self, file: &str) -> bool {
+        self.chunks.get(file).is_some_and(|splits| splits.iter().any(|s| s == TRANSPORT_MODULE))
     }
 }
 

@@ -118,7 +118,7 @@ pub fn bench(args: &Args) -> Result<()> {
 }
 
 /// The release files: raw, gzip -9 and brotli -11 bytes of each, the first view's total and
-/// every lazy module with the screens it serves.
+/// every lazy module with the split modules it is part of.
 fn size(dist: &Dist) -> Result<bool> {
     step("size of the release app: every file raw, gzip -9, brotli -11 (what the server sends)");
     let measure = |name: &str| -> Result<(u64, u64, u64)> {
@@ -138,9 +138,8 @@ fn size(dist: &Dist) -> Result<bool> {
     let mut lazy = (0, 0, 0);
     for (name, fns) in &dist.chunks {
         let m = measure(name)?;
-        let screens: Vec<&str> = fns.iter().map(|f| f.rsplit_once('_').map_or(f.as_str(), |(s, _)| s)).collect();
         row("lazy", name, m);
-        println!("{:<14}   serves {}", "", screens.join(", "));
+        println!("{:<14}   part of {}", "", fns.join(", "));
         lazy = (lazy.0 + m.0, lazy.1 + m.1, lazy.2 + m.2);
     }
     row("lazy", "(total)", lazy);
