@@ -6,10 +6,12 @@
 //!    `--emit-relocs` (the splitter needs the relocations), on the pinned nightly with the
 //!    standard library rebuilt for size (`-Zbuild-std`, `-Cpanic=immediate-abort`);
 //! 2. `wasm_split_cli_support` cuts the module at every `#[lazy]` function: a main module,
-//!    one module per `wasm_split` module name (the app uses one, `screens`: per-screen
+//!    one module per `wasm_split` module name (the app uses two: `transport`, the gRPC
+//!    client, fetched on the first call, and `screens`, everything else; per-screen
 //!    modules were measured at 542 KB brotli for the whole app against 446 KB, as every
-//!    module repeats what it needs and compresses alone), chunks shared between modules,
-//!    and a JS loader (`split.<hash>.js`);
+//!    module repeats what it needs and compresses alone), chunks shared between modules
+//!    (here the gRPC client, which the live stream in `screens` uses too), and a JS loader
+//!    (`split.<hash>.js`);
 //! 3. wasm-bindgen on the main module (`--keep-lld-exports`: the split modules link
 //!    against its exports), then `wasm-opt -Oz` on every module;
 //! 4. JS and CSS minified by esbuild; content-hashed names (served `immutable`), index.html with preload hints for the
@@ -112,7 +114,7 @@ pub fn build(env: &Env) -> Result<Dist> {
     // of .cargo/config.toml (`--cfg erase_components`) instead of replacing them. On the
     // pinned nightly, the standard library is rebuilt with the app: a panic aborts at once
     // (no message formatting, no unwinding tables) and carries no file/line strings. That
-    // took 24 KB (8.6%) of brotli off the main module and 9 KB off `screens`, measured.
+    // takes 23 KB (11%) of brotli off the main module and 12 KB off the lazy ones, measured.
     // Without the nightly (tools.rs: rustup could not fetch it), the same build on stable.
     let nightly = env.iter().find(|(k, _)| k == crate::tools::RELEASE_TOOLCHAIN_VAR).map(|(_, v)| format!("+{v}"));
     let mut args: Vec<&str> = Vec::new();

@@ -79,7 +79,7 @@ fn npm_install(env: &Env, name: &str, version: &str) -> Result<()> {
 
 /// The pinned nightly and its standard library's source, installed when missing. Where
 /// rustup cannot fetch it (a machine that reaches the package registries only), the release
-/// wasm is built on stable instead: the same app, about 32 KB of brotli bigger (the bench
+/// wasm is built on stable instead: the same app, about 35 KB of brotli bigger (the bench
 /// shows what was built). Returns whether the nightly is there.
 fn ensure_release_toolchain() -> bool {
     let has_src = || {
@@ -97,7 +97,7 @@ fn ensure_release_toolchain() -> bool {
     }
     println!(
         "WARNING: rustup could not install {RELEASE_TOOLCHAIN}: the release wasm is built on stable, \
-         without the standard library rebuilt for size (about 32 KB brotli more; see `cargo xtask bench`)"
+         without the standard library rebuilt for size (about 35 KB brotli more; see `cargo xtask bench`)"
     );
     false
 }
