@@ -117,13 +117,7 @@ pub fn smoke_release(chrome: &Chrome, url: &str, dist: &Dist) -> Result<(u64, u6
 
     // The shared link: the invoice shows before the screens' module (after the first view).
     let deep = (|| -> Result<()> {
-        session.goto(&format!("{url}/invoice/1"))?;
-        session.wait_for(PRICE_SEEN, "the invoice's price", Duration::from_secs(60))?;
-        session.wait_for(
-            "document.body.innerText.includes('Steam gift card')",
-            "the demo invoice",
-            Duration::from_secs(10),
-        )?;
+        open_shared_invoice(&session, url, "")?;
         // The invoice's conversations come with the lazy module, after the invoice.
         session.wait_for(
             "document.querySelector('main section.invoice-chat') !== null",
@@ -274,19 +268,26 @@ fn transport_unreachable(session: &Session, url: &str, transport: &[String]) -> 
     }
     let patterns: Vec<&str> = transport.iter().map(String::as_str).collect();
     session.block_urls(&patterns)?;
-    session.goto(&format!("{url}/invoice/1"))?;
-    session.wait_for(PRICE_SEEN, "the shared invoice's price, without the transport", Duration::from_secs(60))?;
-    session.wait_for(
-        "document.body.innerText.includes('Steam gift card')",
-        "the demo invoice, without the transport",
-        Duration::from_secs(10),
-    )?;
+    open_shared_invoice(session, url, ", without the transport")?;
     session.block_urls(&[])?;
     session.eval(&click_to("/invoices"))?;
     session.wait_for(
         "document.querySelector('main table') !== null && document.body.innerText.includes('Steam gift card')",
         "the invoice list, its call made once the transport could be fetched",
         Duration::from_secs(60),
+    )?;
+    Ok(())
+}
+
+/// Opens the shared link of the demo invoice and waits for its price and title (`when`
+/// says under what conditions, for the failure's wording).
+fn open_shared_invoice(session: &Session, url: &str, when: &str) -> Result<()> {
+    session.goto(&format!("{url}/invoice/1"))?;
+    session.wait_for(PRICE_SEEN, &format!("the shared invoice's price{when}"), Duration::from_secs(60))?;
+    session.wait_for(
+        "document.body.innerText.includes('Steam gift card')",
+        &format!("the demo invoice{when}"),
+        Duration::from_secs(10),
     )?;
     Ok(())
 }
