@@ -133,18 +133,20 @@ pub fn smoke_release(chrome: &Chrome, url: &str, dist: &Dist) -> Result<(u64, u6
         // boot.js asked for the invoice while the app downloaded, and the app took that
         // answer: one GetInvoiceById, sent before any lazy module was asked for (the app's
         // own calls go through the transport, a lazy module).
-        let head_start = session.eval(
-            "(() => { const all = performance.getEntriesByType('resource'); \
+        let lazy_files = serde_json::to_string(&dist.chunks.keys().map(|c| format!("/{c}")).collect::<Vec<_>>())?;
+        let head_start = session.eval(&format!(
+            "(() => {{ const all = performance.getEntriesByType('resource'); \
              const reads = all.filter((e) => e.name.endsWith('/GetInvoiceById')); \
-             const lazy = all.filter((e) => /\\/(split_|chunk_)[^/]*\\.wasm$/.test(e.name)); \
-             return reads.length === 1 && lazy.length > 0 && lazy.every((e) => reads[0].startTime < e.startTime); })()",
-        )?;
+             const lazy = all.filter((e) => {lazy_files}.some((f) => e.name.endsWith(f))); \
+             return reads.length === 1 && lazy.length > 0 && lazy.every((e) => reads[0].startTime < e.startTime); }})()"
+        ))?;
         if head_start != serde_json::json!(true) {
             bail!("the invoice was not read once, ahead of the app's transport (boot.js's head start)");
         }
         // The screens' module waits until the first view has settled; the transport's may
-        // come alongside (the first view's other calls, such as the rate, need it), but the
-        // invoice itself did not wait for it: it came with the head start, checked above.
+        // come alongside (the first view's other calls, image previews and the login's
+        // profile, need it), but the invoice itself did not wait for it: it came with the
+        // head start, checked above.
         let needed = loaded_at_price(&session)?;
         let early: Vec<&String> = needed
             .iter()
