@@ -17,7 +17,10 @@
 //! * [`payment`]: a payment's parties, refunds, cancelling, refund states, shortfalls.
 //! * [`plural`]: plural forms of counted words.
 //! * [`head_start`]: the shared link's invoice, asked for by boot.js while the app loads.
+//! * [`address`]: what the app reads of its address without the router (the shared link's
+//!   page, a query value).
 
+pub mod address;
 pub mod bulk;
 pub mod checkout;
 pub mod codec;
