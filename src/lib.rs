@@ -1,7 +1,10 @@
 //! Schet, the web app: a Leptos single-page app talking gRPC-web to an invoice service.
 //!
 //! Layers, each using only those below it:
-//! * [`app`]: the routes. [`views`]: one screen each, never importing one another.
+//! * [`app`]: the shell and the routes. [`views`]: one screen each, never importing one
+//!   another.
+//! * [`nav`]: the address and moving elsewhere, with or without the router (the shared
+//!   link's page is shown before the router's code is there).
 //! * [`components`]: pieces screens share.
 //! * [`state`]: what every screen shares (settings, profile, live events), via the context.
 //! * [`api`]: one function per call; gRPC status → [`api::ApiError`] in one place.
@@ -17,6 +20,7 @@ pub mod csv;
 pub mod format;
 pub mod i18n;
 mod lazy;
+pub mod nav;
 pub mod params;
 pub mod settings;
 pub mod state;

@@ -87,3 +87,44 @@ async fn the_to_me_tab_opened_directly_lists_my_invoices() {
     let link = format!("a[href='/invoice/{}']", created.id);
     wait_until("the invoice made out to me", || host.query_selector(&link).unwrap().is_some()).await;
 }
+
+/// A shared link's page is shown on its own (in the release build, without the router's
+/// code); the first link followed from it brings the router in at the new address, and from
+/// then on links and the browser's back button move through the app as anywhere else.
+#[wasm_bindgen_test]
+async fn from_a_shared_link_to_the_list_and_back_with_the_back_button() {
+    let invoice =
+        public_invoice("Shared, then browsed", Some(schet_api::pb::Decimal { units: 0, nanos: 300_000 }), &[]).await;
+    let own = format!("/invoice/{}", invoice.id);
+    let tab = Tab::open(&own, guest());
+    tab.wait("the shared invoice", || tab.text().contains("Shared, then browsed")).await;
+    tab.link("Invoices").click();
+    let public_tab = || {
+        let buttons = tab.host.query_selector_all("button").unwrap();
+        (0..buttons.length()).any(|i| buttons.get(i).unwrap().text_content().unwrap_or_default().trim() == "Public")
+    };
+    tab.wait("the list, through the top bar", || href().ends_with("/invoices") && public_tab()).await;
+    click_button(&tab.host, "Public");
+    let row = format!("a[href='{own}']");
+    tab.wait("the invoice in the public list", || shown(&tab, &row)).await;
+    let list = href();
+    click(&tab.host, &row);
+    tab.wait("the invoice again, from the list", || {
+        href().ends_with(&own) && tab.text().contains("Shared, then browsed")
+    })
+    .await;
+    let history = web_sys::window().unwrap().history().unwrap();
+    history.back().unwrap();
+    tab.wait("back on the list", || href() == list && shown(&tab, &row)).await;
+    // Each move was an entry of the history (the list's tab too): back through them.
+    for _ in 0..3 {
+        if href().ends_with(&own) {
+            break;
+        }
+        let before = href();
+        history.back().unwrap();
+        tab.wait("a step back", || href() != before).await;
+    }
+    tab.wait("back on the shared page", || href().ends_with(&own) && tab.text().contains("Shared, then browsed")).await;
+    assert!(!shown(&tab, ".error-banner"), "{}", tab.text());
+}

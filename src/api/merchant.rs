@@ -9,7 +9,8 @@
 //! exact number text, never an f64. Dates are `dd.mm.yyyy` UTC days; paging is `offset`
 //! (records skipped) and `limit` (number of the last record, inclusive), at most
 //! [`MAX_RECORDS`] records a call. This module is compiled into the lazy `screens` module
-//! only (the merchant screen is a lazy route), and serde_json with it.
+//! only (the merchant screen is there, with every screen but the shared invoice), and
+//! serde_json with it.
 
 use crate::settings::MerchantSettings;
 use rust_decimal::Decimal;

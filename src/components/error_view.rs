@@ -6,7 +6,6 @@ use crate::api::ApiError;
 use crate::components::login::{LoginPrompt, login_here};
 use crate::i18n::{tr, use_texts};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// What the service said about `error`, for a person: a broken rule in their language.
 pub fn error_detail(error: &ApiError, t: &crate::i18n::Texts) -> String {
@@ -49,7 +48,7 @@ pub fn ErrorView(error: ApiError, #[prop(optional, into)] on_retry: Option<Callb
         <div class="error-banner" role="alert">
             <strong class="error-headline">{headline}</strong>
             {has_detail.then(|| view! { <p class="error-detail">{detail}</p> })}
-            {needs_login.then(|| view! { <A href=login_here() attr:class="button">{tr(|t| t.err_log_in_again)}</A> })}
+            {needs_login.then(|| view! { <a href=login_here() class="button">{tr(|t| t.err_log_in_again)}</a> })}
             {retry.map(|cb| view! {
                 <button type="button" class="button" on:click=move |_| cb.run(())>{tr(|t| t.retry)}</button>
             })}

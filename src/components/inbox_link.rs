@@ -3,9 +3,8 @@
 
 use crate::i18n::tr;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn InboxLink() -> impl IntoView {
-    view! { <A href="/inbox" attr:class="link-button inbox-link">{tr(|t| t.nav_inbox)}</A> }
+    view! { <a href="/inbox" class="link-button inbox-link">{tr(|t| t.nav_inbox)}</a> }
 }

@@ -3,19 +3,18 @@
 //! of any screen a guest may not use (what they may: `schet_model::login::guest_may_open`).
 
 use crate::i18n::{tr, use_texts};
+use crate::nav::use_nav;
 use crate::state::use_app;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 use schet_model::login::{guest_may_open, login_href};
 
 /// The login page, coming back here (this path and query) afterwards, as a link's `href`.
 pub fn login_here() -> impl Fn() -> String + Copy + Send + Sync + 'static {
-    let location = use_location();
+    let nav = use_nav();
     move || {
-        let search = location.search.get();
-        let query = if search.is_empty() || search.starts_with('?') { search } else { format!("?{search}") };
-        login_href(&format!("{}{query}", location.pathname.get()))
+        let search = nav.search();
+        let query = if search.is_empty() { search } else { format!("?{search}") };
+        login_href(&format!("{}{query}", nav.path()))
     }
 }
 
@@ -34,7 +33,7 @@ pub fn LoginPrompt(#[prop(optional, into)] text: Option<Signal<&'static str>>) -
     view! {
         <div class="notice login-prompt" role="status">
             <span>{move || text.get()}</span>
-            <A href=login_here() attr:class="button primary">{tr(|t| t.log_in)}</A>
+            <a href=login_here() class="button primary">{tr(|t| t.log_in)}</a>
         </div>
     }
 }
@@ -43,9 +42,9 @@ pub fn LoginPrompt(#[prop(optional, into)] text: Option<Signal<&'static str>>) -
 /// [`LoginPrompt`] in its place.
 #[component]
 pub fn LoginGate(children: ChildrenFn) -> impl IntoView {
-    let location = use_location();
+    let nav = use_nav();
     let guest = is_guest();
-    let refused = Memo::new(move |_| guest.get() && !guest_may_open(&location.pathname.get()));
+    let refused = Memo::new(move |_| guest.get() && !guest_may_open(&nav.path()));
     move || {
         if refused.get() {
             view! { <section class="page narrow login-gate"><LoginPrompt /></section> }.into_any()

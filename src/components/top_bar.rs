@@ -10,7 +10,6 @@ use crate::i18n::{Lang, tr, use_texts};
 use crate::settings::Theme;
 use crate::state::{Who, use_app, use_profile};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
@@ -43,22 +42,22 @@ pub fn TopBar() -> impl IntoView {
     };
     view! {
         <header class="top-bar">
-            <A href="/" attr:class="brand">"Schet"</A>
+            <a href="/" class="brand">"Schet"</a>
             <nav class="top-actions">
-                <A href="/invoices" attr:class="link-button">{tr(|t| t.nav_invoices)}</A>
+                <a href="/invoices" class="link-button">{tr(|t| t.nav_invoices)}</a>
                 {move || (!guest.get()).then(|| view! {
-                    <A href="/merchant" attr:class="link-button">{tr(|t| t.nav_merchant)}</A>
+                    <a href="/merchant" class="link-button">{tr(|t| t.nav_merchant)}</a>
                     <InboxLink />
                     <EventsLink />
-                    <A href="/payments" attr:class="link-button">{tr(|t| t.nav_payments)}</A>
+                    <a href="/payments" class="link-button">{tr(|t| t.nav_payments)}</a>
                     {who}
                 })}
                 <button type="button" class="link-button" on:click=toggle_lang>{tr(|t| t.switch_language)}</button>
                 <button type="button" class="link-button" on:click=cycle_theme aria-label=tr(|t| t.theme_label)>{theme_text}</button>
                 {move || if guest.get() {
-                    view! { <A href=login_here() attr:class="button primary log-in">{tr(|t| t.log_in)}</A> }.into_any()
+                    view! { <a href=login_here() class="button primary log-in">{tr(|t| t.log_in)}</a> }.into_any()
                 } else {
-                    view! { <A href="/settings" attr:class="link-button">{tr(|t| t.nav_settings)}</A> }.into_any()
+                    view! { <a href="/settings" class="link-button">{tr(|t| t.nav_settings)}</a> }.into_any()
                 }}
             </nav>
         </header>

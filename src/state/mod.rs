@@ -1,5 +1,5 @@
 //! What every screen shares, provided through the context by [`AppShell`]: the settings
-//! ([`AppState`]), the language, who is logged in ([`Profile`]) and the live events
+//! ([`AppState`]), the address (`crate::nav`), the language, who is logged in ([`Profile`]) and the live events
 //! ([`Live`], with the notifications they bring: [`Activity`], [`notify`]). Screens read it
 //! with [`use_app`], [`use_profile`] and [`use_live`].
 
@@ -40,13 +40,14 @@ pub fn use_app() -> AppState {
     expect_context::<AppState>()
 }
 
-/// Provides [`AppState`] (from saved settings unless one is given), the language, the
-/// profile and the live events to `children`, and keeps the document's language and theme
+/// Provides [`AppState`] (from saved settings unless one is given), the address
+/// ([`crate::nav::Nav`]), the language, the profile and the live events to `children`, and keeps the document's language and theme
 /// in step with the settings.
 #[component]
 pub fn AppShell(#[prop(optional)] state: Option<AppState>, children: Children) -> impl IntoView {
     let state = state.unwrap_or_else(|| AppState::new(Settings::load()));
     provide_context(state);
+    crate::nav::Nav::provide();
     let lang = Memo::new(move |_| state.settings.with(|s| s.lang));
     crate::i18n::provide_lang(lang.into());
     let profile = profile::provide(state);

@@ -13,12 +13,10 @@ use crate::format;
 use crate::i18n::invoices::{tr as tr_inv, use_texts as use_inv_texts};
 use crate::i18n::payments::{tr as tr_pay, use_texts as use_pay_texts};
 use crate::i18n::use_texts;
+use crate::nav::use_nav;
 use crate::state::{use_app, use_live, use_profile};
 use crate::tasks;
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use rust_decimal::Decimal;
 use schet_api::pb;
 use schet_model::checkout::Checkout;
@@ -48,8 +46,7 @@ struct Pieces {
 
 impl Pieces {
     fn new(invoice: Memo<Option<pb::Invoice>>) -> Pieces {
-        let query = use_query_map();
-        let asked = query.with_untracked(|q| q.get(BUY_KEY)).and_then(|v| buy_pieces(&v));
+        let asked = use_nav().query_untracked(BUY_KEY).and_then(|v| buy_pieces(&v));
         let low = invoice.with_untracked(|i| i.as_ref().map_or(0, |i| range(i).0));
         let private = invoice.with_untracked(|i| i.as_ref().is_some_and(|i| i.is_private));
         Pieces { invoice, typed: RwSignal::new(asked.unwrap_or(low).to_string()), private, asked: asked.is_some() }
@@ -103,7 +100,7 @@ pub fn GuestBuyBox(invoice: Memo<Option<pb::Invoice>>) -> impl IntoView {
     view! {
         <div class="buy-box">
             <PiecesField pieces=pieces />
-            <A href=href attr:class="button primary" attr:id="buy-log-in">{tr_pay(|t| t.log_in_to_buy)}</A>
+            <a href=href class="button primary" id="buy-log-in">{tr_pay(|t| t.log_in_to_buy)}</a>
             <p class="hint small">{tr_pay(|t| t.log_in_to_buy_hint)}</p>
         </div>
     }
@@ -120,7 +117,7 @@ pub fn BuyBox(
     let app = use_app();
     let ti = use_inv_texts();
     let profile = use_profile();
-    let navigate = use_navigate();
+    let nav = use_nav();
     let pieces = Pieces::new(invoice);
     let (id, private) = (pieces.id(), pieces.private);
     let unit = move || {
@@ -141,9 +138,7 @@ pub fn BuyBox(
             checkout.update(|c| *c = c.price_now(unit));
         }
     });
-    let drop_query = StoredValue::new(move || {
-        navigate(&format!("/invoice/{id}"), NavigateOptions { replace: true, scroll: false, ..Default::default() })
-    });
+    let drop_query = StoredValue::new(move || nav.go(&format!("/invoice/{id}"), true));
     // PayInvoiceFromBalance with the amount shown (`pieces` is ignored for a private invoice).
     let pay = tasks::action(move |(n, agreed): &(u32, Decimal)| {
         let (settings, n, agreed) = (app.settings.get_untracked(), *n, *agreed);

@@ -14,7 +14,6 @@ use crate::i18n::invoices::use_texts as use_inv_texts;
 use crate::i18n::payments::use_texts as use_pay_texts;
 use crate::i18n::tr;
 use crate::lazy::{after_first_view, lazily};
-use crate::params;
 use crate::state::{use_app, use_live};
 use crate::tasks;
 use actions::InvoiceActions;
@@ -23,10 +22,10 @@ use leptos::prelude::*;
 use schet_api::pb;
 use std::time::Duration;
 
-/// The `/invoice/:id` route.
+/// The `/invoice/:id` page: the shared link's. Props: `id`, the address's invoice number
+/// (None when it is not a whole number above 0).
 #[component]
-pub fn InvoicePage() -> impl IntoView {
-    let id = params::invoice_id();
+pub fn InvoicePage(#[prop(into)] id: Signal<Option<u64>>) -> impl IntoView {
     move || match id.get() {
         Some(id) => view! { <InvoiceView id=id /> }.into_any(),
         None => view! { <p class="page">{tr(|t| t.invoice_id_rule)}</p> }.into_any(),
