@@ -8,8 +8,9 @@
 //!   own links, or [`Nav::go`] to another page, pushes the new address and brings the
 //!   router in, which shows it. A new query on the same page (`?buy=N` dropped) only
 //!   changes the address.
-//! * with the router: [`Follow`], mounted inside it, keeps [`Nav`] in step with the router's
-//!   location and sends [`Nav::go`] through the router.
+//! * with the router: [`Follow`], mounted inside it, makes [`Nav`] read the router's own
+//!   location (so that what depends on the address changes with the router's page, in the
+//!   same turn) and sends [`Nav::go`] through the router.
 //!
 //! Links are plain `<a href>`: the router takes clicks on them from the whole window, and
 //! before the router this module does.
@@ -30,6 +31,9 @@ pub struct Nav {
     routed: RwSignal<bool>,
     /// How the router goes to an address (once [`Follow`] is mounted).
     router_go: StoredValue<Option<Go>>,
+    /// The router's path and query (once [`Follow`] is mounted): read in place of `path`
+    /// and `search`.
+    router_at: RwSignal<Option<(Memo<String>, Memo<String>)>>,
 }
 
 fn location() -> Option<web_sys::Location> {
@@ -48,6 +52,7 @@ impl Nav {
             path: RwSignal::new(path),
             search: RwSignal::new(search.trim_start_matches('?').to_string()),
             router_go: StoredValue::new(None),
+            router_at: RwSignal::new(None),
         };
         provide_context(nav);
         let clicks = window_event_listener(leptos::ev::click, move |ev| nav.take_click(&ev));
@@ -57,17 +62,23 @@ impl Nav {
 
     /// The path (tracked).
     pub fn path(&self) -> String {
-        self.path.get()
+        match self.router_at.get() {
+            Some((path, _)) => path.get(),
+            None => self.path.get(),
+        }
     }
 
     /// The query, without its `?` (tracked).
     pub fn search(&self) -> String {
-        self.search.get()
+        match self.router_at.get() {
+            Some((_, search)) => search.get().trim_start_matches('?').to_string(),
+            None => self.search.get(),
+        }
     }
 
     /// The value of `key` in the query, not tracked.
     pub fn query_untracked(&self, key: &str) -> Option<String> {
-        self.search.with_untracked(|s| address::query_value(s, key))
+        untrack(|| address::query_value(&self.search(), key))
     }
 
     /// Whether the router shows the page (tracked): false only on a shared link's page as
@@ -137,8 +148,8 @@ pub fn use_nav() -> Nav {
     expect_context::<Nav>()
 }
 
-/// Inside the router: keeps [`Nav`] in step with the router's location, and sends
-/// [`Nav::go`] through the router.
+/// Inside the router: makes [`Nav`] read the router's location, and sends [`Nav::go`]
+/// through the router.
 #[component]
 pub fn Follow() -> impl IntoView {
     use leptos_router::NavigateOptions;
@@ -149,11 +160,9 @@ pub fn Follow() -> impl IntoView {
     nav.router_go.set_value(Some(Arc::new(move |href: &str, replace: bool| {
         navigate(href, NavigateOptions { replace, scroll: !replace, ..Default::default() })
     })));
-    Effect::new(move |_| {
-        let path = location.pathname.get();
-        let search = location.search.get();
-        nav.path.set(path);
-        nav.search.set(search.trim_start_matches('?').to_string());
+    nav.router_at.set(Some((location.pathname, location.search)));
+    on_cleanup(move || {
+        nav.router_go.set_value(None);
+        nav.router_at.set(None);
     });
-    on_cleanup(move || nav.router_go.set_value(None));
 }

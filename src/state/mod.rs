@@ -1,7 +1,7 @@
 //! What every screen shares, provided through the context by [`AppShell`]: the settings
-//! ([`AppState`]), the address (`crate::nav`), the language, who is logged in ([`Profile`]) and the live events
-//! ([`Live`], with the notifications they bring: [`Activity`], [`notify`]). Screens read it
-//! with [`use_app`], [`use_profile`] and [`use_live`].
+//! ([`AppState`]), the address (`crate::nav`), the language, who is logged in ([`Profile`])
+//! and the live events ([`Live`], with the notifications they bring: [`Activity`],
+//! [`notify`]). Screens read it with [`use_app`], [`use_profile`] and [`use_live`].
 
 mod activity;
 mod live;
@@ -41,7 +41,8 @@ pub fn use_app() -> AppState {
 }
 
 /// Provides [`AppState`] (from saved settings unless one is given), the address
-/// ([`crate::nav::Nav`]), the language, the profile and the live events to `children`, and keeps the document's language and theme
+/// ([`crate::nav::Nav`]), the language, the profile and the live events to `children`, and
+/// keeps the document's language and theme
 /// in step with the settings.
 #[component]
 pub fn AppShell(#[prop(optional)] state: Option<AppState>, children: Children) -> impl IntoView {
