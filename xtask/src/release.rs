@@ -119,7 +119,14 @@ pub fn build(env: &Env) -> Result<Dist> {
     let nightly = env.iter().find(|(k, _)| k == crate::tools::RELEASE_TOOLCHAIN_VAR).map(|(_, v)| format!("+{v}"));
     let mut args: Vec<&str> = Vec::new();
     if let Some(toolchain) = &nightly {
-        args.extend([toolchain.as_str(), "build", "-Zbuild-std=std,panic_abort"]);
+        // `optimize_for_size`: the standard library's smaller variants (sorting, formatting):
+        // 4.5 KB brotli less for the whole app, measured.
+        args.extend([
+            toolchain.as_str(),
+            "build",
+            "-Zbuild-std=std,panic_abort",
+            "-Zbuild-std-features=optimize_for_size",
+        ]);
     } else {
         args.push("build");
     }
