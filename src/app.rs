@@ -1,24 +1,20 @@
-//! The app: the shell (state, top bar) around the page. A shared link's page
-//! (`/invoice/:id`) is shown on its own, as it was opened; every other address, and any
-//! page after the first move, is shown by the router with every screen
-//! ([`routes`]: in the split release build, the lazy module `screens`, with the router's
-//! code). Each screen is independent of the others; the login gate shows a guest a way to log
-//! in instead of a screen that is someone's own.
+//! The app: the shell (state, top bar) around the screen at the address ([`Nav::route`]).
+//! A shared link's page (`/invoice/:id`) is in the main wasm module; every other screen is
+//! in [`screens`] (in the split release build, the lazy module `screens`), loaded when the
+//! app is opened elsewhere or leaves the invoice. Each screen is independent of the others;
+//! the login gate shows a guest a way to log in instead of a screen that is someone's own.
 
 use crate::components::login::LoginGate;
 use crate::components::{TopBar, part_or_retry};
 use crate::i18n::tr;
 use crate::lazy::lazily;
-use crate::nav::{Follow, use_nav};
-use crate::params;
+use crate::nav::{Nav, use_nav};
 use crate::settings::Settings;
 use crate::state::{AppShell, AppState};
 use crate::views;
 use crate::views::invoice::InvoicePage;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
-use schet_model::address;
+use schet_model::address::Screen;
 
 /// The whole app. Props: `state`, the settings to start from (default: the saved ones).
 #[component]
@@ -32,18 +28,23 @@ pub fn App(#[prop(optional)] state: Option<AppState>) -> impl IntoView {
     }
 }
 
-/// The page at the address: a shared link's invoice on its own, else the router's.
+/// The screen at the address: an invoice's page from the main module, any other from
+/// [`screens`].
 #[component]
 fn Page() -> impl IntoView {
     let nav = use_nav();
-    // The router's code failed to load (the lazy module): asked for again on retry.
+    // The screens' code failed to load (the lazy module): asked for again on retry.
     let reload = RwSignal::new(0u32);
     let retry = Callback::new(move |()| reload.update(|n| *n += 1));
+    let on_invoice = Memo::new(move |_| nav.route().screen == Screen::Invoice);
     move || {
-        if nav.routed() {
+        if on_invoice.get() {
+            let id = crate::nav::path_number();
+            view! { <InvoicePage id=id /> }.into_any()
+        } else {
             reload.track();
             Suspend::new(async move {
-                let shown = lazily!(routes);
+                let shown = lazily!(screens);
                 if shown.is_ok() {
                     // The lazy module is here: what waits for the first view need wait no more.
                     crate::lazy::settle();
@@ -51,9 +52,6 @@ fn Page() -> impl IntoView {
                 part_or_retry(shown, retry)
             })
             .into_any()
-        } else {
-            let id = Signal::derive(move || address::invoice_id(&nav.path()));
-            view! { <InvoicePage id=id /> }.into_any()
         }
     }
 }
@@ -63,40 +61,41 @@ fn NotFound() -> impl IntoView {
     view! { <section class="page"><p>{tr(|t| t.page_not_found)}</p></section> }
 }
 
-/// Every page, through the router. In the split release build (`--features split`, built by
-/// `cargo xtask`) this and every screen it reaches are in the wasm module `screens` (one
-/// module per screen cost 96 KB more in all: see xtask/src/release.rs), loaded when the app
-/// is opened elsewhere than at a shared link, or leaves it; boot.js prefetches it after the
+/// Every screen but an invoice's page. In the split release build (`--features split`,
+/// built by `cargo xtask`) this and all it reaches are the wasm module `screens` (one module
+/// per screen cost 96 KB more in all: see xtask/src/release.rs), loaded when the app is
+/// opened elsewhere than at a shared link, or leaves it; boot.js prefetches it after the
 /// first view. In every other build (Trunk, browser tests) it is an ordinary function.
 #[cfg_attr(
     feature = "split",
     leptos::wasm_split::wasm_split(screens, wasm_split_path = ::leptos::wasm_split, fallible)
 )]
-fn routes() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+fn screens() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+    Ok(view! { <LoginGate><Screens /></LoginGate> }.into_any())
+}
+
+/// The screen at the address; the same screen at another number (`/invoice/5/edit` →
+/// `/invoice/6/edit`) stays, and follows the number.
+#[component]
+fn Screens() -> impl IntoView {
     use views::{chat, events, invoice_form, invoices, merchant, payment, payments, secrets, settings};
-    let invoice = || view! { <InvoicePage id=params::invoice_id() /> };
-    Ok(view! {
-        <Router>
-            <Follow />
-            <LoginGate>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/invoice/:id") view=invoice />
-                    <Route path=path!("/") view=invoices::InvoiceListPage />
-                    <Route path=path!("/invoices") view=invoices::InvoiceListPage />
-                    <Route path=path!("/settings") view=settings::SettingsPage />
-                    <Route path=path!("/invoices/new") view=invoice_form::CreateInvoicePage />
-                    <Route path=path!("/merchant") view=merchant::MerchantPage />
-                    <Route path=path!("/invoice/:id/edit") view=invoice_form::EditInvoicePage />
-                    <Route path=path!("/invoice/:id/secrets") view=secrets::SecretsPage />
-                    <Route path=path!("/inbox") view=chat::InboxPage />
-                    <Route path=path!("/inbox/:conversation") view=chat::ConversationPage />
-                    <Route path=path!("/payments") view=payments::PaymentsPage />
-                    <Route path=path!("/inbox/payment/:payment") view=chat::PaymentChatPage />
-                    <Route path=path!("/events") view=events::EventsPage />
-                    <Route path=path!("/payment/:id") view=payment::PaymentPage />
-                </Routes>
-            </LoginGate>
-        </Router>
+    let nav: Nav = use_nav();
+    let screen = Memo::new(move |_| nav.route().screen);
+    move || match screen.get() {
+        Screen::InvoiceList => view! { <invoices::InvoiceListPage /> }.into_any(),
+        Screen::NewInvoice => view! { <invoice_form::CreateInvoicePage /> }.into_any(),
+        Screen::EditInvoice => view! { <invoice_form::EditInvoicePage /> }.into_any(),
+        Screen::Secrets => view! { <secrets::SecretsPage /> }.into_any(),
+        Screen::Settings => view! { <settings::SettingsPage /> }.into_any(),
+        Screen::Merchant => view! { <merchant::MerchantPage /> }.into_any(),
+        Screen::Inbox => view! { <chat::InboxPage /> }.into_any(),
+        Screen::Conversation => view! { <chat::ConversationPage /> }.into_any(),
+        Screen::PaymentChat => view! { <chat::PaymentChatPage /> }.into_any(),
+        Screen::Payments => view! { <payments::PaymentsPage /> }.into_any(),
+        Screen::Payment => view! { <payment::PaymentPage /> }.into_any(),
+        Screen::Events => view! { <events::EventsPage /> }.into_any(),
+        Screen::NotFound => view! { <NotFound /> }.into_any(),
+        // Shown by `Page`, from the main module.
+        Screen::Invoice => ().into_any(),
     }
-    .into_any())
 }

@@ -7,8 +7,8 @@
 //! fn part(…) -> Result<AnyView, SplitLoaderError> { Ok(…) }
 //! ```
 //!
-//! is cut out of the main wasm module into the lazy module `screens` (with the router and
-//! every screen: see `app.rs`), together with all the code only it reaches. Its callers get an `async`
+//! is cut out of the main wasm module into the lazy module `screens` (with every screen
+//! but the shared invoice's: see `app.rs`), together with all the code only it reaches. Its callers get an `async`
 //! wrapper that fetches `screens` first (once; boot.js also prefetches it after the first
 //! view). In every other build (Trunk, the browser tests) it is an ordinary function.
 //! [`lazily!`] calls such a function the same way in both builds.
@@ -37,8 +37,8 @@ thread_local! {
 }
 
 /// Marks the first view settled and wakes whoever waits for it. Called when boot.js says so,
-/// and by the app once the router's code is there: the page came from the lazy
-/// module, so nothing is saved by waiting (and the screen may wait on what waits here, as the
+/// and by the app once a screen other than the shared invoice's is there: it came from
+/// the lazy module, so nothing is saved by waiting (and the screen may wait on what waits here, as the
 /// notifications wait on the live stream).
 pub fn settle() {
     SETTLED.store(true, Ordering::Relaxed);

@@ -1,10 +1,9 @@
 //! Schet, the web app: a Leptos single-page app talking gRPC-web to an invoice service.
 //!
 //! Layers, each using only those below it:
-//! * [`app`]: the shell and the routes. [`views`]: one screen each, never importing one
-//!   another.
-//! * [`nav`]: the address and moving elsewhere, with or without the router (the shared
-//!   link's page is shown before the router's code is there).
+//! * [`app`]: the shell and the screen at the address. [`views`]: one screen each, never
+//!   importing one another.
+//! * [`nav`]: the app's own router: the address, the screen it shows, moving elsewhere.
 //! * [`components`]: pieces screens share.
 //! * [`state`]: what every screen shares (settings, profile, live events), via the context.
 //! * [`api`]: one function per call; gRPC status → [`api::ApiError`] in one place.
@@ -21,7 +20,6 @@ pub mod format;
 pub mod i18n;
 mod lazy;
 pub mod nav;
-pub mod params;
 pub mod settings;
 pub mod state;
 pub mod storage;

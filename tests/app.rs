@@ -88,8 +88,8 @@ async fn the_to_me_tab_opened_directly_lists_my_invoices() {
     wait_until("the invoice made out to me", || host.query_selector(&link).unwrap().is_some()).await;
 }
 
-/// A shared link's page is shown on its own (in the release build, without the router's
-/// code); the first link followed from it brings the router in at the new address, and from
+/// A shared link's page is shown on its own (in the release build, without the other
+/// screens' code); the first link followed from it brings them in at the new address, and from
 /// then on links and the browser's back button move through the app as anywhere else.
 #[wasm_bindgen_test]
 async fn from_a_shared_link_to_the_list_and_back_with_the_back_button() {

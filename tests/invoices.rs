@@ -4,7 +4,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
 use schet::api;
 use schet::i18n::Lang;
 use schet::settings::Settings;
@@ -50,7 +49,7 @@ fn mount_form(
     let state = AppState::new(settings);
     let host = new_host();
     let handle = leptos::mount::mount_to(host.clone(), move || {
-        view! { <schet::AppShell state=state><Router><InvoiceFormView invoice=invoice /></Router></schet::AppShell> }
+        view! { <schet::AppShell state=state><InvoiceFormView invoice=invoice /></schet::AppShell> }
     });
     (host, handle)
 }
@@ -61,7 +60,7 @@ fn mount_invoice_page(settings: Settings, id: u64) -> web_sys::HtmlElement {
     let host = new_host();
     leptos::mount::mount_to(
         host.clone(),
-        move || view! { <schet::AppShell state=state><Router><InvoiceView id=id /></Router></schet::AppShell> },
+        move || view! { <schet::AppShell state=state><InvoiceView id=id /></schet::AppShell> },
     )
     .forget();
     host
@@ -255,7 +254,7 @@ async fn the_list_shows_what_the_server_returns_for_the_same_filters_and_pages()
     let host = new_host();
     leptos::mount::mount_to(
         host.clone(),
-        move || view! { <schet::AppShell state=state><Router><InvoiceListPage /></Router></schet::AppShell> },
+        move || view! { <schet::AppShell state=state><InvoiceListPage /></schet::AppShell> },
     )
     .forget();
     let ids = |host: &web_sys::HtmlElement| {

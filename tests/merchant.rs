@@ -6,7 +6,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
 use rust_decimal::Decimal;
 use schet::api::merchant::{
     self as m, AddFields, CreateRequest, Day, Input, ListRequest, MerchantError, Query, Rule, Status,
@@ -63,7 +62,7 @@ fn mount_logged_in(settings: MerchantSettings, token: &str) -> web_sys::HtmlElem
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
     leptos::mount::mount_to(host.clone(), move || {
-        view! { <schet::AppShell state=state><Router><MerchantPage /></Router></schet::AppShell> }
+        view! { <schet::AppShell state=state><MerchantPage /></schet::AppShell> }
     })
     .forget();
     host

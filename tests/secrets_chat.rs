@@ -6,7 +6,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
 use schet::api::chat::{self, Thread};
 use schet::api::secrets::{self as s, Secrets};
 use schet::api::{self, ApiError};
@@ -57,7 +56,7 @@ fn mount<V: IntoView + 'static>(settings: Settings, view: impl FnOnce() -> V + S
     document.body().unwrap().append_child(&host).unwrap();
     let state = AppState::new(settings);
     let handle = leptos::mount::mount_to(host.clone(), move || {
-        view! { <schet::AppShell state=state><Router>{view()}</Router></schet::AppShell> }
+        view! { <schet::AppShell state=state>{view()}</schet::AppShell> }
     });
     Mounted { host, _handle: Box::new(handle) }
 }

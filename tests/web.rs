@@ -4,7 +4,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
 use schet::api::{self, ApiError};
 use schet::i18n::Lang;
 use schet::settings::{Settings, Theme};
@@ -162,8 +161,7 @@ async fn invoice_page_shows_the_invoice_with_hostile_text_as_text() {
     let created = api::invoices::create(&seller(), public_invoice(hostile)).await.expect("create");
     let state = AppState::new(buyer());
     let id = created.id;
-    let host =
-        mount(move || view! { <schet::AppShell state=state><Router><InvoiceView id=id /></Router></schet::AppShell> });
+    let host = mount(move || view! { <schet::AppShell state=state><InvoiceView id=id /></schet::AppShell> });
     wait_until("the invoice to render", || text(&host).contains("Gift card")).await;
     let shown = text(&host);
     assert!(shown.contains(hostile), "the comment is shown verbatim: {shown}");
@@ -178,8 +176,7 @@ async fn invoice_page_shows_the_invoice_with_hostile_text_as_text() {
 #[wasm_bindgen_test]
 async fn invoice_page_with_a_bad_token_says_log_in_again() {
     let state = AppState::new(as_user("expired-token"));
-    let host =
-        mount(move || view! { <schet::AppShell state=state><Router><InvoiceView id=1 /></Router></schet::AppShell> });
+    let host = mount(move || view! { <schet::AppShell state=state><InvoiceView id=1 /></schet::AppShell> });
     wait_until("the error to show", || text(&host).contains("log in again")).await;
     assert!(text(&host).contains("Unauthenticated: log in again."));
     let link = host.query_selector("a[href^='/settings']").unwrap().expect("a link to log in again");
@@ -191,8 +188,7 @@ async fn invoice_page_switches_language() {
     let created = api::invoices::create(&seller(), public_invoice("Язык")).await.expect("create");
     let state = AppState::new(buyer());
     let id = created.id;
-    let host =
-        mount(move || view! { <schet::AppShell state=state><Router><InvoiceView id=id /></Router></schet::AppShell> });
+    let host = mount(move || view! { <schet::AppShell state=state><InvoiceView id=id /></schet::AppShell> });
     wait_until("the invoice to render", || text(&host).contains("Seller")).await;
     state.settings.update(|s| s.lang = Lang::Ru);
     wait_until("Russian labels", || text(&host).contains("Продавец")).await;

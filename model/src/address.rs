@@ -1,21 +1,99 @@
-//! The parts of the address the app reads without the router: the shared link's page is
-//! shown before the router's code is there (the web app's `nav` module), so the invoice
-//! number, a query value and "is this the same page" are read here.
+//! The address, read by the app's own router (`nav`): which screen a path shows (the app's route table,
+//! [`route`]), the invoice number of a shared link, a link's parts and the query's values.
+//! The web app's `nav` module follows the address with these.
 
 use percent_encoding::percent_decode_str;
 use std::num::NonZeroU64;
 
-/// Whether `path` is an invoice's own page (`/invoice/:id`, one segment after it, as the
-/// router matches it): the page a shared link opens.
+/// The app's screens, by the path that shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Screen {
+    /// `/invoice/:id`: an invoice's own page, the one a shared link opens.
+    Invoice,
+    /// `/` and `/invoices`.
+    InvoiceList,
+    /// `/invoices/new`.
+    NewInvoice,
+    /// `/invoice/:id/edit`.
+    EditInvoice,
+    /// `/invoice/:id/secrets`.
+    Secrets,
+    /// `/settings`: settings and the login.
+    Settings,
+    /// `/merchant`.
+    Merchant,
+    /// `/inbox`.
+    Inbox,
+    /// `/inbox/:conversation`.
+    Conversation,
+    /// `/inbox/payment/:payment`: the chat of one payment.
+    PaymentChat,
+    /// `/payments`.
+    Payments,
+    /// `/payment/:id`.
+    Payment,
+    /// `/events`.
+    Events,
+    /// Any other path.
+    NotFound,
+}
+
+impl Screen {
+    /// Whether a guest (nobody logged in) may use it: what a shared link shows (the invoice
+    /// list's public part, an invoice), the login page, the merchant API's page (it uses its
+    /// own key) and "no such page". Every other screen is someone's own.
+    pub fn open_to_guests(self) -> bool {
+        use Screen::*;
+        matches!(self, Invoice | InvoiceList | Settings | Merchant | NotFound)
+    }
+}
+
+/// A path read: its screen, and the number the path names, if the screen has one (`:id`,
+/// `:conversation`, `:payment`): None when it is not a whole number above 0, which the
+/// screen then says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Route {
+    pub screen: Screen,
+    pub number: Option<u64>,
+}
+
+/// The screen at `path` (no query). One trailing `/` is ignored; a number's segment must not
+/// be empty.
+pub fn route(path: &str) -> Route {
+    use Screen::*;
+    let path = if path.len() > 1 { path.strip_suffix('/').unwrap_or(path) } else { path };
+    let parts: Vec<&str> = path.split('/').skip(1).collect();
+    let number = |segment: &str| segment.parse::<NonZeroU64>().ok().map(NonZeroU64::get);
+    let given = |segment: &&str| !segment.is_empty();
+    let (screen, n) = match parts.as_slice() {
+        [] | [""] | ["invoices"] => (InvoiceList, None),
+        ["invoices", "new"] => (NewInvoice, None),
+        ["invoice", id] if given(id) => (Invoice, number(id)),
+        ["invoice", id, "edit"] if given(id) => (EditInvoice, number(id)),
+        ["invoice", id, "secrets"] if given(id) => (Secrets, number(id)),
+        ["settings"] => (Settings, None),
+        ["merchant"] => (Merchant, None),
+        ["inbox"] => (Inbox, None),
+        ["inbox", "payment", id] if given(id) => (PaymentChat, number(id)),
+        ["inbox", id] if given(id) => (Conversation, number(id)),
+        ["payments"] => (Payments, None),
+        ["payment", id] if given(id) => (Payment, number(id)),
+        ["events"] => (Events, None),
+        _ => (NotFound, None),
+    };
+    Route { screen, number: n }
+}
+
+/// Whether `path` is an invoice's own page (`/invoice/:id`): the page a shared link opens.
 pub fn is_invoice_page(path: &str) -> bool {
-    path.strip_prefix("/invoice/").is_some_and(|id| !id.is_empty() && !id.contains('/'))
+    route(path).screen == Screen::Invoice
 }
 
 /// The invoice number of an invoice's page, None when the path is not one or its number is
 /// not a whole number above 0 (the page then says what an invoice number is).
 pub fn invoice_id(path: &str) -> Option<u64> {
-    let id = path.strip_prefix("/invoice/").filter(|_| is_invoice_page(path))?;
-    id.parse::<NonZeroU64>().ok().map(NonZeroU64::get)
+    let r = route(path);
+    r.number.filter(|_| r.screen == Screen::Invoice)
 }
 
 /// A link's path and query (without the `?`), the fragment dropped.
@@ -32,6 +110,20 @@ pub fn query_value(search: &str, key: &str) -> Option<String> {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         (decode(k) == key).then(|| decode(v))
     })
+}
+
+/// Every `key=value` of a query (with or without its `?`), decoded as [`query_value`], in
+/// order.
+pub fn query_pairs(search: &str) -> Vec<(String, String)> {
+    let search = search.strip_prefix('?').unwrap_or(search);
+    search
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
 }
 
 fn decode(part: &str) -> String {
@@ -63,6 +155,57 @@ mod tests {
     }
 
     #[test]
+    fn every_screen_has_its_path() {
+        use Screen::*;
+        let cases = [
+            ("/", InvoiceList, None),
+            ("", InvoiceList, None),
+            ("/invoices", InvoiceList, None),
+            ("/invoices/", InvoiceList, None),
+            ("/invoices/new", NewInvoice, None),
+            ("/invoice/7", Invoice, Some(7)),
+            ("/invoice/7/", Invoice, Some(7)),
+            ("/invoice/7/edit", EditInvoice, Some(7)),
+            ("/invoice/7/secrets", Secrets, Some(7)),
+            ("/settings", Settings, None),
+            ("/merchant", Merchant, None),
+            ("/inbox", Inbox, None),
+            ("/inbox/3", Conversation, Some(3)),
+            ("/inbox/payment/4", PaymentChat, Some(4)),
+            ("/payments", Payments, None),
+            ("/payment/9", Payment, Some(9)),
+            ("/events", Events, None),
+        ];
+        for (path, screen, number) in cases {
+            assert_eq!(route(path), Route { screen, number }, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_bad_number_keeps_the_screen_and_an_unknown_path_is_not_found() {
+        use Screen::*;
+        assert_eq!(route("/invoice/abc"), Route { screen: Invoice, number: None });
+        assert_eq!(route("/payment/0"), Route { screen: Payment, number: None });
+        assert_eq!(route("/inbox/payment"), Route { screen: Conversation, number: None });
+        for path in ["/invoice", "/invoice/", "/invoice//edit", "/nowhere", "/invoices/5", "/invoice/5/other"] {
+            assert_eq!(route(path).screen, NotFound, "{path}");
+        }
+    }
+
+    #[test]
+    fn guests_may_open_only_what_is_not_someones_own() {
+        for path in ["/", "/invoices", "/invoice/5", "/settings", "/merchant", "/nowhere"] {
+            assert!(route(path).screen.open_to_guests(), "{path}");
+        }
+        for path in ["/invoices/new", "/invoice/5/edit", "/invoice/5/secrets", "/inbox", "/inbox/2", "/payments"] {
+            assert!(!route(path).screen.open_to_guests(), "{path}");
+        }
+        for path in ["/inbox/payment/3", "/payment/3", "/events"] {
+            assert!(!route(path).screen.open_to_guests(), "{path}");
+        }
+    }
+
+    #[test]
     fn a_link_splits_into_path_and_query_without_the_fragment() {
         assert_eq!(split_href("/invoice/5?buy=2#top"), ("/invoice/5", "buy=2"));
         assert_eq!(split_href("/invoices"), ("/invoices", ""));
@@ -81,7 +224,28 @@ mod tests {
         assert_eq!(query_value("buyer=1", "buy"), None);
     }
 
+    #[test]
+    fn query_pairs_keep_their_order_and_skip_empty_parts() {
+        let pairs = query_pairs("?tab=mine&&status=1%2C2&flag");
+        let expected = [("tab", "mine"), ("status", "1,2"), ("flag", "")];
+        assert_eq!(pairs, expected.map(|(k, v)| (k.to_string(), v.to_string())));
+        assert!(query_pairs("").is_empty());
+    }
+
     proptest! {
+        #[test]
+        fn a_numbered_screen_reads_its_number_back(n in 1u64.., which in 0usize..6) {
+            let (path, screen) = [
+                (format!("/invoice/{n}"), Screen::Invoice),
+                (format!("/invoice/{n}/edit"), Screen::EditInvoice),
+                (format!("/invoice/{n}/secrets"), Screen::Secrets),
+                (format!("/inbox/{n}"), Screen::Conversation),
+                (format!("/inbox/payment/{n}"), Screen::PaymentChat),
+                (format!("/payment/{n}"), Screen::Payment),
+            ][which].clone();
+            prop_assert_eq!(route(&path), Route { screen, number: Some(n) });
+        }
+
         #[test]
         fn a_purchase_path_reads_back(id in 1u64.., pieces in 1u32..) {
             let href = buy_path(id, pieces);
@@ -94,7 +258,7 @@ mod tests {
         #[test]
         fn any_address_reads_without_a_panic(path in "\\PC{0,40}", key in "[a-z]{1,5}") {
             let (p, search) = split_href(&path);
-            let _ = (is_invoice_page(p), invoice_id(p), query_value(search, &key));
+            let _ = (route(p), query_value(search, &key), query_pairs(search));
         }
     }
 }

@@ -183,7 +183,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Reads a query string as the router does: `&`-separated `key=value`, percent-decoded.
+    /// Reads a query string as the app's `nav` does: `&`-separated `key=value`, percent-decoded.
     fn parse(query: &str) -> Filters {
         let pairs: Vec<(String, String)> = query
             .trim_start_matches('?')

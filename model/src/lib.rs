@@ -17,8 +17,8 @@
 //! * [`payment`]: a payment's parties, refunds, cancelling, refund states, shortfalls.
 //! * [`plural`]: plural forms of counted words.
 //! * [`head_start`]: the shared link's invoice, asked for by boot.js while the app loads.
-//! * [`address`]: what the app reads of its address without the router (the shared link's
-//!   page, a query value).
+//! * [`address`]: the app's route table: which screen an address shows, its invoice
+//!   number, the query's values.
 
 pub mod address;
 pub mod bulk;

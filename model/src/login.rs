@@ -1,6 +1,5 @@
-//! Logging in from where a person is: which screens a guest may use, the way to the login
-//! page and back (`/settings?next=…`), a login link's token taken out of the address, and a
-//! purchase started as a guest ("Log in to buy") carried through the login.
+//! Logging in from where a person is: the way to the login page and back
+//! (`/settings?next=…`), a login link's token taken out of the address, and a purchase started as a guest ("Log in to buy") carried through the login.
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
@@ -13,15 +12,6 @@ const NEXT_MAX: usize = 2048;
 /// What a query value may not hold as is.
 const QUERY_VALUE: &AsciiSet =
     &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'&').add(b'+').add(b'<').add(b'>').add(b'=').add(b'?');
-
-/// Whether a guest (nobody logged in) may use the screen at `path` (no query): what a
-/// shared link shows (the invoice list's public part, an invoice), the login page, and the
-/// merchant API's page (it uses its own key). Every other screen is someone's own.
-pub fn guest_may_open(path: &str) -> bool {
-    let path = path.trim_end_matches('/');
-    let parts: Vec<&str> = path.split('/').skip(1).collect();
-    matches!(parts.as_slice(), [] | [""] | ["invoices"] | ["settings"] | ["merchant"] | ["invoice", _])
-}
 
 /// `next` if it is a path of this site to come back to (`/invoice/5?buy=2`); None for
 /// anything that could lead elsewhere (`//host`, `https://…`, `/\host`) or is malformed.
@@ -72,18 +62,6 @@ pub fn buy_pieces(value: &str) -> Option<u32> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    #[test]
-    fn guests_see_what_a_shared_link_shows_and_nothing_of_anyones_own() {
-        for ok in ["/", "", "/invoices", "/invoices/", "/invoice/5", "/invoice/x", "/settings", "/merchant"] {
-            assert!(guest_may_open(ok), "{ok}");
-        }
-        for no in
-            ["/payments", "/payment/3", "/inbox", "/inbox/2", "/invoices/new", "/invoice/5/edit", "/invoice/5/secrets"]
-        {
-            assert!(!guest_may_open(no), "{no}");
-        }
-    }
 
     #[test]
     fn next_stays_on_this_site() {

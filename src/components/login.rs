@@ -1,12 +1,12 @@
 //! Where a guest meets a screen that needs a login: the way to log in and come back to the
 //! same place ([`LoginPrompt`], [`login_here`]), and [`LoginGate`], which shows that instead
-//! of any screen a guest may not use (what they may: `schet_model::login::guest_may_open`).
+//! of any screen a guest may not use (what they may: `schet_model::address::Screen::open_to_guests`).
 
 use crate::i18n::{tr, use_texts};
 use crate::nav::use_nav;
 use crate::state::use_app;
 use leptos::prelude::*;
-use schet_model::login::{guest_may_open, login_href};
+use schet_model::login::login_href;
 
 /// The login page, coming back here (this path and query) afterwards, as a link's `href`.
 pub fn login_here() -> impl Fn() -> String + Copy + Send + Sync + 'static {
@@ -38,13 +38,13 @@ pub fn LoginPrompt(#[prop(optional, into)] text: Option<Signal<&'static str>>) -
     }
 }
 
-/// Shows `children` (the routes), or to a guest on a screen that is someone's own, a
+/// Shows `children` (the screens), or to a guest on a screen that is someone's own, a
 /// [`LoginPrompt`] in its place.
 #[component]
 pub fn LoginGate(children: ChildrenFn) -> impl IntoView {
     let nav = use_nav();
     let guest = is_guest();
-    let refused = Memo::new(move |_| guest.get() && !guest_may_open(&nav.path()));
+    let refused = Memo::new(move |_| guest.get() && !nav.route().screen.open_to_guests());
     move || {
         if refused.get() {
             view! { <section class="page narrow login-gate"><LoginPrompt /></section> }.into_any()

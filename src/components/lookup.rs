@@ -1,13 +1,13 @@
 //! Opening an invoice or a payment by its number, side by side.
 
 use crate::i18n::{Texts, tr, use_texts};
+use crate::nav::use_nav;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 /// One "number → page" box: `what` names it (`invoice`, `payment`), `path` the page.
 fn lookup_box(what: &'static str, label: fn(&Texts) -> &'static str, path: &'static str) -> impl IntoView {
     let t = use_texts();
-    let navigate = use_navigate();
+    let nav = use_nav();
     let value = RwSignal::new(String::new());
     let bad = RwSignal::new(false);
     let id = format!("lookup-{what}");
@@ -15,7 +15,7 @@ fn lookup_box(what: &'static str, label: fn(&Texts) -> &'static str, path: &'sta
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match value.with_untracked(|v| v.trim().parse::<u64>().ok()).filter(|n| *n > 0) {
-            Some(n) => navigate(&format!("{path}/{n}"), Default::default()),
+            Some(n) => nav.go(&format!("{path}/{n}"), false),
             None => bad.set(true),
         }
     };

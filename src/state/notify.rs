@@ -61,7 +61,7 @@ pub fn show(title: &str, body: &str, tag: &str, link: &str) {
     let open = wasm_bindgen::closure::Closure::once_into_js(move || {
         if let Some(w) = web_sys::window() {
             let _ = w.focus();
-            // The router follows history changes it hears of as popstate.
+            // The app follows history changes it hears of as popstate (`nav`).
             if let Ok(h) = w.history() {
                 let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&link));
             }

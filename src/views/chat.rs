@@ -16,7 +16,7 @@ use crate::i18n::chat::{ChatTexts, use_texts as use_chat_texts};
 use crate::i18n::invoices::{InvoiceTexts, use_texts as use_inv_texts};
 use crate::i18n::tr;
 use crate::i18n::{Texts, use_texts};
-use crate::params;
+use crate::nav;
 use crate::state::{use_app, use_live};
 use crate::tasks::{self, Resource};
 use leptos::prelude::*;
@@ -147,7 +147,7 @@ fn Inbox() -> impl IntoView {
 /// The `/inbox/:conversation` route.
 #[component]
 pub fn ConversationPage() -> impl IntoView {
-    let id = params::conversation_id();
+    let id = nav::path_number();
     move || match id.get() {
         Some(id) => view! { <ConversationView id=id /> }.into_any(),
         None => view! { <p class="page">{tr_chat(|t| t.conversation_missing)}</p> }.into_any(),
@@ -245,7 +245,7 @@ fn Discussion(title: AnyView, other: pb::UserInfo, thread: Thread, parent: Signa
 /// first message starts if there is none yet.
 #[component]
 pub fn PaymentChatPage() -> impl IntoView {
-    let id = params::chat_payment_id();
+    let id = nav::path_number();
     let known = known();
     move || match (id.get(), known.get()) {
         (Some(id), true) => view! { <PaymentChat id=id /> }.into_any(),

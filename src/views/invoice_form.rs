@@ -11,13 +11,12 @@ use crate::components::field::{Control, Field};
 use crate::components::{ErrorView, ImagePicker, files};
 use crate::i18n::invoices::{InvoiceTexts, tr as tr_inv, use_texts as use_inv_texts};
 use crate::i18n::{rules::field_error_text, tr, use_lang};
-use crate::params;
+use crate::nav;
 use crate::settings::Settings;
 use crate::state::use_app;
 use crate::storage::Stored;
 use crate::tasks;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use rust_decimal::Decimal;
 use schet_api::pb;
 use schet_api::{FieldError, currency, decimal, limits, validate};
@@ -51,7 +50,7 @@ pub fn CreateInvoicePage() -> impl IntoView {
 /// `/invoice/:id/edit`: loads the invoice, then the same form, prefilled.
 #[component]
 pub fn EditInvoicePage() -> impl IntoView {
-    let id = params::invoice_id();
+    let id = nav::path_number();
     move || match id.get() {
         Some(id) => view! { <EditInvoice id=id /> }.into_any(),
         None => view! { <p class="page">{tr(|t| t.invoice_id_rule)}</p> }.into_any(),
@@ -175,7 +174,7 @@ impl Form {
 pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
     let app = use_app();
     let ti = use_inv_texts();
-    let navigate = use_navigate();
+    let nav = nav::use_nav();
     let editing = invoice.as_ref().map(|i| i.id);
     let key_stored = invoice.as_ref().is_some_and(
         |i| matches!(&i.integration, Some(pb::invoice::Integration::Webhook(w)) if !w.client_key.is_empty()),
@@ -249,8 +248,7 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
     // Saved: the draft is done with, and the invoice opens; a rule the service found shows
     // next to its field.
     let save = tasks::action(move |(form, key): &(InvoiceForm, String)| {
-        let (form, key, settings, navigate) =
-            (form.clone(), key.clone(), app.settings.get_untracked(), navigate.clone());
+        let (form, key, settings) = (form.clone(), key.clone(), app.settings.get_untracked());
         async move {
             let result = match editing {
                 Some(id) => api::invoices::update(&settings, form.to_update(id, &key, key_stored).0, key_stored).await,
@@ -260,7 +258,7 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
                 Ok(inv) => {
                     draft.with_value(Stored::clear);
                     client_key.set(String::new());
-                    navigate(&format!("/invoice/{}", inv.id), Default::default());
+                    nav.go(&format!("/invoice/{}", inv.id), false);
                 }
                 Err(ApiError::Invalid(e)) => server_error.set(Some((**e).clone())),
                 Err(_) => {}

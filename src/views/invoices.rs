@@ -8,10 +8,10 @@ use crate::format;
 use crate::i18n::activity::{ActivityTexts, tr as tr_act, use_texts as use_act_texts};
 use crate::i18n::invoices::{InvoiceTexts, tr as tr_inv, use_texts as use_inv_texts};
 use crate::i18n::{Texts, tr, use_texts};
+use crate::nav::{screen_query, use_nav};
 use crate::state::{use_app, use_profile};
 use crate::tasks;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use schet_api::pb::{self, invoice::InvoiceStatus};
 use schet_model::filters::{ALL_STATUSES, Filters, PAGE_SIZES, Tab, flag_code, flag_from_code};
 
@@ -84,14 +84,16 @@ pub fn InvoiceListPage() -> impl IntoView {
     let t = use_texts();
     let ti = use_inv_texts();
     let profile = use_profile();
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let filters = Memo::new(move |_| query.with(|q| Filters::from_query(|k| q.get_str(k))));
-    let go = StoredValue::new(move |f: Filters| navigate(&format!("/invoices{}", f.to_query()), Default::default()));
+    let nav = use_nav();
+    let query = screen_query();
+    let filters = Memo::new(move |_| {
+        query.with(|q| Filters::from_query(|k| q.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str())))
+    });
+    let go = move |f: Filters| nav.go(&format!("/invoices{}", f.to_query()), false);
     let set = move |change: &dyn Fn(&mut Filters)| {
         let mut f = filters.get_untracked();
         change(&mut f);
-        go.with_value(|g| g(f));
+        go(f);
     };
     // The user's name, for the "to me" tab only (the others need not wait for it).
     let me_for = move |tab: Tab| if tab == Tab::ToMe { profile.username() } else { Some(String::new()) };
@@ -227,7 +229,7 @@ pub fn InvoiceListPage() -> impl IntoView {
             </div>
             <details class="filters">
                 <summary>{tr_inv(|t| t.filters)}</summary>
-                <FilterForm filters=filters on_apply=Callback::new(move |f: Filters| go.with_value(|g| g(f))) />
+                <FilterForm filters=filters on_apply=Callback::new(move |f: Filters| go(f)) />
             </details>
             <div class="chips" aria-live="polite">{chips}</div>
             <Transition fallback=move || view! { <div class="skeleton" aria-label=tr(|t| t.loading)></div> }>

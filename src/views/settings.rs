@@ -7,12 +7,11 @@ use crate::api::{self, ApiError};
 use crate::components::ErrorView;
 use crate::components::field::{Control, Field};
 use crate::i18n::{Lang, tr, use_texts};
+use crate::nav::use_nav;
 use crate::settings::{Settings, Theme};
 use crate::state::{AppState, use_app, use_profile};
 use crate::tasks;
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use schet_api::pb;
 use schet_model::login::{query_without, safe_next};
 
@@ -43,19 +42,17 @@ fn keep(app: AppState, candidate: &Settings, merchant: bool) {
 pub fn SettingsPage() -> impl IntoView {
     let app = use_app();
     let t = use_texts();
-    let navigate = use_navigate();
-    let location = use_location();
     let current = app.settings.get_untracked();
     let (endpoint, set_endpoint) = signal(current.endpoint.clone());
     let (token, set_token) = signal(current.token.clone());
-    let query = use_query_map();
-    let from_link = query.with_untracked(|q| q.get("token")).map(|t| t.trim().to_string()).unwrap_or_default();
+    let nav = use_nav();
+    let from_link = nav.query_untracked("token").map(|t| t.trim().to_string()).unwrap_or_default();
     // Where to go back to once logged in (a path of this site only).
-    let next = query.with_untracked(|q| q.get("next")).and_then(|n| safe_next(&n).map(str::to_string));
+    let next = nav.query_untracked("next").and_then(|n| safe_next(&n).map(str::to_string));
     // `&merchant=login`: the merchant section uses this login too (demo links).
-    let merchant_login = query.with_untracked(|q| q.get("merchant")).as_deref() == Some("login");
+    let merchant_login = nav.query_untracked("merchant").as_deref() == Some("login");
     // `?lang=ru&theme=dark` in the link set those too (demo links, screenshots).
-    let (lang, theme) = query.with_untracked(|q| (q.get("lang"), q.get("theme")));
+    let (lang, theme) = (nav.query_untracked("lang"), nav.query_untracked("theme"));
     if lang.is_some() || theme.is_some() {
         app.update(|s| {
             if let Some(lang) = lang.as_deref().and_then(Lang::from_code) {
@@ -69,7 +66,7 @@ pub fn SettingsPage() -> impl IntoView {
     let coming_back = next.is_some() && from_link.is_empty();
     let go_next = StoredValue::new(move || {
         if let Some(next) = &next {
-            navigate(next, NavigateOptions::default());
+            nav.go(next, false);
         }
     });
 
@@ -81,11 +78,9 @@ pub fn SettingsPage() -> impl IntoView {
         async move { api::profile::my_profile(&candidate).await.map(|p| (candidate, p)) }
     });
     if !from_link.is_empty() {
-        let pairs: Vec<(String, String)> =
-            query.with_untracked(|q| q.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
-        let clean = format!("{}{}", location.pathname.get_untracked(), query_without(&pairs, &["token"]));
-        let navigate = use_navigate();
-        Effect::new(move |_| navigate(&clean, NavigateOptions { replace: true, scroll: false, ..Default::default() }));
+        let pairs = untrack(|| nav.query());
+        let clean = format!("{}{}", untrack(|| nav.path()), query_without(&pairs, &["token"]));
+        Effect::new(move |_| nav.go(&clean, true));
         let mut candidate = current.clone();
         candidate.token = from_link;
         link_check.dispatch(candidate);

@@ -15,7 +15,7 @@ use crate::format;
 use crate::i18n::invoices::use_texts as use_inv_texts;
 use crate::i18n::payments::{PaymentTexts, tr as tr_pay, use_texts as use_pay_texts};
 use crate::i18n::{Texts, tr, use_texts};
-use crate::params;
+use crate::nav;
 use crate::state::{use_app, use_live, use_profile};
 use crate::tasks;
 use actions::{Actions, Refunds};
@@ -28,7 +28,7 @@ use schet_model::payment::role;
 /// The `/payment/:id` route.
 #[component]
 pub fn PaymentPage() -> impl IntoView {
-    let id = params::payment_id();
+    let id = nav::path_number();
     move || match id.get() {
         Some(id) => view! { <PaymentView id=id /> }.into_any(),
         None => view! { <p class="page">{tr(|t| t.invoice_id_rule)}</p> }.into_any(),

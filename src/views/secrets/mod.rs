@@ -14,7 +14,7 @@ use crate::api::secrets::{self as api_secrets, Move, Secrets};
 use crate::components::ErrorView;
 use crate::i18n::chat::{ChatTexts, tr as tr_chat, use_texts as use_chat_texts};
 use crate::i18n::tr;
-use crate::params;
+use crate::nav;
 use crate::state::{use_app, use_live};
 use crate::tasks;
 use crate::tasks::{Act, Resource};
@@ -25,7 +25,7 @@ use std::collections::HashSet;
 /// The `/invoice/:id/secrets` route.
 #[component]
 pub fn SecretsPage() -> impl IntoView {
-    let id = params::invoice_id();
+    let id = nav::path_number();
     move || match id.get() {
         Some(id) => view! { <SecretsManager id=id /> }.into_any(),
         None => view! { <p class="page">{tr(|t| t.invoice_id_rule)}</p> }.into_any(),
