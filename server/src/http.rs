@@ -44,7 +44,7 @@ fn cors() -> CorsLayer {
 
 pub fn router(service: Arc<Service>, static_dir: Option<&Path>) -> Router {
     let merchant = crate::merchant::routes(service.clone());
-    let grpc = TradeApiServer::new(Api { service })
+    let grpc = TradeApiServer::new(Api { service: service.clone() })
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
     let grpc = ServiceBuilder::new().layer(tonic_web::GrpcWebLayer::new()).service(grpc);
@@ -52,7 +52,7 @@ pub fn router(service: Arc<Service>, static_dir: Option<&Path>) -> Router {
     // CryptoCloud-compatible merchant calls (`/v2/invoice/…`, `Authorization: Token`).
     app = app.merge(merchant);
     if let Some(dir) = static_dir {
-        app = app.fallback_service(static_files(dir));
+        app = app.fallback_service(static_files(dir, Some(service)));
     }
     app.layer(axum::middleware::from_fn(log_request)).layer(cors())
 }
@@ -61,8 +61,9 @@ pub fn router(service: Arc<Service>, static_dir: Option<&Path>) -> Router {
 /// browser accepts that encoding (`cargo xtask` writes them). Content-hashed names
 /// ([`is_content_hashed`]) never change content, so browsers keep them for a year without
 /// asking again; everything else (index.html, the fallback for client-side routes) is
-/// revalidated on every load, so a new release is seen at once.
-fn static_files(dir: &Path) -> axum::routing::MethodRouter {
+/// revalidated on every load, so a new release is seen at once. With the service, a shared
+/// invoice link's page carries the guest's answer for its invoice (`shared_link.rs`).
+fn static_files(dir: &Path, service: Option<Arc<Service>>) -> axum::routing::MethodRouter {
     let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
     let files = ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index);
     let files = ServiceBuilder::new()
@@ -70,6 +71,7 @@ fn static_files(dir: &Path) -> axum::routing::MethodRouter {
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(axum::middleware::from_fn_with_state(dir.to_path_buf(), cache_control))
+        .layer(axum::middleware::from_fn_with_state((service, dir.to_path_buf()), shared_link))
         .service(files);
     axum::routing::any_service(files)
 }
@@ -92,6 +94,22 @@ async fn cache_control(
         if hashed && response.status().is_success() { "public, max-age=31536000, immutable" } else { "no-cache" };
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     response
+}
+
+/// A shared invoice link (`GET /invoice/<id>`): the page with the guest's answer when there
+/// is one to give; every other request, and that one when there is not, goes on to the files.
+async fn shared_link(
+    axum::extract::State((service, dir)): axum::extract::State<(Option<Arc<Service>>, std::path::PathBuf)>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let id = if req.method() == Method::GET { crate::shared_link::invoice_id(req.uri().path()) } else { None };
+    if let (Some(service), Some(id)) = (&service, id)
+        && let Some(page) = crate::shared_link::page(service, &dir, id).await
+    {
+        return page;
+    }
+    next.run(req).await
 }
 
 /// Whether a path names a content-hashed file at the root: `/name.<16 or more lowercase hex
@@ -137,7 +155,7 @@ mod tests {
         if let Some(a) = accept {
             req = req.header(header::ACCEPT_ENCODING, a);
         }
-        let response = static_files(dir).oneshot(req.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+        let response = static_files(dir, None).oneshot(req.body(axum::body::Body::empty()).unwrap()).await.unwrap();
         let (parts, body) = response.into_parts();
         (parts, body.collect().await.unwrap().to_bytes().to_vec())
     }

@@ -18,6 +18,7 @@ pub mod random;
 pub mod rates;
 pub mod sealed;
 pub mod service;
+pub mod shared_link;
 pub mod webhook;
 
 use anyhow::Context;

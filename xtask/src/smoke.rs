@@ -216,6 +216,11 @@ pub fn smoke_release(chrome: &Chrome, url: &str, dist: &Dist) -> Result<(u64, u6
         without_transport,
     ));
 
+    results.push((
+        "a guest's shared link shows the invoice with no call to the service (its answer came in the page)".into(),
+        shared_link_as_guest(chrome, url),
+    ));
+
     let mut passed = 0;
     let mut failed = 0;
     for (name, result) in &results {
@@ -279,6 +284,33 @@ fn transport_unreachable(session: &Session, url: &str, transport: &[String]) -> 
         Duration::from_secs(60),
     )?;
     Ok(())
+}
+
+/// A guest (a browser that never logged in) opens the shared link: the page carries the
+/// guest's answer for the invoice (server/src/shared_link.rs), so the invoice shows, with
+/// "Log in to buy", before any GetInvoiceById is sent, and none is sent for it at all.
+fn shared_link_as_guest(chrome: &Chrome, url: &str) -> Result<()> {
+    let session = Session::launch(chrome, "chromium-smoke-guest")?;
+    session.on_new_document(PRICE_OBSERVER)?;
+    open_shared_invoice(&session, url, " (a guest)")?;
+    let carried = session.eval(
+        "(() => { const meta = document.querySelector('meta[name=\"schet-head-start\"]'); \
+         return meta !== null && meta.content.startsWith('1 '); })()",
+    )?;
+    if carried != serde_json::json!(true) {
+        bail!("the page of /invoice/1 carries no answer for invoice 1");
+    }
+    session.wait_for(
+        "document.body.innerText.includes('Log in to buy')",
+        "'Log in to buy' for a guest",
+        Duration::from_secs(10),
+    )?;
+    let reads = session
+        .eval("performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/GetInvoiceById')).length")?;
+    if reads != serde_json::json!(0) {
+        bail!("a guest's shared link still asked the service for the invoice ({reads} GetInvoiceById)");
+    }
+    errors_none(&session)
 }
 
 /// Opens the shared link of the demo invoice and waits for its price and title (`when`

@@ -19,5 +19,6 @@ mod parties;
 mod plans;
 mod races;
 mod replies;
+mod shared_link;
 mod stalls;
 mod webhooks;
