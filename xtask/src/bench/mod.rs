@@ -19,10 +19,6 @@ use anyhow::{Context, Result, bail};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Open the shared link as a guest (no token). Needs the service's guest access; by
-    /// default the demo seller is logged in (a token in localStorage).
-    #[arg(long)]
-    pub guest: bool,
     /// Page loads per measurement (cold and warm, app and static page); medians are shown.
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
