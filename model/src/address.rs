@@ -1,5 +1,5 @@
 //! The address, read by the app's own router (`nav`): which screen a path shows (the app's route table,
-//! [`route`]), the invoice number of a shared link, a link's parts and the query's values.
+//! [`route`]) and the number it names, a link's parts and the query's values.
 //! The web app's `nav` module follows the address with these.
 
 use percent_encoding::percent_decode_str;
@@ -84,18 +84,6 @@ pub fn route(path: &str) -> Route {
     Route { screen, number: n }
 }
 
-/// Whether `path` is an invoice's own page (`/invoice/:id`): the page a shared link opens.
-pub fn is_invoice_page(path: &str) -> bool {
-    route(path).screen == Screen::Invoice
-}
-
-/// The invoice number of an invoice's page, None when the path is not one or its number is
-/// not a whole number above 0 (the page then says what an invoice number is).
-pub fn invoice_id(path: &str) -> Option<u64> {
-    let r = route(path);
-    r.number.filter(|_| r.screen == Screen::Invoice)
-}
-
 /// A link's path and query (without the `?`), the fragment dropped.
 pub fn split_href(href: &str) -> (&str, &str) {
     let href = href.split('#').next().unwrap_or_default();
@@ -136,21 +124,27 @@ mod tests {
     use crate::login::{BUY_KEY, buy_path};
     use proptest::prelude::*;
 
+    /// The invoice number of an invoice's own page (the page a shared link opens).
+    fn invoice_number(path: &str) -> Option<u64> {
+        let r = route(path);
+        r.number.filter(|_| r.screen == Screen::Invoice)
+    }
+
     #[test]
     fn an_invoice_page_is_one_segment_after_invoice() {
-        assert!(is_invoice_page("/invoice/5"));
-        assert!(is_invoice_page("/invoice/abc"));
+        assert_eq!(route("/invoice/5").screen, Screen::Invoice);
+        assert_eq!(route("/invoice/abc").screen, Screen::Invoice);
         for other in ["/invoice/", "/invoice", "/invoice/5/edit", "/invoice/5/secrets", "/invoices", "/", "/payment/5"]
         {
-            assert!(!is_invoice_page(other), "{other}");
+            assert_ne!(route(other).screen, Screen::Invoice, "{other}");
         }
     }
 
     #[test]
     fn the_invoice_number_is_a_whole_number_above_zero() {
-        assert_eq!(invoice_id("/invoice/42"), Some(42));
+        assert_eq!(invoice_number("/invoice/42"), Some(42));
         for bad in ["/invoice/0", "/invoice/-1", "/invoice/abc", "/invoice/4.5", "/invoice/5/edit", "/invoices/5"] {
-            assert_eq!(invoice_id(bad), None, "{bad}");
+            assert_eq!(invoice_number(bad), None, "{bad}");
         }
     }
 
@@ -250,8 +244,8 @@ mod tests {
         fn a_purchase_path_reads_back(id in 1u64.., pieces in 1u32..) {
             let href = buy_path(id, pieces);
             let (path, search) = split_href(&href);
-            prop_assert!(is_invoice_page(path));
-            prop_assert_eq!(invoice_id(path), Some(id));
+            prop_assert_eq!(route(path).screen, Screen::Invoice);
+            prop_assert_eq!(invoice_number(path), Some(id));
             prop_assert_eq!(query_value(search, BUY_KEY), Some(pieces.to_string()));
         }
 
