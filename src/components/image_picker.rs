@@ -3,7 +3,7 @@
 //! visible state per image, thumbnails from the service's previews, pasting an existing
 //! GUID, remove and reorder (keyboard-usable buttons).
 
-use super::{error_view::error_detail, files};
+use super::{Rows, error_view::error_detail, files};
 use crate::api::{self, ApiError};
 use crate::i18n::invoices::{tr as tr_inv, use_texts as use_inv_texts};
 use crate::i18n::{rules::rule_text, use_texts};
@@ -177,7 +177,7 @@ pub fn ImagePicker(
                     on:change=move |ev| files::from_input(&ev).into_iter().for_each(upload) />
             </div>
             <ul class="thumbs">
-                <For each=move || slots.get() key=|s| (s.id.clone(), s.url.clone(), matches!(s.state, State::Ready)) let:slot>
+                <Rows each=move || slots.get() key=|s| (s.id.clone(), s.url.clone(), matches!(s.state, State::Ready)) let:slot>
                     {
                         let id = slot.id.clone();
                         let (id2, id3) = (id.clone(), id.clone());
@@ -209,7 +209,7 @@ pub fn ImagePicker(
                             </li>
                         }
                     }
-                </For>
+                </Rows>
             </ul>
             <div class="inline-form">
                 <label for=guid_input class="muted">{tr_inv(|t| t.paste_guid)}</label>

@@ -4,7 +4,7 @@
 //! keeping what was on screen in place.
 
 use crate::api::{ApiError, chat};
-use crate::components::{ErrorView, composer::Composer, error_view::error_detail, thumbs::Thumbs};
+use crate::components::{ErrorView, Rows, composer::Composer, error_view::error_detail, thumbs::Thumbs};
 use crate::format;
 use crate::i18n::chat::tr as tr_chat;
 use crate::i18n::tr;
@@ -69,7 +69,7 @@ pub fn ThreadView(thread: Thread) -> impl IntoView {
     });
     // Read when shown: mark the messages seen while the page is visible.
     let visible = || web_sys::window().and_then(|w| w.document()).is_some_and(|d| !d.hidden());
-    Effect::new(move |_| {
+    tasks::effect(move |_| {
         if let Some(c) = conv.get()
             && visible()
         {
@@ -115,7 +115,7 @@ pub fn ThreadView(thread: Thread) -> impl IntoView {
         }
     };
     let span = Memo::new(move |_| conv.with(|c| c.as_ref().map_or((0, 0), |c| (oldest_id(c), last_id(c)))));
-    Effect::new(move |before: Option<((u64, u64), usize)>| {
+    tasks::effect(move |before: Option<((u64, u64), usize)>| {
         let now = (span.get(), outbox.with(Vec::len));
         let Some(el) = list.get() else { return now };
         match before {
@@ -163,7 +163,7 @@ pub fn ThreadView(thread: Thread) -> impl IntoView {
                 {move || (messages().is_empty() && outbox.with(|o| o.is_empty())).then(|| view! {
                     <li class="muted empty">{tr_chat(|t| t.no_messages)}</li>
                 })}
-                <For each=messages key=|m| m.id let:m>
+                <Rows each=messages key=|m| m.id let:m>
                     {
                         let mine = m.owner_id == me3;
                         let who = conv.with_untracked(|c| author(c, &m.owner_id, &me3));
@@ -178,8 +178,8 @@ pub fn ThreadView(thread: Thread) -> impl IntoView {
                             </li>
                         }
                     }
-                </For>
-                <For each=move || outbox.get() key=|p| (p.key, p.failed.is_some()) let:p>
+                </Rows>
+                <Rows each=move || outbox.get() key=|p| (p.key, p.failed.is_some()) let:p>
                     {
                         let key = p.key;
                         let failed = p.failed.clone();
@@ -207,7 +207,7 @@ pub fn ThreadView(thread: Thread) -> impl IntoView {
                             </li>
                         }
                     }
-                </For>
+                </Rows>
             </ol>
             <Composer thread=thread me=me on_send=on_send />
         </div>

@@ -203,7 +203,7 @@ pub(super) fn provide(state: AppState, me: Signal<Option<String>>) -> Live {
         let (endpoint, token) = state.settings.with(|s| (s.endpoint.clone(), s.token.clone()));
         (endpoint, token, me.get())
     });
-    Effect::new(move |_| {
+    crate::tasks::effect(move |_| {
         let (_, token, user) = key.get();
         stop();
         live.loaded.set(false);

@@ -53,7 +53,7 @@ pub fn AppShell(#[prop(optional)] state: Option<AppState>, children: Children) -
     crate::i18n::provide_lang(lang.into());
     let profile = profile::provide(state);
     live::provide(state, Signal::derive(move || profile.user_id()));
-    Effect::new(move |_| {
+    crate::tasks::effect(move |_| {
         let (lang, theme) = state.settings.with(|s| (s.lang, s.theme));
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
             let _ = root.set_attribute("lang", lang.code());

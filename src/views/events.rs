@@ -3,6 +3,7 @@
 //! "Mark all read"; unread messages the events did not bring (they came while I was away)
 //! are counted at the top. Also where the browser's own notifications are turned on.
 
+use crate::components::Rows;
 use crate::components::link_state::LinkState;
 use crate::components::payment_chat;
 use crate::format;
@@ -57,9 +58,9 @@ pub fn EventsPage() -> impl IntoView {
             })}
             {move || notes.with(Vec::is_empty).then(|| view! { <p class="empty muted">{tr_act(|t| t.events_empty)}</p> })}
             <ul class="event-list" aria-live="polite">
-                <For each=move || notes.get() key=|n| (n.id, n.read) let:note>
+                <Rows each=move || notes.get() key=|n| (n.id, n.read) let:note>
                     <EventRow note=note />
-                </For>
+                </Rows>
             </ul>
         </section>
     }

@@ -205,7 +205,7 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
         Form { form, touched: RwSignal::new(Vec::new()), submitted: RwSignal::new(false), server_error, errors, draft };
 
     // Images live in their own component; fold them into the form (and the draft).
-    Effect::new(move |first: Option<()>| {
+    tasks::effect(move |first: Option<()>| {
         let list = images.get();
         if first.is_some() {
             f.edit("images", |form| form.images = list);
@@ -225,7 +225,7 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
         })
     });
     let settled = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
+    tasks::effect(move |_| {
         let name = buyer_name.get();
         set_timeout(
             move || {

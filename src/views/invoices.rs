@@ -127,7 +127,7 @@ pub fn InvoiceListPage() -> impl IntoView {
             Ok::<(), ApiError>(())
         }
     });
-    Effect::new(move |_| {
+    tasks::effect(move |_| {
         if let Some(Some(Ok((_, left)))) = first.get() {
             extra.set(Vec::new());
             more_left.set(left);
@@ -267,7 +267,7 @@ pub fn InvoiceListPage() -> impl IntoView {
 fn FilterForm(filters: Memo<Filters>, on_apply: Callback<Filters>) -> impl IntoView {
     let t = use_texts();
     let draft = RwSignal::new(filters.get_untracked());
-    Effect::new(move |_| draft.set(filters.get()));
+    tasks::effect(move |_| draft.set(filters.get()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         on_apply.run(draft.get_untracked());

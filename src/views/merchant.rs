@@ -101,7 +101,7 @@ pub fn MerchantPage() -> impl IntoView {
         }
     });
     let result = move || page.get().flatten();
-    Effect::new(move |_| {
+    tasks::effect(move |_| {
         if matches!(result(), Some(Err(MerchantError::Unauthorized(_) | MerchantError::NoKey))) {
             settings_open.set(true);
         }

@@ -3,7 +3,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::lookup::Lookup;
-use crate::components::{ErrorView, PaymentCard};
+use crate::components::{ErrorView, PaymentCard, Rows};
 use crate::i18n::invoices::{InvoiceTexts, tr as tr_inv};
 use crate::i18n::tr;
 use crate::state::{use_app, use_live};
@@ -56,7 +56,7 @@ pub fn PaymentsPage() -> impl IntoView {
             Ok::<(), ApiError>(())
         }
     });
-    Effect::new(move |_| {
+    tasks::effect(move |_| {
         if let Some(Ok(page)) = first.get() {
             more_left.set(page.len() as u32 == PAGE);
             payments.set(page);
@@ -75,7 +75,7 @@ pub fn PaymentsPage() -> impl IntoView {
         }
     };
     // A payment changed (cancelled, refunded) while the list is open: read it again.
-    Effect::new(move |seen: Option<()>| {
+    tasks::effect(move |seen: Option<()>| {
         let changed = live
             .last_event
             .with(|e| matches!(e.as_ref().and_then(|e| e.payload.as_ref()), Some(pb::event::Payload::Payment(_))));
@@ -97,9 +97,9 @@ pub fn PaymentsPage() -> impl IntoView {
                     Err(e) => view! { <ErrorView error=e on_retry=Callback::new(move |()| first.refetch()) /> }.into_any(),
                     Ok(page) if page.is_empty() => view! { <p class="muted">{tr_inv(|t| t.empty)}</p> }.into_any(),
                     Ok(_) => view! {
-                        <For each=move || payments.get() key=|p| (p.id, p.status, p.refunded, p.refunding) let:payment>
+                        <Rows each=move || payments.get() key=|p| (p.id, p.status, p.refunded, p.refunding) let:payment>
                             <PaymentCard payment=payment />
-                        </For>
+                        </Rows>
                     }.into_any(),
                 })}
             </Transition>

@@ -80,7 +80,7 @@ pub fn SettingsPage() -> impl IntoView {
     if !from_link.is_empty() {
         let pairs = untrack(|| nav.query());
         let clean = format!("{}{}", untrack(|| nav.path()), query_without(&pairs, &["token"]));
-        Effect::new(move |_| nav.go(&clean, true));
+        tasks::effect(move |_| nav.go(&clean, true));
         let mut candidate = current.clone();
         candidate.token = from_link;
         link_check.dispatch(candidate);
@@ -98,7 +98,7 @@ pub fn SettingsPage() -> impl IntoView {
         async move { api::profile::my_profile(&candidate).await.map(|p| (candidate, p.username)) }
     });
     // Once the service accepted the token typed in, keep it and go back.
-    Effect::new(move |_| {
+    tasks::effect(move |_| {
         if let Some(Ok((candidate, _))) = check.value() {
             keep(app, &candidate, merchant_login);
             go_next.with_value(|go| go());

@@ -132,7 +132,7 @@ pub fn BuyBox(
     let checkout = RwSignal::new(if pieces.asked { untrack(open) } else { Checkout::Closed });
     // The invoice read again while asking (a live event, the 20 s refresh): a new price is
     // asked again before anything is sent.
-    Effect::new(move |_| {
+    tasks::effect(move |_| {
         let unit = unit();
         if checkout.with_untracked(Checkout::is_open) {
             checkout.update(|c| *c = c.price_now(unit));
@@ -227,7 +227,7 @@ pub fn Bought(invoice: Memo<Option<pb::Invoice>>, paid: RwSignal<Vec<pb::Invoice
         }
     });
     // A payment of mine for this invoice announced live (new, or cancelled by the seller).
-    Effect::new(move |seen: Option<()>| {
+    tasks::effect(move |seen: Option<()>| {
         let event = live.last_event.get();
         if seen.is_none() {
             return;

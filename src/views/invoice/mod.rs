@@ -76,7 +76,7 @@ pub fn InvoiceView(id: u64) -> impl IntoView {
         }
     });
     // An event about this invoice or a payment of it: read it again.
-    Effect::new(move |seen: Option<()>| {
+    tasks::effect(move |seen: Option<()>| {
         let about = live.last_event.with(|e| match e.as_ref().and_then(|e| e.payload.as_ref()) {
             Some(pb::event::Payload::Invoice(i)) => i.id == id,
             Some(pb::event::Payload::Payment(p)) => p.invoice.as_ref().is_some_and(|i| i.id == id),
@@ -181,7 +181,7 @@ fn Gallery(images: Vec<String>) -> impl IntoView {
         }
     });
     let shown = StoredValue::new(Vec::<String>::new());
-    Effect::new(move |_| {
+    tasks::effect(move |_| {
         if let Some(list) = previews.get() {
             shown.with_value(|old| old.iter().for_each(|u| files::revoke(u)));
             shown.set_value(list.into_iter().map(|(_, url)| url).collect());

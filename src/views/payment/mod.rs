@@ -56,7 +56,7 @@ pub fn PaymentView(id: u64) -> impl IntoView {
     });
     // What is shown: the last read, or what a change answered since.
     let latest = RwSignal::new(None::<pb::InvoicePayment>);
-    Effect::new(move |_| {
+    tasks::effect(move |_| {
         if let Some(Ok(p)) = read.get() {
             latest.set(Some(p));
         }
@@ -69,7 +69,7 @@ pub fn PaymentView(id: u64) -> impl IntoView {
         profile.refresh();
     });
     // A payment or invoice event may be this payment, one of its refunds, or its invoice.
-    Effect::new(move |seen: Option<()>| {
+    tasks::effect(move |seen: Option<()>| {
         let relevant = live.last_event.with(|e| {
             matches!(
                 e.as_ref().and_then(|e| e.payload.as_ref()),

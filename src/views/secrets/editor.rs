@@ -69,7 +69,7 @@ pub(super) fn AddSecret(ctx: Ctx) -> impl IntoView {
     let position = RwSignal::new(draft.position);
     let picker = RwSignal::new(0u32);
     // Kept while typing; emptied (so removed) once the secret was created.
-    Effect::new(move |_| {
+    crate::tasks::effect(move |_| {
         let draft = AddDraft { text: text.get(), images: images.get(), position: position.get() };
         kept.with_value(|k| k.save(&draft));
     });
@@ -81,7 +81,7 @@ pub(super) fn AddSecret(ctx: Ctx) -> impl IntoView {
     // Created: the form starts afresh (changes finished before this form was made are not
     // its own).
     let made_at = untrack(|| ctx.change.version());
-    Effect::new(move |_| {
+    crate::tasks::effect(move |_| {
         if ctx.change.version() <= made_at {
             return;
         }

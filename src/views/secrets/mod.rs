@@ -185,7 +185,7 @@ pub fn SecretsManager(id: u64) -> impl IntoView {
         _ => None,
     };
     // A purchase of this invoice moves secrets to "sold": read again when one is reported.
-    Effect::new(move |_| {
+    tasks::effect(move |_| {
         let concerns = live.last_event.with(|e| match e.as_ref().and_then(|e| e.payload.as_ref()) {
             Some(pb::event::Payload::Payment(p)) => p.invoice.as_ref().is_none_or(|i| i.id == id),
             Some(pb::event::Payload::Invoice(i)) => i.id == id,

@@ -3,6 +3,7 @@
 
 use super::{Change, Ctx};
 use crate::api::secrets::Move;
+use crate::components::Rows;
 use crate::components::thumbs::Thumbs;
 use crate::i18n::chat::tr as tr_chat;
 use crate::i18n::chat::{ChatTexts, use_texts as use_chat_texts};
@@ -24,9 +25,9 @@ pub(super) fn SecretList(ctx: Ctx, sold: bool) -> impl IntoView {
             <p class="empty muted">{move || if sold { tc.get().no_sold } else { tc.get().no_unsold }}</p>
         })}
         <ol class="secret-list" class:sold=sold>
-            <For each=items key=|s| (s.id, s.order, s.text.clone(), s.images.clone()) let:secret>
+            <Rows each=items key=|s| (s.id, s.order, s.text.clone(), s.images.clone()) let:secret>
                 <SecretRow ctx=ctx secret=secret />
-            </For>
+            </Rows>
         </ol>
     }
 }
