@@ -2,11 +2,12 @@
 //! commands; `run` and `test` are the only set-up a fresh machine needs.
 //!
 //! Layers (each uses only those below it): `main` → `bench`, `smoke`, `shots`, `tidy` →
-//! `browser`, `release`, `postgres` (a throwaway cluster; `run --postgres` with `proxy`) →
-//! `tools` → `proc`.
+//! `browser`, `release` (its `.dcb` copies: `dcb`), `postgres` (a throwaway cluster;
+//! `run --postgres` with `proxy`) → `tools` → `proc`.
 
 mod bench;
 mod browser;
+mod dcb;
 mod postgres;
 mod proc;
 mod proxy;

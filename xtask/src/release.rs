@@ -17,8 +17,11 @@
 //! 4. JS and CSS minified by esbuild; content-hashed names (served `immutable`), index.html with preload hints for the
 //!    first view's files and the lazy modules listed for boot.js to prefetch when idle;
 //! 5. brotli (-11) and gzip (-9) copies beside each file (`.br`, `.gz`), which the server
-//!    sends when the browser accepts them.
+//!    sends when the browser accepts them; and beside each lazy module a `.dcb` copy,
+//!    brotli with the main wasm module as its dictionary ([`crate::dcb`]), which the server
+//!    sends to a browser that has kept the main module as a dictionary.
 
+use crate::dcb;
 use crate::proc::{self, Env};
 use crate::proc::{root, step};
 use anyhow::{Context, Result, bail, ensure};
@@ -206,7 +209,11 @@ pub fn build(env: &Env) -> Result<Dist> {
             !bytes.windows(LINK_PLACEHOLDER.len()).any(|w| w == LINK_PLACEHOLDER.as_bytes()),
             "{stem}.wasm names the split loader (only the main module may)"
         );
-        let name = hashed_name(&stem, "wasm", &bytes);
+        // Every lazy module is named `split_*` (the splitter's shared chunks `chunk_N` too):
+        // the server names them so for the browser (`Use-As-Dictionary`).
+        let prefixed =
+            if stem.starts_with(dcb::LAZY_PREFIX) { stem.clone() } else { format!("{}{stem}", dcb::LAZY_PREFIX) };
+        let name = hashed_name(&prefixed, "wasm", &bytes);
         let quoted = format!("\"./{stem}.wasm\"");
         ensure!(link_js.contains(&quoted), "the split loader does not name {stem}.wasm");
         link_js = link_js.replace(&quoted, &format!("\"./{name}\""));
@@ -264,6 +271,11 @@ pub fn build(env: &Env) -> Result<Dist> {
     for entry in std::fs::read_dir(&dist).context("listing dist/")? {
         let path = entry.context("listing dist/")?.path();
         precompress(&path)?;
+    }
+    let lazy: Vec<&str> = chunks.keys().map(String::as_str).collect();
+    for s in dcb::write_copies(&dist, &main_wasm_final, &lazy)? {
+        let kept = if s.dcb < s.br { "" } else { " (not kept: no smaller)" };
+        println!("{:<44} br {:>9} B  dcb {:>9} B{kept}", s.file, s.br, s.dcb);
     }
     let total = started.elapsed();
     println!(
