@@ -1,6 +1,7 @@
 //! One port for everything: `/CoreSchema.V1.TradeApi/*` (gRPC and gRPC-web), and the
 //! web app's files for every other path (index.html for client-side routes).
 
+use crate::dictionary::{self, Dictionaries};
 use crate::grpc::Api;
 use crate::service::Service;
 use axum::Router;
@@ -58,7 +59,8 @@ pub fn router(service: Arc<Service>, static_dir: Option<&Path>) -> Router {
 }
 
 /// The web app's files. A `.br` or `.gz` copy beside a file is sent instead when the
-/// browser accepts that encoding (`cargo xtask` writes them). Content-hashed names
+/// browser accepts that encoding (`cargo xtask` writes them), and a lazy module's `.dcb`
+/// copy when the browser has the main module as a dictionary (`dictionary.rs`). Content-hashed names
 /// ([`is_content_hashed`]) never change content, so browsers keep them for a year without
 /// asking again; everything else (index.html, the fallback for client-side routes) is
 /// revalidated on every load, so a new release is seen at once. With the service, a shared
@@ -72,6 +74,7 @@ fn static_files(dir: &Path, service: Option<Arc<Service>>) -> axum::routing::Met
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(axum::middleware::from_fn_with_state(dir.to_path_buf(), cache_control))
         .layer(axum::middleware::from_fn_with_state((service, dir.to_path_buf()), shared_link))
+        .layer(axum::middleware::from_fn_with_state(Arc::new(Dictionaries::scan(dir)), dictionary::negotiate))
         .service(files);
     axum::routing::any_service(files)
 }
@@ -201,6 +204,86 @@ mod tests {
         let (p, _) = get(&dir, "/app.fedcba9876543210.js", Some("br")).await;
         assert_eq!(p.status.as_u16(), 404);
         assert_eq!(p.headers[header::CACHE_CONTROL], "no-cache");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    async fn get_with(dir: &std::path::Path, path: &str, headers: &[(&str, &str)]) -> (http::response::Parts, Vec<u8>) {
+        let mut req = Request::get(path);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let response = static_files(dir, None).oneshot(req.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+        let (parts, body) = response.into_parts();
+        (parts, body.collect().await.unwrap().to_bytes().to_vec())
+    }
+
+    #[tokio::test]
+    async fn a_lazy_module_comes_dictionary_compressed_only_to_a_browser_with_the_main_module() {
+        use base64::Engine;
+        use sha2::Digest;
+        let dir = std::env::temp_dir().join(format!("schet-dcb-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (main, lazy) = ("schet_bg.0123456789abcdef.wasm", "split_screens.fedcba9876543210.wasm");
+        std::fs::write(dir.join("index.html"), "<!DOCTYPE html><title>Schet</title>").unwrap();
+        std::fs::write(dir.join(main), "the main module").unwrap();
+        std::fs::write(dir.join(format!("{main}.br")), "main, brotli").unwrap();
+        let hash = sha2::Sha256::digest(b"the main module");
+        let mut dcb = vec![0xFF, 0x44, 0x43, 0x42];
+        dcb.extend_from_slice(&hash);
+        dcb.extend_from_slice(b"brotli with the main module");
+        std::fs::write(dir.join(lazy), "a lazy module").unwrap();
+        std::fs::write(dir.join(format!("{lazy}.br")), "lazy, brotli").unwrap();
+        std::fs::write(dir.join(format!("{lazy}.dcb")), &dcb).unwrap();
+        let sf = |bytes: &[u8]| format!(":{}:", base64::engine::general_purpose::STANDARD.encode(bytes));
+        let (right, wrong) = (sf(&hash), sf(&[0u8; 32]));
+        let chromium = "gzip, deflate, br, zstd, dcb, dcz";
+        let vary = "accept-encoding, available-dictionary";
+
+        // The main module names the lazy modules, and only them, as its users.
+        let (p, body) = get_with(&dir, &format!("/{main}"), &[("accept-encoding", chromium)]).await;
+        assert_eq!((p.status.as_u16(), body.as_slice()), (200, &b"main, brotli"[..]));
+        assert_eq!(p.headers["use-as-dictionary"], r#"match="/split_*.wasm""#);
+        assert_eq!(p.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        for path in ["/", "/index.html", "/invoice/7", &format!("/{lazy}")] {
+            let (p, _) = get_with(&dir, path, &[("accept-encoding", chromium)]).await;
+            assert!(!p.headers.contains_key("use-as-dictionary"), "{path}");
+        }
+
+        // With the dictionary's hash and dcb accepted: the .dcb copy, as immutable as the rest.
+        let with = [("accept-encoding", chromium), ("available-dictionary", right.as_str())];
+        let (p, body) = get_with(&dir, &format!("/{lazy}"), &with).await;
+        assert_eq!((p.status.as_u16(), body.as_slice()), (200, dcb.as_slice()));
+        assert_eq!(p.headers[header::CONTENT_ENCODING], "dcb");
+        assert_eq!(p.headers[header::CONTENT_TYPE], "application/wasm");
+        assert_eq!(p.headers[header::VARY], vary);
+        assert_eq!(p.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert_eq!(p.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert!(p.headers.contains_key(header::CONTENT_SECURITY_POLICY));
+
+        // Anything less (another release's dictionary, no or a malformed header, no dcb in
+        // Accept-Encoding): brotli as before, never an error, still varying on both.
+        let fallbacks: [&[(&str, &str)]; 7] = [
+            &[("accept-encoding", chromium), ("available-dictionary", &wrong)],
+            &[("accept-encoding", chromium)],
+            &[("accept-encoding", "gzip, br"), ("available-dictionary", &right)],
+            &[("accept-encoding", "br, dcb;q=0"), ("available-dictionary", &right)],
+            &[("accept-encoding", chromium), ("available-dictionary", "::")],
+            &[("accept-encoding", chromium), ("available-dictionary", "not a structured field")],
+            &[("accept-encoding", chromium), ("available-dictionary", &right[..right.len() - 1])],
+        ];
+        for headers in fallbacks {
+            let (p, body) = get_with(&dir, &format!("/{lazy}"), headers).await;
+            assert_eq!((p.status.as_u16(), body.as_slice()), (200, &b"lazy, brotli"[..]), "{headers:?}");
+            assert_eq!(p.headers[header::CONTENT_ENCODING], "br", "{headers:?}");
+            assert_eq!(p.headers[header::VARY], vary, "{headers:?}");
+        }
+        let (p, body) = get_with(&dir, &format!("/{lazy}"), &[("available-dictionary", &right)]).await;
+        assert_eq!((body.as_slice(), p.headers[header::VARY].to_str().unwrap()), (&b"a lazy module"[..], vary));
+
+        // A lazy module of another release is still a 404, whatever the browser has.
+        let (p, _) = get_with(&dir, "/split_screens.0000000000000000.wasm", &with).await;
+        assert_eq!(p.status.as_u16(), 404);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

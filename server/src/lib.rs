@@ -9,6 +9,7 @@
 
 pub mod db;
 pub mod demo;
+pub mod dictionary;
 pub mod grpc;
 pub mod http;
 pub mod images;
