@@ -13,6 +13,7 @@ use crate::settings::Settings;
 use crate::state::{AppShell, AppState};
 use crate::views;
 use crate::views::invoice::InvoicePage;
+use crate::tasks::Memo;
 use leptos::prelude::*;
 use schet_model::address::Screen;
 

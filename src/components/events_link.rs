@@ -3,6 +3,7 @@
 
 use crate::i18n::{tr, use_texts};
 use crate::state::use_live;
+use crate::tasks::Memo;
 use leptos::prelude::*;
 
 #[component]

@@ -5,6 +5,7 @@
 use crate::i18n::{tr, use_texts};
 use crate::nav::use_nav;
 use crate::state::use_app;
+use crate::tasks::Memo;
 use leptos::prelude::*;
 use schet_model::login::login_href;
 

@@ -4,6 +4,7 @@
 
 use crate::i18n::activity::tr as tr_act;
 use crate::state::use_live;
+use crate::tasks::Memo;
 use leptos::prelude::*;
 use schet_api::pb;
 use schet_model::conversations::Thread;

@@ -18,6 +18,7 @@ use crate::state::{use_app, use_live};
 use crate::tasks;
 use actions::InvoiceActions;
 use fields::{InvoiceDetails, InvoiceSummary};
+use crate::tasks::Memo;
 use leptos::prelude::*;
 use schet_api::pb;
 use std::time::Duration;

@@ -5,6 +5,7 @@
 use crate::components::payment_card::safe_link;
 use crate::components::thumbs::Thumbs;
 use crate::i18n::payments::{tr as tr_pay, use_texts as use_pay_texts};
+use crate::tasks::Memo;
 use leptos::prelude::*;
 use schet_api::pb;
 use schet_model::payment::{Role, redirect, shortfall};

@@ -20,6 +20,7 @@ use crate::state::{use_app, use_live, use_profile};
 use crate::tasks;
 use actions::{Actions, Refunds};
 use goods::Goods;
+use crate::tasks::Memo;
 use leptos::prelude::*;
 use schet_api::pb;
 use schet_model::conversations::{Arrived, Thread};
