@@ -221,6 +221,11 @@ pub fn smoke_release(chrome: &Chrome, url: &str, dist: &Dist) -> Result<(u64, u6
         shared_link_as_guest(chrome, url),
     ));
 
+    results.push((
+        "in a fresh profile the lazy modules come compressed with the main module as dictionary (dcb)".into(),
+        dictionary_transport(chrome, url, dist),
+    ));
+
     let mut passed = 0;
     let mut failed = 0;
     for (name, result) in &results {
@@ -311,6 +316,41 @@ fn shared_link_as_guest(chrome: &Chrome, url: &str) -> Result<()> {
         bail!("a guest's shared link still asked the service for the invoice ({reads} GetInvoiceById)");
     }
     errors_none(&session)
+}
+
+/// Compression Dictionary Transport (server/src/dictionary.rs): in a fresh profile, the main
+/// module comes marked as a dictionary, so every lazy module that has a `.dcb` copy comes as
+/// that copy (`Content-Encoding: dcb`: Chromium sent the main module's hash and decoded the
+/// answer); the app logs in (the screens' and the transport's code) and lists the invoices.
+fn dictionary_transport(chrome: &Chrome, url: &str, dist: &Dist) -> Result<()> {
+    let copies: Vec<&String> = dist.chunks.keys().filter(|c| dist.dir.join(format!("{c}.dcb")).is_file()).collect();
+    if !copies.iter().any(|c| !dist.is_transport(c)) {
+        bail!("the release build wrote no .dcb copy of the screens' module");
+    }
+    let session = Session::launch(chrome, "chromium-smoke-dcb")?;
+    log_in_alice(&session, url)?;
+    session.eval(&click_to("/invoices"))?;
+    session.wait_for(
+        "document.querySelector('main table') !== null && document.body.innerText.includes('Steam gift card')",
+        "the invoice list, its code and its call's transport decoded from dcb",
+        Duration::from_secs(60),
+    )?;
+    errors_none(&session)?;
+    let requests = session.requests();
+    let mut seen = Vec::new();
+    for copy in &copies {
+        let suffix = format!("/{copy}");
+        let r = requests
+            .iter()
+            .find(|r| r.url.ends_with(&suffix))
+            .with_context(|| format!("{copy} was not loaded by the login and the invoice list"))?;
+        if r.encoding != "dcb" {
+            bail!("{copy} came with Content-Encoding {:?}, not dcb ({:?} bytes)", r.encoding, r.transferred);
+        }
+        seen.push(format!("{copy}: {} B", r.transferred.unwrap_or(0)));
+    }
+    println!("release smoke: dcb {}", seen.join(", "));
+    Ok(())
 }
 
 /// Opens the shared link of the demo invoice and waits for its price and title (`when`
