@@ -11,9 +11,9 @@ use crate::lazy::lazily;
 use crate::nav::{Nav, use_nav};
 use crate::settings::Settings;
 use crate::state::{AppShell, AppState};
+use crate::tasks::{Memo, RwSignal};
 use crate::views;
 use crate::views::invoice::InvoicePage;
-use crate::tasks::Memo;
 use leptos::prelude::*;
 use schet_model::address::Screen;
 

@@ -223,10 +223,13 @@ type MemoFn = Box<dyn Fn(Option<&Held>) -> Held + Send + Sync>;
 
 #[inline(never)]
 fn erased_memo(fun: MemoFn) -> leptos::prelude::Memo<Held> {
-    leptos::prelude::Memo::new_with_compare(move |before: Option<&Held>| fun(before), |before, now| match (before, now) {
-        (Some(before), Some(now)) => !before.same(&**now),
-        _ => true,
-    })
+    leptos::prelude::Memo::new_with_compare(
+        move |before: Option<&Held>| fun(before),
+        |before, now| match (before, now) {
+            (Some(before), Some(now)) => !before.same(&**now),
+            _ => true,
+        },
+    )
 }
 
 impl<T> DefinedAt for Memo<T> {
@@ -267,5 +270,134 @@ impl<T: 'static> std::ops::Deref for MemoGuard<T> {
 impl<T: Clone + PartialEq + Send + Sync + 'static> From<Memo<T>> for Signal<T> {
     fn from(memo: Memo<T>) -> Signal<T> {
         Signal::derive(move || memo.get())
+    }
+}
+
+/// What the one signal type holds: a value of any type.
+type Boxed = Box<dyn Any + Send + Sync>;
+
+fn boxed<T: 'static>(value: &Boxed) -> &T {
+    // Only `RwSignal::new` and `Set` put values in a `RwSignal<T>`, always a `T`.
+    value.downcast_ref::<T>().expect("a signal holds the type it was made with")
+}
+
+/// Leptos's `RwSignal`, compiled once: every `RwSignal<T>` is a typed view of one `RwSignal`
+/// over boxed values (Leptos's compiled its read and write machinery per `T`). Read and
+/// change it as any signal: `get`, `with`, `set`, `update`… (it implements the same
+/// reactive traits).
+pub struct RwSignal<T> {
+    inner: leptos::prelude::RwSignal<Boxed>,
+    ty: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for RwSignal<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for RwSignal<T> {}
+
+impl<T: Send + Sync + 'static> RwSignal<T> {
+    pub fn new(value: T) -> RwSignal<T> {
+        RwSignal { inner: erased_signal(Box::new(value)), ty: PhantomData }
+    }
+}
+
+#[inline(never)]
+fn erased_signal(value: Boxed) -> leptos::prelude::RwSignal<Boxed> {
+    leptos::prelude::RwSignal::new(value)
+}
+
+impl<T> DefinedAt for RwSignal<T> {
+    fn defined_at(&self) -> Option<&'static std::panic::Location<'static>> {
+        self.inner.defined_at()
+    }
+}
+
+impl<T> Track for RwSignal<T> {
+    fn track(&self) {
+        self.inner.track();
+    }
+}
+
+impl<T> Notify for RwSignal<T> {
+    fn notify(&self) {
+        self.inner.notify();
+    }
+}
+
+impl<T> IsDisposed for RwSignal<T> {
+    fn is_disposed(&self) -> bool {
+        self.inner.is_disposed()
+    }
+}
+
+impl<T: 'static> ReadUntracked for RwSignal<T> {
+    type Value = SignalGuard<T>;
+
+    fn try_read_untracked(&self) -> Option<SignalGuard<T>> {
+        self.inner.try_read_untracked().map(|inner| SignalGuard { inner, ty: PhantomData })
+    }
+}
+
+/// A [`RwSignal`]'s value while it is read.
+pub struct SignalGuard<T> {
+    inner: <leptos::prelude::RwSignal<Boxed> as ReadUntracked>::Value,
+    ty: PhantomData<fn() -> T>,
+}
+
+impl<T: 'static> std::ops::Deref for SignalGuard<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        boxed(&self.inner)
+    }
+}
+
+impl<T: 'static> Write for RwSignal<T> {
+    type Value = T;
+
+    fn try_write(&self) -> Option<impl UntrackableGuard<Target = T>> {
+        self.inner.try_write().map(|inner| WriteGuard { inner, ty: PhantomData })
+    }
+
+    fn try_write_untracked(&self) -> Option<impl std::ops::DerefMut<Target = T>> {
+        self.inner.try_write_untracked().map(|inner| WriteGuard { inner, ty: PhantomData })
+    }
+}
+
+/// A [`RwSignal`]'s value while it is changed: readers are told when it is dropped (unless
+/// untracked).
+struct WriteGuard<G, T> {
+    inner: G,
+    ty: PhantomData<fn() -> T>,
+}
+
+impl<G: std::ops::Deref<Target = Boxed>, T: 'static> std::ops::Deref for WriteGuard<G, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        boxed(&self.inner)
+    }
+}
+
+impl<G: std::ops::DerefMut<Target = Boxed>, T: 'static> std::ops::DerefMut for WriteGuard<G, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // As in `boxed`: the value is always a `T`.
+        self.inner.downcast_mut::<T>().expect("a signal holds the type it was made with")
+    }
+}
+
+impl<G: UntrackableGuard<Target = Boxed>, T: 'static> UntrackableGuard for WriteGuard<G, T> {
+    fn untrack(&mut self) {
+        self.inner.untrack();
+    }
+}
+
+/// For props that take any signal: reads through the signal.
+impl<T: Clone + Send + Sync + 'static> From<RwSignal<T>> for Signal<T> {
+    fn from(signal: RwSignal<T>) -> Signal<T> {
+        Signal::derive(move || signal.get())
     }
 }

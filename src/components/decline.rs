@@ -6,6 +6,7 @@ use crate::components::ErrorView;
 use crate::i18n::activity::tr as tr_act;
 use crate::state::use_app;
 use crate::tasks;
+use crate::tasks::RwSignal;
 use leptos::prelude::*;
 
 /// Props: `invoice_id`; `on_done` runs once it is declined (say, to show it again).

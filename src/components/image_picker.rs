@@ -8,6 +8,7 @@ use crate::api::{self, ApiError};
 use crate::i18n::invoices::{tr as tr_inv, use_texts as use_inv_texts};
 use crate::i18n::{rules::rule_text, use_texts};
 use crate::state::use_app;
+use crate::tasks::RwSignal;
 use leptos::prelude::*;
 use schet_api::{Guid, Rule, limits};
 

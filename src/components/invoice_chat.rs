@@ -8,7 +8,7 @@ use crate::i18n::chat::use_texts as use_chat_texts;
 use crate::settings::Settings;
 use crate::state::{use_app, use_live};
 use crate::tasks;
-use crate::tasks::Memo;
+use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 use schet_api::pb::{self, conversation::Parent};
 use schet_model::conversations::{Thread, buyers_of, more_buyers_after};

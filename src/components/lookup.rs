@@ -2,6 +2,7 @@
 
 use crate::i18n::{Texts, tr, use_texts};
 use crate::nav::use_nav;
+use crate::tasks::RwSignal;
 use leptos::prelude::*;
 
 /// One "number → page" box: `what` names it (`invoice`, `payment`), `path` the page.

@@ -75,10 +75,7 @@ where
     N: IntoView + 'static,
 {
     let each: Each = Box::new(move || {
-        each()
-            .into_iter()
-            .map(|item| Row { key: Key(Rc::new(key(&item))), item: Box::new(item) })
-            .collect()
+        each().into_iter().map(|item| Row { key: Key(Rc::new(key(&item))), item: Box::new(item) }).collect()
     });
     let view: View = Rc::new(move |item: Box<dyn Any>| match item.downcast::<T>() {
         Ok(item) => children(*item).into_any(),

@@ -5,6 +5,7 @@ use super::files;
 use crate::api;
 use crate::i18n::{chat::use_texts as use_chat_texts, use_texts};
 use crate::state::use_app;
+use crate::tasks::RwSignal;
 use leptos::prelude::*;
 
 #[derive(Clone, PartialEq)]

@@ -10,6 +10,7 @@ use crate::format;
 use crate::i18n::{Lang, Strings, Texts, activity::ActivityTexts};
 use crate::settings::Settings;
 use crate::storage::Stored;
+use crate::tasks::RwSignal;
 use leptos::prelude::*;
 use schet_api::pb;
 use schet_model::codec::Proto;

@@ -16,7 +16,7 @@ use crate::api::{self, ApiError};
 use crate::i18n::Lang;
 use crate::settings::Settings;
 use crate::storage::Stored;
-use crate::tasks::Memo;
+use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 use schet_api::pb;
 use schet_model::codec::{Seen, login_key};

@@ -13,7 +13,7 @@ pub use live::{Link, Live, use_live};
 pub use profile::{Profile, Who, use_profile};
 
 use crate::settings::{MerchantSettings, Settings};
-use crate::tasks::Memo;
+use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 
 /// The settings, shared by every view through the context.

@@ -16,7 +16,7 @@ use crate::settings::Settings;
 use crate::state::use_app;
 use crate::storage::Stored;
 use crate::tasks;
-use crate::tasks::Memo;
+use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use schet_api::pb;

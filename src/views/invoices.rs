@@ -11,7 +11,7 @@ use crate::i18n::{Texts, tr, use_texts};
 use crate::nav::{screen_query, use_nav};
 use crate::state::{use_app, use_profile};
 use crate::tasks;
-use crate::tasks::Memo;
+use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 use schet_api::pb::{self, invoice::InvoiceStatus};
 use schet_model::filters::{ALL_STATUSES, Filters, PAGE_SIZES, Tab, flag_code, flag_from_code};

@@ -10,6 +10,7 @@ use crate::i18n::merchant::{MerchantTexts, rule_text, use_texts as use_merchant_
 use crate::i18n::{use_lang, use_texts};
 use crate::state::use_app;
 use crate::tasks;
+use crate::tasks::RwSignal;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use schet_model::dates::QuickRange;
@@ -185,7 +186,7 @@ pub fn MerchantPage() -> impl IntoView {
                     placeholder=tm.date_format
                     aria-invalid=move || field_error(field).is_some().to_string()
                     aria-describedby=error_id.clone()
-                    prop:value=value
+                    prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev)) />
                 <p id=error_id class="field-error" hidden=move || field_error(field).is_none()>{move || field_error(field)}</p>
             </div>
@@ -398,7 +399,7 @@ pub fn MerchantPage() -> impl IntoView {
         view! {
             <h1>{tm.title}</h1>
             <p class="muted">{tm.intro}</p>
-            <details class="filters" prop:open=settings_open>
+            <details class="filters" prop:open=move || settings_open.get()>
                 <summary>{tm.settings}</summary>
                 <form class="stack" on:submit=save novalidate>
                     <p class="hint" id="merchant-key-status">{key_status}</p>
@@ -406,18 +407,18 @@ pub fn MerchantPage() -> impl IntoView {
                         <label for="merchant-url">{tm.url_label}</label>
                         <input id="merchant-url" type="url" autocomplete="url" placeholder="https://…"
                             aria-describedby="merchant-url-hint"
-                            prop:value=url_input on:input=move |ev| url_input.set(event_target_value(&ev)) />
+                            prop:value=move || url_input.get() on:input=move |ev| url_input.set(event_target_value(&ev)) />
                         <small id="merchant-url-hint" class="hint">{tm.url_hint}</small>
                     </div>
                     <div class="field">
                         <label for="merchant-key">{tm.key_label}</label>
                         <input id="merchant-key" type="password" autocomplete="off" spellcheck="false"
                             aria-describedby="merchant-key-status"
-                            prop:value=key_input on:input=move |ev| key_input.set(event_target_value(&ev)) />
+                            prop:value=move || key_input.get() on:input=move |ev| key_input.set(event_target_value(&ev)) />
                     </div>
                     <label class="check">
                         <input id="merchant-remember" type="checkbox" aria-describedby="merchant-remember-hint"
-                            prop:checked=remember on:change=move |ev| remember.set(event_target_checked(&ev)) />
+                            prop:checked=move || remember.get() on:change=move |ev| remember.set(event_target_checked(&ev)) />
                         {tm.remember}
                     </label>
                     <small id="merchant-remember-hint" class="hint">{tm.remember_hint}</small>

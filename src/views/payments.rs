@@ -8,6 +8,7 @@ use crate::i18n::invoices::{InvoiceTexts, tr as tr_inv};
 use crate::i18n::tr;
 use crate::state::{use_app, use_live};
 use crate::tasks;
+use crate::tasks::RwSignal;
 use leptos::prelude::*;
 use schet_api::pb;
 

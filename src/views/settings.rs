@@ -11,6 +11,7 @@ use crate::nav::use_nav;
 use crate::settings::{Settings, Theme};
 use crate::state::{AppState, use_app, use_profile};
 use crate::tasks;
+use crate::tasks::RwSignal;
 use leptos::prelude::*;
 use schet_api::pb;
 use schet_model::login::{query_without, safe_next};

@@ -12,7 +12,7 @@ use crate::i18n::invoices::tr as tr_inv;
 use crate::lazy::{after_first_view, lazily};
 use crate::state::{use_app, use_profile};
 use crate::tasks;
-use crate::tasks::Memo;
+use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 use schet_api::pb::{self, invoice::InvoiceStatus};

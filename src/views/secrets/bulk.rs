@@ -13,6 +13,7 @@ use crate::settings::Settings;
 use crate::state::use_app;
 use crate::storage::Stored;
 use crate::tasks;
+use crate::tasks::RwSignal;
 use leptos::prelude::*;
 use schet_model::bulk::{BulkDraft, BulkImport, LineState};
 use schet_model::codec::Proto;

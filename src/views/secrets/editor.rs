@@ -9,6 +9,7 @@ use crate::i18n::{rules::rule_text, use_lang};
 use crate::settings::Settings;
 use crate::state::use_app;
 use crate::storage::Stored;
+use crate::tasks::RwSignal;
 use leptos::prelude::*;
 use schet_api::{Rule, pb};
 use schet_model::codec::Proto;

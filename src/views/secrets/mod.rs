@@ -18,7 +18,7 @@ use crate::nav;
 use crate::state::{use_app, use_live};
 use crate::tasks;
 use crate::tasks::{Act, Resource};
-use crate::tasks::Memo;
+use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 use schet_api::pb;
 use std::collections::HashSet;
