@@ -281,6 +281,14 @@ mod tests {
         let (p, body) = get_with(&dir, &format!("/{lazy}"), &[("available-dictionary", &right)]).await;
         assert_eq!((body.as_slice(), p.headers[header::VARY].to_str().unwrap()), (&b"a lazy module"[..], vary));
 
+        // A copy without the dcb header is left out: its file is sent as if it had none.
+        let other = "split_chunk_3.00112233445566778.wasm";
+        std::fs::write(dir.join(other), "another lazy module").unwrap();
+        std::fs::write(dir.join(format!("{other}.dcb")), "not a dcb copy").unwrap();
+        let (p, body) = get_with(&dir, &format!("/{other}"), &with).await;
+        assert_eq!((p.status.as_u16(), body.as_slice()), (200, &b"another lazy module"[..]));
+        assert!(!p.headers.contains_key(header::CONTENT_ENCODING));
+
         // A lazy module of another release is still a 404, whatever the browser has.
         let (p, _) = get_with(&dir, "/split_screens.0000000000000000.wasm", &with).await;
         assert_eq!(p.status.as_u16(), 404);
