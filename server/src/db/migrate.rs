@@ -1,7 +1,8 @@
 //! Schema versions, the same numbers for both dialects (`migrations/sqlite`,
 //! `migrations/postgres`), applied in order on start.
 
-use sqlx::{PgPool, SqlitePool};
+use sqlx::sqlite::SqliteConnection;
+use sqlx::{Connection, PgPool};
 
 const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_init.sql")),
@@ -27,8 +28,8 @@ const POSTGRES: &[(i64, &str)] = &[
 const MIGRATION_LOCK: i64 = 0x5343_4845_5400_0001;
 
 /// `PRAGMA user_version` records the last version applied.
-pub(super) async fn sqlite(pool: &SqlitePool) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+pub(super) async fn sqlite(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    let mut tx = conn.begin().await?;
     let current: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut *tx).await?;
     for &(version, sql) in SQLITE.iter().filter(|(v, _)| *v > current) {
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;

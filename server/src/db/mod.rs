@@ -6,10 +6,10 @@
 //! so one test asks each database for its plan of every one of them. Where the dialects must
 //! differ (row locks, lateral joins), a statement names both texts.
 //!
-//! - SQLite: WAL; writes go through a one-connection pool, so every write transaction runs
-//!   alone; reads use a separate read-only pool and never wait for writes. Each connection's
-//!   page cache is bounded (memory stays flat as the file grows). Money is exact decimal
-//!   text.
+//! - SQLite: WAL; writes go through one connection, taken in turn ([`writer`]), so every
+//!   write transaction runs alone; reads use a separate read-only pool and never wait for
+//!   writes. Each connection's page cache is bounded (memory stays flat as the file
+//!   grows). Money is exact decimal text.
 //! - PostgreSQL: one pool; write transactions run at READ COMMITTED and lock what they read
 //!   to change (`SELECT … FOR UPDATE`, in a fixed order: invoice, payment, users by id, and
 //!   last an owner's count of live invoices, which triggers change with an invoice's status).
@@ -21,6 +21,7 @@
 mod migrate;
 mod query;
 mod stmt;
+mod writer;
 
 pub use query::{Col, Query, Row, Value, dynamic, q};
 pub use stmt::{Registered, Stmt, statements};
@@ -35,6 +36,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
+use writer::{WriteTx, Writer};
 
 /// Which SQL a connection speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +124,7 @@ impl From<&Database> for Database {
 
 #[derive(Debug)]
 enum Pools {
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite { read: SqlitePool, write: Writer },
     Postgres { pool: PgPool, url: String },
 }
 
@@ -162,11 +164,8 @@ impl Store {
                     .statement_cache_capacity(STATEMENT_CACHE)
                     .pragma("temp_store", "memory");
                 let cache = |kib: u32| format!("-{kib}");
-                let write = SqlitePoolOptions::new()
-                    .max_connections(1)
-                    .connect_with(options.clone().pragma("cache_size", cache(WRITER_CACHE_KIB)))
-                    .await?;
-                migrate::sqlite(&write).await?;
+                let write = Writer::open(&options.clone().pragma("cache_size", cache(WRITER_CACHE_KIB))).await?;
+                migrate::sqlite(write.turn().await?.conn()).await?;
                 let read = SqlitePoolOptions::new()
                     .max_connections(4)
                     .connect_with(options.read_only(true).pragma("cache_size", cache(READER_CACHE_KIB)))
@@ -221,7 +220,7 @@ impl Store {
     /// A write transaction (rolled back unless [`Conn::commit`]ted).
     pub async fn begin(&self) -> Result<Conn, sqlx::Error> {
         Ok(Conn(match &*self.pools {
-            Pools::Sqlite { write, .. } => Inner::LiteTx(write.begin().await?),
+            Pools::Sqlite { write, .. } => Inner::LiteWrite(write.begin().await?),
             Pools::Postgres { pool, .. } => Inner::PgTx(pool.begin().await?),
         }))
     }
@@ -261,6 +260,7 @@ impl Store {
 enum Inner {
     LiteRead(PoolConnection<Sqlite>),
     LiteTx(Transaction<'static, Sqlite>),
+    LiteWrite(WriteTx),
     PgRead(PoolConnection<Postgres>),
     PgTx(Transaction<'static, Postgres>),
 }
@@ -276,7 +276,7 @@ pub(crate) enum Raw<'a> {
 impl Conn {
     pub fn dialect(&self) -> Dialect {
         match &self.0 {
-            Inner::LiteRead(_) | Inner::LiteTx(_) => Dialect::Sqlite,
+            Inner::LiteRead(_) | Inner::LiteTx(_) | Inner::LiteWrite(_) => Dialect::Sqlite,
             Inner::PgRead(_) | Inner::PgTx(_) => Dialect::Postgres,
         }
     }
@@ -285,6 +285,7 @@ impl Conn {
         match &mut self.0 {
             Inner::LiteRead(c) => Raw::Lite(c),
             Inner::LiteTx(t) => Raw::Lite(t),
+            Inner::LiteWrite(t) => Raw::Lite(t.conn()),
             Inner::PgRead(c) => Raw::Pg(c),
             Inner::PgTx(t) => Raw::Pg(t),
         }
@@ -294,6 +295,7 @@ impl Conn {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self.0 {
             Inner::LiteTx(t) => t.commit().await,
+            Inner::LiteWrite(t) => t.commit().await,
             Inner::PgTx(t) => t.commit().await,
             Inner::LiteRead(_) | Inner::PgRead(_) => Ok(()),
         }
