@@ -17,6 +17,14 @@ use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
 /// How long a write waits for its turn before it fails (as long as sqlx's pools wait).
 const TURN_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// WAL pages after which the writer copies them into the database (a checkpoint, after its
+/// commit, while the next writer waits; SQLite's default is 1,000). Each transaction here
+/// appends some 30 pages (every index an invoice or payment has), so the default made one in
+/// 30 or so writes a checkpoint, with two fsyncs: they now come ten times less often, and
+/// copy a page that many commits changed once. A commit is as durable as before (the WAL
+/// holds it; `synchronous` is unchanged); the WAL file grows to some 40 MB.
+const WAL_PAGES: &str = "10000";
+
 #[derive(Debug)]
 struct Lite {
     conn: SqliteConnection,
@@ -30,8 +38,9 @@ struct Lite {
 pub(super) struct Writer(Arc<Mutex<Option<Lite>>>);
 
 impl Writer {
+    /// The writing connection (`options`, checkpointing every [`WAL_PAGES`]).
     pub async fn open(options: &SqliteConnectOptions) -> Result<Writer, sqlx::Error> {
-        let conn = options.connect().await?;
+        let conn = options.clone().pragma("wal_autocheckpoint", WAL_PAGES).connect().await?;
         Ok(Writer(Arc::new(Mutex::new(Some(Lite { conn, dirty: false })))))
     }
 
