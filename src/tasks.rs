@@ -1,14 +1,15 @@
-//! Loads, changes, effects and memos: Leptos's `LocalResource`, `Action`, `Effect` and `Memo`,
-//! each compiled once for the whole app.
+//! Loads, changes, effects, memos and signals: Leptos's `LocalResource`, `Action`, `Effect`,
+//! `Memo` and `RwSignal`, each compiled once for the whole app.
 //!
 //! The primitives are generic over what they hold and the closure or future they run, so
 //! every use compiles its own copy of the machinery around it: measured, about 3 KB of wasm
 //! per type for a resource or an action, 0.8 KB per effect and 1 KB per memo type, before
 //! compression. Here there is one instance of each over a type-erased value; [`Resource`],
-//! [`Act`], [`effect`] and [`Memo`] give each use its own typed view of them. They behave
-//! as the primitives do: a resource reloads when a signal its fetcher reads changes and
-//! suspends a `<Transition>` while loading; an action has `pending`, `value` and `version`;
-//! an effect reruns when what it read changes; a memo notifies only when its value changed.
+//! [`Act`], [`effect`], [`Memo`] and [`RwSignal`] give each use its own typed view of them.
+//! They behave as the primitives do: a resource reloads when a signal its fetcher reads
+//! changes and suspends a `<Transition>` while loading; an action has `pending`, `value` and
+//! `version`; an effect reruns when what it read changes; a memo notifies only when its value
+//! changed; a signal notifies its readers on every write.
 
 use leptos::prelude::*;
 use std::any::Any;
