@@ -345,7 +345,10 @@ fn minify(env: &Env, source: &str, loader: &str) -> Result<String> {
     let mut command = std::process::Command::new("esbuild");
     command.args(["--minify", "--log-level=warning", &format!("--loader={loader}")]);
     if loader == "js" {
-        command.arg("--format=esm");
+        // wasm-bindgen imports the split loader twice (`import * as` two names) and lists
+        // both under one key of the imports object: the same module namespace, so which one
+        // wins does not matter, and esbuild's warning about it is noise.
+        command.args(["--format=esm", "--log-override:duplicate-object-key=silent"]);
     }
     for (k, v) in env {
         command.env(k, v);
