@@ -60,9 +60,9 @@ pub fn router(service: Arc<Service>, static_dir: Option<&Path>) -> Router {
 
 /// The web app's files. A `.br` or `.gz` copy beside a file is sent instead when the
 /// browser accepts that encoding (`cargo xtask` writes them), and a lazy module's `.dcb`
-/// copy when the browser has the main module as a dictionary (`dictionary.rs`). Content-hashed names
-/// ([`is_content_hashed`]) never change content, so browsers keep them for a year without
-/// asking again; everything else (index.html, the fallback for client-side routes) is
+/// copy when the browser has the main module as a dictionary (`dictionary.rs`).
+/// Content-hashed names ([`is_content_hashed`]) never change content, so browsers keep them
+/// for a year without asking again; everything else (index.html, the fallback for client-side routes) is
 /// revalidated on every load, so a new release is seen at once. With the service, a shared
 /// invoice link's page carries the guest's answer for its invoice (`shared_link.rs`).
 fn static_files(dir: &Path, service: Option<Arc<Service>>) -> axum::routing::MethodRouter {
@@ -154,9 +154,15 @@ mod tests {
     use tower::ServiceExt;
 
     async fn get(dir: &std::path::Path, path: &str, accept: Option<&str>) -> (http::response::Parts, Vec<u8>) {
+        let headers: Vec<(&str, &str)> = accept.map(|a| ("accept-encoding", a)).into_iter().collect();
+        get_with(dir, path, &headers).await
+    }
+
+    /// A GET of `path` from the static files of `dir`, with these request headers.
+    async fn get_with(dir: &std::path::Path, path: &str, headers: &[(&str, &str)]) -> (http::response::Parts, Vec<u8>) {
         let mut req = Request::get(path);
-        if let Some(a) = accept {
-            req = req.header(header::ACCEPT_ENCODING, a);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
         }
         let response = static_files(dir, None).oneshot(req.body(axum::body::Body::empty()).unwrap()).await.unwrap();
         let (parts, body) = response.into_parts();
@@ -205,16 +211,6 @@ mod tests {
         assert_eq!(p.status.as_u16(), 404);
         assert_eq!(p.headers[header::CACHE_CONTROL], "no-cache");
         let _ = std::fs::remove_dir_all(&dir);
-    }
-
-    async fn get_with(dir: &std::path::Path, path: &str, headers: &[(&str, &str)]) -> (http::response::Parts, Vec<u8>) {
-        let mut req = Request::get(path);
-        for (name, value) in headers {
-            req = req.header(*name, *value);
-        }
-        let response = static_files(dir, None).oneshot(req.body(axum::body::Body::empty()).unwrap()).await.unwrap();
-        let (parts, body) = response.into_parts();
-        (parts, body.collect().await.unwrap().to_bytes().to_vec())
     }
 
     #[tokio::test]

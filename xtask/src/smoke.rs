@@ -282,10 +282,15 @@ fn transport_unreachable(session: &Session, url: &str, transport: &[String]) -> 
     session.block_urls(&patterns)?;
     open_shared_invoice(session, url, ", without the transport")?;
     session.block_urls(&[])?;
+    to_invoice_list(session, "the invoice list, its call made once the transport could be fetched")
+}
+
+/// Follows the app's link to the invoice list and waits (up to 60 s) for the demo invoices.
+fn to_invoice_list(session: &Session, what: &str) -> Result<()> {
     session.eval(&click_to("/invoices"))?;
     session.wait_for(
         "document.querySelector('main table') !== null && document.body.innerText.includes('Steam gift card')",
-        "the invoice list, its call made once the transport could be fetched",
+        what,
         Duration::from_secs(60),
     )?;
     Ok(())
@@ -329,12 +334,7 @@ fn dictionary_transport(chrome: &Chrome, url: &str, dist: &Dist) -> Result<()> {
     }
     let session = Session::launch(chrome, "chromium-smoke-dcb")?;
     log_in_alice(&session, url)?;
-    session.eval(&click_to("/invoices"))?;
-    session.wait_for(
-        "document.querySelector('main table') !== null && document.body.innerText.includes('Steam gift card')",
-        "the invoice list, its code and its call's transport decoded from dcb",
-        Duration::from_secs(60),
-    )?;
+    to_invoice_list(&session, "the invoice list, its code and its call's transport decoded from dcb")?;
     errors_none(&session)?;
     let requests = session.requests();
     let mut seen = Vec::new();
