@@ -113,17 +113,20 @@ pub fn click(host: &web_sys::HtmlElement, selector: &str) {
     el.click();
 }
 
+/// The button whose text is exactly `label`, if one is shown.
+pub fn button(host: &web_sys::HtmlElement, label: &str) -> Option<web_sys::HtmlElement> {
+    let buttons = host.query_selector_all("button, a.button").unwrap();
+    (0..buttons.length())
+        .map(|i| buttons.get(i).unwrap().unchecked_into::<web_sys::HtmlElement>())
+        .find(|b| b.text_content().unwrap_or_default().trim() == label)
+}
+
 /// Clicks the button whose text is exactly `label`.
 pub fn click_button(host: &web_sys::HtmlElement, label: &str) {
-    let buttons = host.query_selector_all("button, a.button").unwrap();
-    for i in 0..buttons.length() {
-        let b: web_sys::HtmlElement = buttons.get(i).unwrap().unchecked_into();
-        if b.text_content().unwrap_or_default().trim() == label {
-            b.click();
-            return;
-        }
+    match button(host, label) {
+        Some(b) => b.click(),
+        None => panic!("no button {label:?} in {}", text(host)),
     }
-    panic!("no button {label:?} in {}", text(host));
 }
 
 pub fn error_shown(host: &web_sys::HtmlElement, id: &str) -> Option<String> {
