@@ -8,6 +8,7 @@
 mod bench;
 mod browser;
 mod dcb;
+mod names;
 mod postgres;
 mod proc;
 mod proxy;
