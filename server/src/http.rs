@@ -51,11 +51,19 @@ pub fn router(service: Arc<Service>, static_dir: Option<&Path>) -> Router {
     let grpc = ServiceBuilder::new().layer(tonic_web::GrpcWebLayer::new()).service(grpc);
     let mut app = Router::new().route_service(&format!("{}/{{method}}", schet_api::SERVICE_PATH), grpc);
     // CryptoCloud-compatible merchant calls (`/v2/invoice/…`, `Authorization: Token`).
-    app = app.merge(merchant);
+    // CORS for the calls only (an app elsewhere may call them); the app's own files are
+    // same-origin, and each header there would be sent with every file.
+    app = app.merge(merchant).layer(cors());
     if let Some(dir) = static_dir {
         app = app.fallback_service(static_files(dir, Some(service)));
     }
-    app.layer(axum::middleware::from_fn(log_request)).layer(cors())
+    app.layer(axum::middleware::from_fn(log_request))
+}
+
+/// Whether a response is a page (where a Content Security Policy and a referrer policy
+/// apply; on a script, stylesheet or wasm they would be bytes for nothing).
+fn is_page(response: &axum::response::Response) -> bool {
+    response.headers().get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"))
 }
 
 /// The web app's files. A `.br` or `.gz` copy beside a file is sent instead when the
@@ -69,9 +77,13 @@ fn static_files(dir: &Path, service: Option<Arc<Service>>) -> axum::routing::Met
     let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
     let files = ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index);
     let files = ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, |r: &axum::response::Response| {
+            is_page(r).then(|| HeaderValue::from_static(CSP))
+        }))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, |r: &axum::response::Response| {
+            is_page(r).then(|| HeaderValue::from_static("no-referrer"))
+        }))
         .layer(axum::middleware::from_fn_with_state(dir.to_path_buf(), cache_control))
         .layer(axum::middleware::from_fn_with_state((service, dir.to_path_buf()), shared_link))
         .layer(axum::middleware::from_fn_with_state(Arc::new(Dictionaries::scan(dir)), dictionary::negotiate))
@@ -79,9 +91,10 @@ fn static_files(dir: &Path, service: Option<Arc<Service>>) -> axum::routing::Met
     axum::routing::any_service(files)
 }
 
-/// `immutable` for content-hashed files; `no-cache` for the rest. A content-hashed name
-/// that is not there (a file of an older release) is a 404, never index.html under a name
-/// the browser would keep for a year.
+/// `immutable` for content-hashed files, without the validators (`ETag`, `Last-Modified`)
+/// a browser never uses on them; `no-cache` for the rest. A content-hashed name that is not
+/// there (a file of an older release) is a 404, never index.html under a name the browser
+/// would keep for a year.
 async fn cache_control(
     axum::extract::State(dir): axum::extract::State<std::path::PathBuf>,
     req: axum::extract::Request,
@@ -93,9 +106,14 @@ async fn cache_control(
         return (http::StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-cache")]).into_response();
     }
     let mut response = next.run(req).await;
-    let value =
-        if hashed && response.status().is_success() { "public, max-age=31536000, immutable" } else { "no-cache" };
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let immutable = hashed && response.status().is_success();
+    let headers = response.headers_mut();
+    if immutable {
+        headers.remove(header::ETAG);
+        headers.remove(header::LAST_MODIFIED);
+    }
+    let value = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     response
 }
 
@@ -186,7 +204,11 @@ mod tests {
         assert_eq!(p.headers[header::VARY], "accept-encoding");
         assert_eq!(p.headers[header::CONTENT_TYPE], "text/javascript");
         assert_eq!(p.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
-        assert!(p.headers.contains_key(header::CONTENT_SECURITY_POLICY));
+        assert_eq!(p.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        // Never revalidated, so no validators; not a page, so no page policies.
+        for name in [header::ETAG, header::LAST_MODIFIED, header::CONTENT_SECURITY_POLICY, header::REFERRER_POLICY] {
+            assert!(!p.headers.contains_key(&name), "{name}");
+        }
 
         let (p, body) = get(&dir, &format!("/{js}"), Some("gzip")).await;
         assert_eq!((p.headers[header::CONTENT_ENCODING].to_str().unwrap(), body.as_slice()), ("gzip", &b"gzip"[..]));
@@ -203,7 +225,9 @@ mod tests {
                 "{path}"
             );
             assert_eq!(p.headers[header::CACHE_CONTROL], "no-cache", "{path}");
-            assert!(p.headers.contains_key(header::CONTENT_SECURITY_POLICY), "{path}");
+            assert_eq!(p.headers[header::CONTENT_SECURITY_POLICY], super::CSP, "{path}");
+            assert_eq!(p.headers[header::REFERRER_POLICY], "no-referrer", "{path}");
+            assert!(p.headers.contains_key(header::ETAG), "{path}: revalidated");
         }
 
         // A hashed name that is not there (an older release's file) is not index.html.
@@ -255,7 +279,7 @@ mod tests {
         assert_eq!(p.headers[header::VARY], vary);
         assert_eq!(p.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
         assert_eq!(p.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-        assert!(p.headers.contains_key(header::CONTENT_SECURITY_POLICY));
+        assert!(!p.headers.contains_key(header::CONTENT_SECURITY_POLICY));
 
         // Anything less (another release's dictionary, no or a malformed header, no dcb in
         // Accept-Encoding): brotli as before, never an error, still varying on both.
