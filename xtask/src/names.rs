@@ -7,9 +7,9 @@
 //! 7.5 KB of the 30 KB glue. They are only the link between the two files, so the release
 //! build gives each a short name (`$a`, `$b`, …) in both.
 //!
-//! Renamed: imports whose name ends in such a hash, and exports with a mangled Rust name
-//! (`_R…`). Every other name (`memory`, the function table, `__wbindgen_start`, the split
-//! loader's imports) is read by name elsewhere, and stays.
+//! Renamed: imports whose name ends in such a hash, and every export the glue names, but
+//! those the split loader takes by name (`memory`, the function table, the shared global).
+//! Names nothing in the glue reads stay as they are.
 
 use anyhow::{Context, Result, ensure};
 use std::collections::BTreeMap;
@@ -39,12 +39,11 @@ fn hashed_import(name: &str) -> bool {
     hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn mangled_export(name: &str) -> bool {
-    name.starts_with("_R") && name.len() > 20
-}
+/// Exports the split loader (`split.js`) reads from the main module by name.
+const KEPT_EXPORTS: [&str; 3] = ["memory", "__indirect_function_table", "__wasm_split_shared0"];
 
-/// The module with short names, and each renamed name → its short name.
-pub fn shorten(wasm: &[u8]) -> Result<(Vec<u8>, BTreeMap<String, String>)> {
+/// The main module and its glue `js`, with short names for the links between them.
+pub fn shorten(wasm: &[u8], js: &str) -> Result<(Vec<u8>, String)> {
     let mut names = BTreeMap::new();
     let mut rename = |name: &str| -> String {
         let next = short(names.len());
@@ -69,7 +68,8 @@ pub fn shorten(wasm: &[u8]) -> Result<(Vec<u8>, BTreeMap<String, String>)> {
                 for export in reader.clone() {
                     let export = export.context("reading an export")?;
                     let kind = RoundtripReencoder.export_kind(export.kind).context("an export's kind")?;
-                    let name = if mangled_export(export.name) { rename(export.name) } else { export.name.to_string() };
+                    let read_by_glue = !KEPT_EXPORTS.contains(&export.name) && count_names(js, export.name) > 0;
+                    let name = if read_by_glue { rename(export.name) } else { export.name.to_string() };
                     section.export(&name, kind, export.index);
                 }
                 module.section(&section);
@@ -82,34 +82,37 @@ pub fn shorten(wasm: &[u8]) -> Result<(Vec<u8>, BTreeMap<String, String>)> {
             }
         }
     }
-    Ok((module.finish(), names))
+    Ok((module.finish(), rename_in_js(js, &names)?))
 }
 
-/// `js` with every renamed name replaced, where it stands as a whole name (one may begin
-/// another: `…_6tachys` and `…_6tachys_24`). Fails if a name is not found: the glue and the
-/// module would no longer match.
-pub fn rename_in_js(js: &str, names: &BTreeMap<String, String>) -> Result<String> {
-    let part_of_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+fn part_of_name(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
+}
+
+/// Where `name` stands in `js` as a whole name (one may begin another: `…_6tachys` and
+/// `…_6tachys_24`).
+fn whole_names<'a>(js: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+    js.match_indices(name).map(|(at, _)| at).filter(move |&at| {
+        let before = js[..at].chars().next_back();
+        let after = js[at + name.len()..].chars().next();
+        !before.is_some_and(part_of_name) && !after.is_some_and(part_of_name)
+    })
+}
+
+fn count_names(js: &str, name: &str) -> usize {
+    whole_names(js, name).count()
+}
+
+/// `js` with every renamed name replaced where it stands as a whole name. Fails if a name
+/// is not there: the glue and the module would no longer match.
+fn rename_in_js(js: &str, names: &BTreeMap<String, String>) -> Result<String> {
     let mut out = js.to_string();
     for (long, short) in names {
-        let mut result = String::with_capacity(out.len());
-        let mut rest = out.as_str();
-        let mut found = 0;
-        while let Some(at) = rest.find(long.as_str()) {
-            result.push_str(&rest[..at]);
-            let before = result.chars().next_back();
-            let after = rest[at + long.len()..].chars().next();
-            if before.is_some_and(part_of_name) || after.is_some_and(part_of_name) {
-                result.push_str(long);
-            } else {
-                result.push_str(short);
-                found += 1;
-            }
-            rest = &rest[at + long.len()..];
+        let places: Vec<usize> = whole_names(&out, long).collect();
+        ensure!(!places.is_empty(), "the JS glue does not name {long}");
+        for at in places.into_iter().rev() {
+            out.replace_range(at..at + long.len(), short);
         }
-        result.push_str(rest);
-        ensure!(found > 0, "the JS glue does not name {long}");
-        out = result;
     }
     Ok(out)
 }
@@ -164,32 +167,30 @@ mod tests {
     const LONGER: &str = "_RINvNvNtNtCs_12wasm_bindgen7convert8closures6invoke_6tachys_24";
 
     #[test]
-    fn hashed_imports_and_mangled_exports_get_short_names_and_the_rest_stays() {
+    fn hashed_imports_and_the_exports_the_glue_reads_get_short_names_in_both() {
         let wasm = module(
             &["__wbg_createElement_de4a31ed2fb252be", "__wasm_split_load_screens", "__wbg_body_5f971cbc6950ca4f"],
-            &[LONG, LONGER, "memory_like", "__wbindgen_start"],
+            &[LONG, LONGER, "memory", "__wbindgen_start", "__abort_handler"],
         );
-        let (out, names) = shorten(&wasm).unwrap();
+        let js = format!(
+            "{{__wbg_createElement_de4a31ed2fb252be:f,__wbg_body_5f971cbc6950ca4f:g,__wasm_split_load_screens:h}};\
+             c.{LONGER}(1);c.{LONG}(2);c.{LONG}(3);c.__wbindgen_start();c.memory.buffer"
+        );
+        let (out, glue) = shorten(&wasm, &js).unwrap();
         wasmparser::Validator::new().validate_all(&out).expect("a valid module");
         let (imports, exports) = names_of(&out);
+        // Imports: only the hashed names. Exports: what the glue reads, but `memory` (the
+        // split loader's), and never what it does not read.
         assert_eq!(imports, ["$a", "__wasm_split_load_screens", "$b"]);
-        assert_eq!(exports, ["$c", "$d", "memory_like", "__wbindgen_start"]);
-        assert_eq!(names.len(), 4);
+        assert_eq!(exports, ["$c", "$d", "memory", "$e", "__abort_handler"]);
+        // Whole names only: `LONG` begins `LONGER`, and each kept its own short name.
+        assert_eq!(glue, "{$a:f,$b:g,__wasm_split_load_screens:h};c.$d(1);c.$c(2);c.$c(3);c.$e();c.memory.buffer");
         assert!(out.len() < wasm.len());
     }
 
     #[test]
-    fn the_glue_is_renamed_name_by_name_never_inside_a_longer_one() {
-        let (_, names) = shorten(&module(&["__wbg_body_5f971cbc6950ca4f"], &[LONG, LONGER])).unwrap();
-        let js = format!("{{__wbg_body_5f971cbc6950ca4f:function(e){{}}}};o.{LONGER}(1);o.{LONG}(2);o.{LONG}(3)");
-        let renamed = rename_in_js(&js, &names).unwrap();
-        assert_eq!(renamed, "{$a:function(e){}};o.$c(1);o.$b(2);o.$b(3)");
-    }
-
-    #[test]
-    fn a_name_missing_from_the_glue_is_an_error() {
-        let (_, names) = shorten(&module(&["__wbg_body_5f971cbc6950ca4f"], &[])).unwrap();
-        assert!(rename_in_js("{other:1}", &names).is_err());
+    fn an_import_the_glue_does_not_define_is_an_error() {
+        assert!(shorten(&module(&["__wbg_body_5f971cbc6950ca4f"], &[]), "{other:1}").is_err());
     }
 
     #[test]

@@ -191,11 +191,11 @@ pub fn build(env: &Env) -> Result<Dist> {
         proc::run(env, "wasm-opt", &["-Oz", &m, &format!("--output={m}")])?;
     }
     // Short names for the links between the main wasm and its glue (names.rs).
-    let (shortened, renamed) = crate::names::shorten(&read(&main_wasm_path)?)?;
     let glue = bindgen_dir.join("schet.js");
     let js = String::from_utf8(read(&glue)?).context("schet.js is not UTF-8")?;
-    write(&glue, crate::names::rename_in_js(&js, &renamed)?.as_bytes())?;
-    write(&main_wasm_path, &shortened)?;
+    let (wasm, js) = crate::names::shorten(&read(&main_wasm_path)?, &js)?;
+    write(&glue, js.as_bytes())?;
+    write(&main_wasm_path, &wasm)?;
     let optimised = started.elapsed();
 
     // 4. Content-hashed names. Chunks first (the loader names them), then one hash over the
