@@ -6,6 +6,7 @@
 //! screens of that area; broken rules are worded by [`rules`], refusals by [`refusals`]. The
 //! language comes from the context ([`provide_lang`]).
 
+use crate::tasks::Signal;
 use leptos::prelude::*;
 
 pub mod activity;
@@ -51,6 +52,10 @@ pub trait Strings: Sync + 'static {
     fn of(lang: Lang) -> &'static Self;
 }
 
+/// A text in the current language, as views show it: Leptos's own signal (one type, so
+/// one copy of its code, and views render it as it is).
+pub type TextSignal = leptos::prelude::Signal<&'static str>;
+
 /// The language of the page, as the shell provides it.
 #[derive(Clone, Copy)]
 struct UiLang(Signal<Lang>);
@@ -72,9 +77,9 @@ pub fn strings<T: Strings>() -> Signal<&'static T> {
 
 /// One string of `T` as reactive text. Every call for one area has the same concrete type,
 /// so the hundreds of labels in the app cost one copy of the rendering code per area.
-pub fn tr_of<T: Strings>(pick: fn(&'static T) -> &'static str) -> Signal<&'static str> {
+pub fn tr_of<T: Strings>(pick: fn(&'static T) -> &'static str) -> TextSignal {
     let lang = use_lang();
-    Signal::derive(move || pick(T::of(lang.get())))
+    TextSignal::derive(move || pick(T::of(lang.get())))
 }
 
 /// The common strings of the current language, reactively.
@@ -83,7 +88,7 @@ pub fn use_texts() -> Signal<&'static Texts> {
 }
 
 /// One common string as reactive text.
-pub fn tr(pick: fn(&'static Texts) -> &'static str) -> Signal<&'static str> {
+pub fn tr(pick: fn(&'static Texts) -> &'static str) -> TextSignal {
     tr_of(pick)
 }
 

@@ -12,6 +12,7 @@
 //! No router crate: the shared link's first view must be small (see ARCHITECTURE.md), and
 //! this is all of the routing the app needs.
 
+use crate::tasks::Signal;
 use leptos::prelude::*;
 use schet_model::address::{self, Route};
 
@@ -155,7 +156,7 @@ pub fn screen_query() -> Signal<Vec<(String, String)>> {
         Some(last) if nav.route().screen != screen => last.clone(),
         _ => nav.query(),
     });
-    query.into()
+    Signal::derive(move || query.get())
 }
 
 /// The number the path names (`/invoice/:id`, `/payment/:id`, `/inbox/:conversation`,
@@ -169,5 +170,5 @@ pub fn path_number() -> Signal<Option<u64>> {
         let now = nav.route();
         if now.screen == screen { now.number } else { last.copied().flatten() }
     });
-    number.into()
+    Signal::derive(move || number.get())
 }

@@ -1,11 +1,12 @@
 //! Loads, changes, effects, memos and signals: Leptos's `LocalResource`, `Action`, `Effect`,
-//! `Memo` and `RwSignal`, each compiled once for the whole app.
+//! `Memo`, `RwSignal` and `Signal` (in [`signal`]), each compiled once for the whole app.
 //!
 //! The primitives are generic over what they hold and the closure or future they run, so
 //! every use compiles its own copy of the machinery around it: measured, about 3 KB of wasm
 //! per type for a resource or an action, 0.8 KB per effect and 1 KB per memo type, before
 //! compression. Here there is one instance of each over a type-erased value; [`Resource`],
-//! [`Act`], [`effect`], [`Memo`] and [`RwSignal`] give each use its own typed view of them.
+//! [`Act`], [`effect`], [`Memo`], [`RwSignal`] and [`Signal`] give each use its own typed
+//! view of them.
 //! They behave as the primitives do: a resource reloads when a signal its fetcher reads
 //! changes and suspends a `<Transition>` while loading; an action has `pending`, `value` and
 //! `version`; an effect reruns when what it read changes; a memo notifies only when its value
@@ -18,6 +19,9 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
+
+mod signal;
+pub use signal::Signal;
 
 /// A value of any type (the one type the primitives hold).
 type Erased = Rc<dyn Any>;
@@ -267,13 +271,6 @@ impl<T: 'static> std::ops::Deref for MemoGuard<T> {
     }
 }
 
-/// For props that take any signal: reads through the memo.
-impl<T: Clone + PartialEq + Send + Sync + 'static> From<Memo<T>> for Signal<T> {
-    fn from(memo: Memo<T>) -> Signal<T> {
-        Signal::derive(move || memo.get())
-    }
-}
-
 /// What the one signal type holds: a value of any type.
 type Boxed = Box<dyn Any + Send + Sync>;
 
@@ -393,12 +390,5 @@ impl<G: std::ops::DerefMut<Target = Boxed>, T: 'static> std::ops::DerefMut for W
 impl<G: UntrackableGuard<Target = Boxed>, T: 'static> UntrackableGuard for WriteGuard<G, T> {
     fn untrack(&mut self) {
         self.inner.untrack();
-    }
-}
-
-/// For props that take any signal: reads through the signal.
-impl<T: Clone + Send + Sync + 'static> From<RwSignal<T>> for Signal<T> {
-    fn from(signal: RwSignal<T>) -> Signal<T> {
-        Signal::derive(move || signal.get())
     }
 }

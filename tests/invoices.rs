@@ -476,7 +476,7 @@ async fn the_list_updates_its_rows_in_place() {
     let now = RwSignal::new(1_000_000_000.0);
     let host = new_host();
     let _handle = leptos::mount::mount_to(host.clone(), move || {
-        view! { <schet::AppShell state=state><InvoiceTable invoices=invoices.into() now=now.into() me=Signal::stored("seller".to_string()) /></schet::AppShell> }
+        view! { <schet::AppShell state=state><InvoiceTable invoices=schet::tasks::Signal::derive(move || invoices.get()) now=schet::tasks::Signal::derive(move || now.get()) me=schet::tasks::Signal::stored("seller".to_string()) /></schet::AppShell> }
     });
     let rows = || host.query_selector_all("tbody tr").unwrap();
     let cell = |row: u32, col: u32| {

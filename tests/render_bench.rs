@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use schet::i18n::Lang;
 use schet::settings::{Settings, Theme};
 use schet::state::AppState;
+use schet::tasks::Signal;
 use schet::views::invoices::{InvoiceTable, Labels, RowTexts};
 use schet_api::pb;
 use wasm_bindgen::JsCast;

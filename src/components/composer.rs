@@ -2,6 +2,7 @@
 //! [`ImagePicker`](super::ImagePicker), and the draft kept per conversation in the browser.
 
 use crate::components::ImagePicker;
+use crate::i18n::TextSignal;
 use crate::i18n::chat::tr as tr_chat;
 use crate::i18n::{chat::use_texts as use_chat_texts, use_lang};
 use crate::storage::Stored;
@@ -76,7 +77,7 @@ pub fn Composer(thread: Thread, me: String, on_send: Callback<(String, Vec<Strin
             <details class="attach">
                 <summary>{tr_chat(|t| t.attach)}{move || { let n = images.with(|i| i.len()); (n > 0).then(|| format!(" ({n})")) }}</summary>
                 {move || { picker.track(); let id = files_id.clone();
-                    view! { <ImagePicker images=images input_id=id label=Signal::derive(move || tc.get().images_label) /> } }}
+                    view! { <ImagePicker images=images input_id=id label=TextSignal::derive(move || tc.get().images_label) /> } }}
             </details>
             {move || error.get().map(|e| view! {
                 <p class="field-error" role="alert">{move || crate::i18n::rules::field_error_text(&e, None, lang.get())}</p>

@@ -2,6 +2,8 @@
 //! the error, wired together for assistive technology (`for`, `aria-describedby`,
 //! `aria-invalid`). Ids: the control is `id`, the hint `{id}-hint`, the error `{id}-error`.
 
+use crate::i18n::TextSignal;
+use crate::tasks::Signal;
 use leptos::prelude::*;
 
 /// How the value is typed.
@@ -34,7 +36,7 @@ pub enum Control {
 #[component]
 pub fn Field(
     #[prop(into)] id: String,
-    #[prop(into)] label: Signal<&'static str>,
+    #[prop(into)] label: TextSignal,
     #[prop(into)] value: Signal<String>,
     #[prop(into)] on_input: Callback<String>,
     #[prop(optional)] control: Control,
@@ -72,7 +74,7 @@ pub fn Field(
             view! {
                 <textarea id=id.clone() class:mono=code spellcheck=(!code).to_string() autocomplete=autocomplete
                     rows=rows placeholder=placeholder aria-invalid=invalid aria-describedby=described
-                    prop:value=value on:input=input></textarea>
+                    prop:value=move || value.get() on:input=input></textarea>
             }
             .into_any()
         }
@@ -87,7 +89,7 @@ pub fn Field(
             let min = (kind == "number").then_some("1");
             view! {
                 <input id=id.clone() type=kind inputmode=mode min=min autocomplete=autocomplete placeholder=placeholder
-                    aria-invalid=invalid aria-describedby=described prop:value=value on:input=input />
+                    aria-invalid=invalid aria-describedby=described prop:value=move || value.get() on:input=input />
             }
             .into_any()
         }
@@ -101,7 +103,7 @@ pub fn Field(
             <label for=id>{label}</label>
             {body}
             {hint.map(|h| view! {
-                <small id=hint_id class=if counter { "counter" } else { "hint" } class:field-error=hint_bad>{h}</small>
+                <small id=hint_id class=if counter { "counter" } else { "hint" } class:field-error=move || hint_bad.get()>{move || h.get()}</small>
             })}
             <p id=error_id class="field-error" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
         </div>

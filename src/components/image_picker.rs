@@ -5,10 +5,12 @@
 
 use super::{Rows, error_view::error_detail, files};
 use crate::api::{self, ApiError};
+use crate::i18n::TextSignal;
 use crate::i18n::invoices::{tr as tr_inv, use_texts as use_inv_texts};
 use crate::i18n::{rules::rule_text, use_texts};
 use crate::state::use_app;
 use crate::tasks::RwSignal;
+use crate::tasks::Signal;
 use leptos::prelude::*;
 use schet_api::{Guid, Rule, limits};
 
@@ -46,7 +48,7 @@ struct Slot {
 pub fn ImagePicker(
     images: RwSignal<Vec<String>>,
     #[prop(into)] input_id: String,
-    #[prop(into)] label: Signal<&'static str>,
+    #[prop(into)] label: TextSignal,
     #[prop(optional, into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let app = use_app();

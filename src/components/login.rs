@@ -2,10 +2,12 @@
 //! same place ([`LoginPrompt`], [`login_here`]), and [`LoginGate`], which shows that instead
 //! of any screen a guest may not use (what they may: `schet_model::address::Screen::open_to_guests`).
 
+use crate::i18n::TextSignal;
 use crate::i18n::{tr, use_texts};
 use crate::nav::use_nav;
 use crate::state::use_app;
 use crate::tasks::Memo;
+use crate::tasks::Signal;
 use leptos::prelude::*;
 use schet_model::login::login_href;
 
@@ -28,9 +30,9 @@ pub fn is_guest() -> Signal<bool> {
 /// "You need to log in to see this page" with a way to log in and come back. Not an error:
 /// nothing went wrong. Props: `text`, said first (default: that this page needs a login).
 #[component]
-pub fn LoginPrompt(#[prop(optional, into)] text: Option<Signal<&'static str>>) -> impl IntoView {
+pub fn LoginPrompt(#[prop(optional, into)] text: Option<TextSignal>) -> impl IntoView {
     let t = use_texts();
-    let text = text.unwrap_or_else(|| Signal::derive(move || t.get().login_needed));
+    let text = text.unwrap_or_else(|| TextSignal::derive(move || t.get().login_needed));
     view! {
         <div class="notice login-prompt" role="status">
             <span>{move || text.get()}</span>

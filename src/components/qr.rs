@@ -1,5 +1,6 @@
 //! A QR code drawn as one SVG path (no images, no inline styles).
 
+use crate::i18n::TextSignal;
 use leptos::prelude::*;
 use qrcodegen::{QrCode, QrCodeEcc};
 
@@ -20,7 +21,7 @@ pub fn path(text: &str) -> Option<(String, i32)> {
 
 /// Props: `text` to encode, `label` for screen readers.
 #[component]
-pub fn QrCode(#[prop(into)] text: String, #[prop(into)] label: Signal<&'static str>) -> impl IntoView {
+pub fn QrCode(#[prop(into)] text: String, #[prop(into)] label: TextSignal) -> impl IntoView {
     path(&text).map(|(d, size)| {
         view! {
             <svg class="qr" role="img" aria-label=move || label.get() viewBox=format!("0 0 {size} {size}")

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 /// Props: `status`, an `Invoice.InvoiceStatus` value.
 #[component]
-pub fn StatusBadge(#[prop(into)] status: Signal<i32>) -> impl IntoView {
+pub fn StatusBadge(status: i32) -> impl IntoView {
     let t = use_texts();
-    let parts = move || format::status(status.get(), t.get());
+    let parts = move || format::status(status, t.get());
     view! { <span class=move || format!("badge badge-{}", parts().1)>{move || parts().0}</span> }
 }

@@ -202,11 +202,11 @@ impl super::Strings for ActivityTexts {
 }
 
 /// This area's strings in the current language, reactively.
-pub fn use_texts() -> leptos::prelude::Signal<&'static ActivityTexts> {
+pub fn use_texts() -> crate::tasks::Signal<&'static ActivityTexts> {
     super::strings()
 }
 
 /// One of this area's strings as reactive text.
-pub fn tr(pick: fn(&'static ActivityTexts) -> &'static str) -> leptos::prelude::Signal<&'static str> {
+pub fn tr(pick: fn(&'static ActivityTexts) -> &'static str) -> super::TextSignal {
     super::tr_of(pick)
 }

@@ -287,11 +287,11 @@ impl super::Strings for ChatTexts {
 }
 
 /// This area's strings in the current language, reactively.
-pub fn use_texts() -> leptos::prelude::Signal<&'static ChatTexts> {
+pub fn use_texts() -> crate::tasks::Signal<&'static ChatTexts> {
     super::strings()
 }
 
 /// One of this area's strings as reactive text.
-pub fn tr(pick: fn(&'static ChatTexts) -> &'static str) -> leptos::prelude::Signal<&'static str> {
+pub fn tr(pick: fn(&'static ChatTexts) -> &'static str) -> super::TextSignal {
     super::tr_of(pick)
 }

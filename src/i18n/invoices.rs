@@ -343,11 +343,11 @@ impl super::Strings for InvoiceTexts {
 }
 
 /// This area's strings in the current language, reactively.
-pub fn use_texts() -> leptos::prelude::Signal<&'static InvoiceTexts> {
+pub fn use_texts() -> crate::tasks::Signal<&'static InvoiceTexts> {
     super::strings()
 }
 
 /// One of this area's strings as reactive text.
-pub fn tr(pick: fn(&'static InvoiceTexts) -> &'static str) -> leptos::prelude::Signal<&'static str> {
+pub fn tr(pick: fn(&'static InvoiceTexts) -> &'static str) -> super::TextSignal {
     super::tr_of(pick)
 }

@@ -197,12 +197,12 @@ impl super::Strings for MerchantTexts {
 }
 
 /// This area's strings in the current language, reactively.
-pub fn use_texts() -> leptos::prelude::Signal<&'static MerchantTexts> {
+pub fn use_texts() -> crate::tasks::Signal<&'static MerchantTexts> {
     super::strings()
 }
 
 /// One of this area's strings as reactive text.
-pub fn tr(pick: fn(&'static MerchantTexts) -> &'static str) -> leptos::prelude::Signal<&'static str> {
+pub fn tr(pick: fn(&'static MerchantTexts) -> &'static str) -> super::TextSignal {
     super::tr_of(pick)
 }
 

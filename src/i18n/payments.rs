@@ -189,11 +189,11 @@ impl super::Strings for PaymentTexts {
 }
 
 /// This area's strings in the current language, reactively.
-pub fn use_texts() -> leptos::prelude::Signal<&'static PaymentTexts> {
+pub fn use_texts() -> crate::tasks::Signal<&'static PaymentTexts> {
     super::strings()
 }
 
 /// One of this area's strings as reactive text.
-pub fn tr(pick: fn(&'static PaymentTexts) -> &'static str) -> leptos::prelude::Signal<&'static str> {
+pub fn tr(pick: fn(&'static PaymentTexts) -> &'static str) -> super::TextSignal {
     super::tr_of(pick)
 }

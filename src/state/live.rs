@@ -16,6 +16,7 @@ use crate::api::{self, ApiError};
 use crate::i18n::Lang;
 use crate::settings::Settings;
 use crate::storage::Stored;
+use crate::tasks::Signal;
 use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 use schet_api::pb;

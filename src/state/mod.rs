@@ -13,6 +13,7 @@ pub use live::{Link, Live, use_live};
 pub use profile::{Profile, Who, use_profile};
 
 use crate::settings::{MerchantSettings, Settings};
+use crate::tasks::Signal;
 use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 

@@ -19,6 +19,7 @@ use crate::i18n::{Texts, use_texts};
 use crate::nav;
 use crate::state::{use_app, use_live};
 use crate::tasks::Memo;
+use crate::tasks::Signal;
 use crate::tasks::{self, Resource};
 use leptos::prelude::*;
 use schet_api::pb::{self, conversation::Parent};

@@ -9,6 +9,7 @@
 use crate::api::{self, ApiError};
 use crate::components::field::{Control, Field};
 use crate::components::{ErrorView, ImagePicker, files};
+use crate::i18n::TextSignal;
 use crate::i18n::invoices::{InvoiceTexts, tr as tr_inv, use_texts as use_inv_texts};
 use crate::i18n::{rules::field_error_text, tr, use_lang};
 use crate::nav;
@@ -16,6 +17,7 @@ use crate::settings::Settings;
 use crate::state::use_app;
 use crate::storage::Stored;
 use crate::tasks;
+use crate::tasks::Signal;
 use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
@@ -125,7 +127,7 @@ impl Form {
         id: &'static str,
         key: &'static str,
         field: &'static str,
-        label: Signal<&'static str>,
+        label: TextSignal,
         control: Control,
         get: fn(&InvoiceForm) -> String,
         set: fn(&mut InvoiceForm, String),
@@ -288,10 +290,10 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
         f.submitted.set(false);
     };
 
-    let radio = move |name: &'static str, on: Signal<bool>, label: Signal<&'static str>, pick: Callback<()>| {
+    let radio = move |name: &'static str, on: Signal<bool>, label: TextSignal, pick: Callback<()>| {
         view! {
             <label>
-                <input type="radio" name=name prop:checked=on disabled=name == "invoice-kind" && editing.is_some()
+                <input type="radio" name=name prop:checked=move || on.get() disabled=name == "invoice-kind" && editing.is_some()
                     on:change=move |_| pick.run(()) />
                 {label}
             </label>

@@ -11,6 +11,7 @@ use crate::i18n::{Texts, tr, use_texts};
 use crate::nav::{screen_query, use_nav};
 use crate::state::{use_app, use_profile};
 use crate::tasks;
+use crate::tasks::Signal;
 use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 use schet_api::pb::{self, invoice::InvoiceStatus};

@@ -139,10 +139,10 @@ pub fn SettingsPage() -> impl IntoView {
             <form class="stack" on:submit=submit novalidate>
                 <Field id="settings-endpoint" label=tr(|t| t.endpoint_label) control=Control::Url autocomplete="url"
                     placeholder=|| "https://…".to_string() hint=move || t.get().endpoint_hint.to_string()
-                    value=endpoint on_input=Callback::new(move |v: String| set_endpoint.set(v)) />
+                    value=move || endpoint.get() on_input=Callback::new(move |v: String| set_endpoint.set(v)) />
                 <Field id="settings-token" label=tr(|t| t.token_label) control=Control::Secret autocomplete="current-password"
                     hint=move || t.get().token_hint.to_string()
-                    value=token on_input=Callback::new(move |v: String| set_token.set(v)) />
+                    value=move || token.get() on_input=Callback::new(move |v: String| set_token.set(v)) />
                 <div class="row">
                     <button type="submit" class="button primary" disabled=move || check.pending()>
                         {move || if check.pending() { t.get().checking } else { t.get().save_and_check }}

@@ -7,6 +7,7 @@ use crate::components::{Person, StatusBadge};
 use crate::format;
 use crate::i18n::{Texts, tr, use_texts};
 use crate::tasks::RwSignal;
+use crate::tasks::Signal;
 use leptos::prelude::*;
 use schet_api::pb::{self, invoice};
 use std::time::Duration;

@@ -10,12 +10,14 @@ use crate::api::{self, ApiError};
 use crate::components::invoice_chat::InvoiceChat;
 use crate::components::login::{LoginPrompt, is_guest};
 use crate::components::{ErrorView, QrCode, files, part_or_retry};
+use crate::i18n::TextSignal;
 use crate::i18n::invoices::use_texts as use_inv_texts;
 use crate::i18n::payments::use_texts as use_pay_texts;
 use crate::i18n::tr;
 use crate::lazy::{after_first_view, lazily};
 use crate::state::{use_app, use_live};
 use crate::tasks;
+use crate::tasks::Signal;
 use crate::tasks::{Memo, RwSignal};
 use actions::InvoiceActions;
 use fields::{InvoiceDetails, InvoiceSummary};
@@ -158,7 +160,7 @@ fn Missing(id: u64) -> impl IntoView {
     view! {
         <div class="not-found">
             <p>{move || tp.get().invoice_missing.replace("{id}", &id.to_string())}</p>
-            {move || guest.get().then(|| view! { <LoginPrompt text=Signal::derive(move || tp.get().invoice_missing_guest) /> })}
+            {move || guest.get().then(|| view! { <LoginPrompt text=TextSignal::derive(move || tp.get().invoice_missing_guest) /> })}
         </div>
     }
 }
@@ -216,6 +218,6 @@ fn ShareLink(id: u64) -> impl IntoView {
             <button type="button" class="button" aria-expanded=move || show_qr.get().to_string() on:click=move |_| show_qr.update(|v| *v = !*v)>"QR"</button>
             <span class="mono muted">{link.clone()}</span>
         </div>
-        {move || show_qr.get().then(|| view! { <QrCode text=link.clone() label=Signal::derive(move || ti.get().qr_label) /> })}
+        {move || show_qr.get().then(|| view! { <QrCode text=link.clone() label=TextSignal::derive(move || ti.get().qr_label) /> })}
     }
 }

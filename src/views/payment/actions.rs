@@ -10,7 +10,7 @@ use crate::i18n::payments::{tr as tr_pay, use_texts as use_pay_texts};
 use crate::i18n::{tr, use_texts};
 use crate::state::{use_app, use_profile};
 use crate::tasks;
-use crate::tasks::{Memo, RwSignal};
+use crate::tasks::{Memo, RwSignal, Signal};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use schet_api::{decimal, pb};

@@ -10,6 +10,7 @@ use crate::settings::Settings;
 use crate::state::use_app;
 use crate::storage::Stored;
 use crate::tasks::RwSignal;
+use crate::tasks::Signal;
 use leptos::prelude::*;
 use schet_api::{Rule, pb};
 use schet_model::codec::Proto;
