@@ -29,14 +29,19 @@ if (shared && BigInt(shared[1]) < 2n ** 64n) {
     body.set(message, 5);
     const headers = { "content-type": "application/grpc-web+proto", "x-grpc-web": "1" };
     if (token) headers.authorization = `Bearer ${token}`;
-    // `<id> <base64 of the gRPC-web reply body>`, for this page's invoice.
+    // The guest's answer, when the page carries one for this invoice from this service
+    // (`<id> <base64 of the gRPC-web reply body>`): a guest's whole answer; for someone
+    // logged in, what the page shows until their own answer (which may say more) arrives.
     const [number, carried] = (document.querySelector('meta[name="schet-head-start"]')?.content || "").split(" ");
-    const inPage = !token && base === location.origin && number === shared[1] && carried;
+    const inPage = base === location.origin && number === shared[1] && carried
+      ? Uint8Array.from(atob(carried), (c) => c.charCodeAt(0))
+      : null;
     window.__schetHeadStart = {
       key: `${base}|${token}|${id}`,
       at: performance.now(),
-      answer: inPage
-        ? Promise.resolve({ status: null, body: Uint8Array.from(atob(carried), (c) => c.charCodeAt(0)) })
+      provisional: token ? inPage : null,
+      answer: inPage && !token
+        ? Promise.resolve({ status: null, body: inPage })
         : fetch(`${base}/CoreSchema.V1.TradeApi/GetInvoiceById`, { method: "POST", headers, body })
             .then(async (r) => (r.ok ? { status: r.headers.get("grpc-status"), body: new Uint8Array(await r.arrayBuffer()) } : null))
             .catch(() => null),

@@ -3,7 +3,8 @@
 //! boot.js hands it to the app as its head start when nobody is logged in and the app talks
 //! to this origin, so a guest's first view waits on no call to the service: on a slow phone
 //! that is a round trip sooner, with caches cold or warm, and the invoice is as fresh as the
-//! page.
+//! page. Someone logged in is shown it too, until their own answer (which may say more, such
+//! as the owner's redirect URL) arrives.
 //!
 //! The answer is the guest's whole gRPC-web reply body (a message frame and a trailers frame
 //! with `grpc-status:0`), base64 in `<meta name="schet-head-start" content="<id> <base64>">`:

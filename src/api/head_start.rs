@@ -1,6 +1,7 @@
 //! The shared link's head start, as boot.js left it on `window.__schetHeadStart`: the
 //! request for the invoice of an `/invoice/:id` address, sent while the app was still
-//! downloading. Taken once; what it holds is read by `schet_model::head_start`.
+//! downloading. Taken once; what it holds is read by `schet_model::head_start`. For someone
+//! logged in, it may also hold the guest's answer the page carried: [`provisional`].
 
 use js_sys::{Promise, Reflect, Uint8Array};
 use schet_model::head_start;
@@ -33,4 +34,22 @@ pub async fn take(key: &str) -> Option<Vec<u8>> {
     let status = field(&reply, "status").and_then(|s| s.as_string());
     let body = field(&reply, "body")?.dyn_into::<Uint8Array>().ok()?.to_vec();
     head_start::unary_message(&body, status.as_deref()).map(<[u8]>::to_vec)
+}
+
+/// The guest's answer the page carried for `key`'s invoice, when someone is logged in (see
+/// boot.js): what the page shows until their own answer arrives. Once, and only while fresh;
+/// None when there is none, or it is not a clean success.
+pub fn provisional(key: &str) -> Option<Vec<u8>> {
+    let window = web_sys::window()?;
+    let started = field(&window, NAME)?;
+    if field(&started, "key")?.as_string()? != key {
+        return None;
+    }
+    let carried = field(&started, "provisional")?.dyn_into::<Uint8Array>().ok()?.to_vec();
+    let _ = Reflect::delete_property(started.unchecked_ref::<js_sys::Object>(), &JsValue::from_str("provisional"));
+    let age = window.performance()?.now() - field(&started, "at")?.as_f64()?;
+    if !(0.0..=head_start::FRESH_MS).contains(&age) {
+        return None;
+    }
+    head_start::unary_message(&carried, None).map(<[u8]>::to_vec)
 }

@@ -22,6 +22,16 @@ pub async fn get_by_id(settings: &Settings, id: u64) -> Result<pb::Invoice, ApiE
     response.invoices.into_iter().next().ok_or_else(|| ApiError::NotFound(format!("invoice {id} was not found")))
 }
 
+/// What the shared link's page showed a guest of invoice `id`, for someone logged in to see
+/// until [`get_by_id`] answers (which, for them, may say more). None when the page carried
+/// nothing for it (a private invoice, another service, another page).
+pub fn provisional(settings: &Settings, id: u64) -> Option<pb::Invoice> {
+    let key = schet_model::head_start::key(&settings.base_url(), settings.token.trim(), id);
+    let body = super::head_start::provisional(&key)?;
+    let response = <rpcs::GetInvoiceById as Rpc>::Response::decode(body.as_slice()).ok()?;
+    response.invoices.into_iter().next().filter(|i| i.id == id)
+}
+
 /// CreateInvoice, after the same checks the service makes (so a bad form never leaves
 /// the browser).
 pub async fn create(settings: &Settings, request: pb::CreateInvoiceRequest) -> Result<pb::Invoice, ApiError> {

@@ -216,6 +216,14 @@ pub fn smoke_release(chrome: &Chrome, url: &str, dist: &Dist) -> Result<(u64, u6
         without_transport,
     ));
 
+    let from_page = shared_link_logged_in_from_page(&session, url);
+    let _ = session.block_urls(&[]);
+    results.push((
+        "logged in, a shared link shows the invoice the page carried while the service cannot answer; the retry reads it"
+            .into(),
+        from_page,
+    ));
+
     results.push((
         "a guest's shared link shows the invoice with no call to the service (its answer came in the page)".into(),
         shared_link_as_guest(chrome, url),
@@ -283,6 +291,26 @@ fn transport_unreachable(session: &Session, url: &str, transport: &[String]) -> 
     open_shared_invoice(session, url, ", without the transport")?;
     session.block_urls(&[])?;
     to_invoice_list(session, "the invoice list, its call made once the transport could be fetched")
+}
+
+/// Someone logged in opens a shared link while the service cannot answer their read (every
+/// GetInvoiceById blocked, boot.js's and the app's): the invoice shows all the same, from the
+/// guest's answer the page carried, with the failed read said above it; once the service is
+/// back, its Retry reads the invoice, and the notice goes.
+fn shared_link_logged_in_from_page(session: &Session, url: &str) -> Result<()> {
+    session.block_urls(&["*/GetInvoiceById"])?;
+    open_shared_invoice(session, url, ", logged in, with its read blocked")?;
+    let banner = "document.querySelector('main section.invoice .error-banner button')";
+    session.wait_for(&format!("{banner} !== null"), "the failed read said, with a retry", Duration::from_secs(60))?;
+    session.block_urls(&[])?;
+    session.eval(&format!("{banner}.click()"))?;
+    session.wait_for(
+        "document.querySelector('main section.invoice .error-banner') === null \
+         && document.body.innerText.includes('Steam gift card')",
+        "the invoice read again, the notice gone",
+        Duration::from_secs(60),
+    )?;
+    Ok(())
 }
 
 /// Follows the app's link to the invoice list and waits (up to 60 s) for the demo invoices.

@@ -67,6 +67,9 @@ enum Shown {
 pub fn InvoiceView(id: u64) -> impl IntoView {
     let app = use_app();
     let live = use_live();
+    // Someone logged in who followed a shared link: the guest's view the page carried, shown
+    // until their own answer arrives (read before the resource starts, which takes the rest).
+    let carried = app.settings.with_untracked(|s| api::invoices::provisional(s, id));
     let invoice = tasks::resource(move || {
         let settings = app.settings.get();
         async move { api::invoices::get_by_id(&settings, id).await }
@@ -89,10 +92,10 @@ pub fn InvoiceView(id: u64) -> impl IntoView {
             invoice.refetch();
         }
     });
-    // The invoice as last read (kept while it is read again).
+    // The invoice as last read (kept while it is read again), at first what the page carried.
     let current = Memo::new(move |last: Option<&Option<pb::Invoice>>| match invoice.get() {
         Some(Ok(i)) => Some(i),
-        _ => last.cloned().flatten(),
+        _ => last.cloned().flatten().or_else(|| carried.clone()),
     });
     let shown = Memo::new(move |_| {
         if current.with(Option::is_some) {
