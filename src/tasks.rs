@@ -392,3 +392,17 @@ impl<G: UntrackableGuard<Target = Boxed>, T: 'static> UntrackableGuard for Write
         self.inner.untrack();
     }
 }
+
+/// For props that take any signal: reads through the signal.
+impl<T: Clone + Send + Sync + 'static> From<RwSignal<T>> for Signal<T> {
+    fn from(signal: RwSignal<T>) -> Signal<T> {
+        Signal::derive(move || signal.get())
+    }
+}
+
+/// For props that take any signal: reads through the memo.
+impl<T: Clone + PartialEq + Send + Sync + 'static> From<Memo<T>> for Signal<T> {
+    fn from(memo: Memo<T>) -> Signal<T> {
+        Signal::derive(move || memo.get())
+    }
+}

@@ -9,7 +9,7 @@
 //! Texts (`Signal<&'static str>`, rendered directly in views) stay Leptos's: one type, so one
 //! copy, and it renders without a closure around it.
 
-use leptos::prelude::{DefinedAt, Get, ReadUntracked, Track};
+use leptos::prelude::{DefinedAt, ReadUntracked, Track};
 use std::any::Any;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -18,8 +18,7 @@ use std::sync::Arc;
 type Shared = Arc<dyn Any + Send + Sync>;
 
 fn shared<T: 'static>(value: &Shared) -> &T {
-    // Only `derive`, `stored` and the conversions below put values in a `Signal<T>`, always a
-    // `T`.
+    // Only `derive` and `stored` put values in a `Signal<T>`, always a `T`.
     value.downcast_ref::<T>().expect("a signal holds the type it was made with")
 }
 
@@ -103,17 +102,5 @@ impl<T: Default + Send + Sync + 'static> Default for Signal<T> {
 impl<T: Send + Sync + 'static, F: Fn() -> T + Send + Sync + 'static> From<F> for Signal<T> {
     fn from(f: F) -> Signal<T> {
         Signal::derive(f)
-    }
-}
-
-impl<T: Clone + Send + Sync + 'static> From<super::RwSignal<T>> for Signal<T> {
-    fn from(signal: super::RwSignal<T>) -> Signal<T> {
-        Signal::derive(move || signal.get())
-    }
-}
-
-impl<T: Clone + PartialEq + Send + Sync + 'static> From<super::Memo<T>> for Signal<T> {
-    fn from(memo: super::Memo<T>) -> Signal<T> {
-        Signal::derive(move || memo.get())
     }
 }
