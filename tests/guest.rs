@@ -18,21 +18,10 @@ fn btc(units: i64, nanos: i32) -> Option<pb::Decimal> {
     Some(pb::Decimal { units, nanos })
 }
 
-/// A real PNG made by the browser's canvas.
-fn canvas_png() -> Vec<u8> {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let canvas: web_sys::HtmlCanvasElement = document.create_element("canvas").unwrap().unchecked_into();
-    canvas.set_width(30);
-    canvas.set_height(20);
-    let url = canvas.to_data_url_with_type("image/png").unwrap();
-    let bin = web_sys::window().unwrap().atob(url.split_once(',').unwrap().1).unwrap();
-    bin.chars().map(|c| c as u8).collect()
-}
-
 #[wasm_bindgen_test]
 async fn a_guest_opens_a_shared_invoice_with_its_price_rate_seller_images_and_share() {
     let image = api::images::new_guid();
-    api::images::store(&seller(), image, canvas_png()).await.expect("image stored");
+    api::images::store(&seller(), image, canvas_png(30, 20)).await.expect("image stored");
     let request = pb::CreateInvoiceRequest {
         is_base_crypto: false,
         fiat_currency: "USD".into(),

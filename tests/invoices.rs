@@ -21,21 +21,6 @@ use common::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// Waits for an async condition (a server query), polling.
-async fn wait_for_server<F: std::future::Future<Output = bool>>(what: &str, mut cond: impl FnMut() -> F) {
-    for _ in 0..300 {
-        if cond().await {
-            return;
-        }
-        yield_to_browser().await;
-    }
-    panic!("never happened: {what}");
-}
-
 fn clear_drafts() {
     for user in [seller(), buyer()] {
         schet::views::invoice_form::clear_draft(&user, None);
@@ -336,22 +321,11 @@ async fn editing_and_deleting_an_invoice() {
     wait_until("the page shows it", || text(&host).contains("Deleted")).await;
 }
 
-/// A real PNG made by the browser's canvas.
-fn canvas_png() -> Vec<u8> {
-    let canvas: web_sys::HtmlCanvasElement = document().create_element("canvas").unwrap().unchecked_into();
-    canvas.set_width(40);
-    canvas.set_height(20);
-    let url = canvas.to_data_url_with_type("image/png").unwrap();
-    let b64 = url.split_once(',').unwrap().1;
-    let bin = web_sys::window().unwrap().atob(b64).unwrap();
-    bin.chars().map(|c| c as u8).collect()
-}
-
 #[wasm_bindgen_test]
 async fn an_attached_image_is_uploaded_and_shown_as_a_thumbnail() {
     clear_drafts();
     let (host, _handle) = mount_form(seller(), None);
-    let bytes = canvas_png();
+    let bytes = canvas_png(40, 20);
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
     let file = web_sys::File::new_with_u8_array_sequence(&parts, "pixel.png").unwrap();
     let transfer = web_sys::DataTransfer::new().unwrap();

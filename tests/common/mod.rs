@@ -310,3 +310,25 @@ pub async fn public_invoice(comment: &str, price: Option<pb::Decimal>, secrets: 
 pub fn shown(tab: &Tab, selector: &str) -> bool {
     tab.host.query_selector(selector).unwrap().is_some()
 }
+
+/// Waits for an async condition (a server query), polling.
+pub async fn wait_for_server<F: std::future::Future<Output = bool>>(what: &str, mut cond: impl FnMut() -> F) {
+    for _ in 0..300 {
+        if cond().await {
+            return;
+        }
+        yield_to_browser().await;
+    }
+    panic!("never happened: {what}");
+}
+
+/// A real PNG of `width` × `height` made by the browser's canvas.
+pub fn canvas_png(width: u32, height: u32) -> Vec<u8> {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let canvas: web_sys::HtmlCanvasElement = document.create_element("canvas").unwrap().unchecked_into();
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let url = canvas.to_data_url_with_type("image/png").unwrap();
+    let bin = web_sys::window().unwrap().atob(url.split_once(',').unwrap().1).unwrap();
+    bin.chars().map(|c| c as u8).collect()
+}
