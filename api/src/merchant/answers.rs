@@ -67,20 +67,13 @@ pub struct Detail {
 
 // ------------------------------------------------------------------------------- invoice
 
-/// Money as the API writes it: a JSON number with the amount's exact text; read from a
-/// number or a string, `null` or left out reading as 0.
+/// Money as the API writes it: a JSON number with the amount's exact text (read by
+/// `reading.rs`: from a number or a string, `null` or left out reading as 0).
 mod money {
     use super::*;
 
     pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
         number(*value).serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        match Value::deserialize(d)? {
-            Value::Null => Ok(Decimal::ZERO),
-            v => Decimal::read(&v).ok_or_else(|| serde::de::Error::custom(format!("{v} is not an amount"))),
-        }
     }
 
     pub mod option {
@@ -89,22 +82,13 @@ mod money {
         pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
             value.map(number).unwrap_or(Value::Null).serialize(s)
         }
-
-        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-            match Value::deserialize(d)? {
-                Value::Null => Ok(None),
-                v => {
-                    Decimal::read(&v).map(Some).ok_or_else(|| serde::de::Error::custom(format!("{v} is not an amount")))
-                }
-            }
-        }
     }
 }
 
 /// One invoice, as the list and create calls answer it. Every field may be missing from
-/// another service's answer (it then reads as empty or 0); unknown fields are skipped.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+/// another service's answer, or null (it then reads as empty or 0); unknown fields are
+/// skipped; a field of another type is an error that names it (`reading.rs`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Invoice {
     /// `INV-` and 8 characters of `[A-Z0-9]`.
     pub uuid: String,
@@ -170,8 +154,7 @@ pub struct Invoice {
     pub link: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Currency {
     pub id: u32,
     /// `USDT`
@@ -185,8 +168,7 @@ pub struct Currency {
     pub order: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Network {
     /// `TRC20`
     pub code: String,
@@ -195,8 +177,7 @@ pub struct Network {
     pub fullname: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Project {
     pub id: i64,
     pub name: String,

@@ -371,6 +371,7 @@ pub fn read_body<T: serde::de::DeserializeOwned + Default>(bytes: &[u8]) -> Resu
 }
 
 mod answers;
+mod reading;
 mod requests;
 #[cfg(test)]
 mod tests;

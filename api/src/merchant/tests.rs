@@ -150,6 +150,46 @@ fn amounts_are_exact_both_ways() {
 }
 
 #[test]
+fn an_answer_member_of_another_type_is_an_error_naming_it() {
+    let read = |text: &str| serde_json::from_str::<Invoice>(text).map_err(|e| e.to_string());
+    for (text, named) in [
+        (r#"{"uuid":["INV-1"]}"#, "uuid: not a string"),
+        (r#"{"amount":"twelve"}"#, "amount: not an amount"),
+        (r#"{"test_mode":"yes"}"#, "test_mode: not true or false"),
+        (r#"{"currency":{"network":{"id":-1}}}"#, "currency.network.id: not a whole number in range"),
+        (r#"{"project":"shop"}"#, "project: not an object"),
+        (r#"{"status":3}"#, "status: not a string"),
+        (r#"{"tx_list":{}}"#, "tx_list: not a list"),
+    ] {
+        let error = read(text).unwrap_err();
+        assert!(error.starts_with(named), "{text}: {error}");
+    }
+    // Nulls and numbers for text: read, not refused; text kept as written.
+    let lenient = read(r#"{"uuid":null,"order_id":42,"date_finished":null,"project":{"name":" Shop "}}"#).unwrap();
+    assert_eq!((lenient.uuid.as_str(), lenient.order_id.as_str()), ("", "42"));
+    assert_eq!((lenient.date_finished, lenient.project.name.as_str()), (None, " Shop "));
+    // A whole answer as the reference endpoint writes it reads back the same.
+    let full = Invoice {
+        uuid: "INV-AB12CD34".into(),
+        currency: Currency {
+            id: 3,
+            code: "USDT".into(),
+            network: Network { id: 7, ..Default::default() },
+            ..Default::default()
+        },
+        project: Project { id: -5, name: "Shop".into(), ..Default::default() },
+        status: Status::Partial,
+        kind: "up".into(),
+        amount_in_crypto: Some(dec!(1.5)),
+        to_surcharge_usd: dec!(0.01),
+        tx_list: vec![json!({"hash": "ab"})],
+        link: Some("https://pay.example/INV-AB12CD34".into()),
+        ..Default::default()
+    };
+    assert_eq!(read(&to_json(&full)).unwrap(), full);
+}
+
+#[test]
 fn error_answers_keep_the_order_of_the_rules() {
     let e = ErrorResponse::new(&[
         Issue::new("start", Rule::Required),

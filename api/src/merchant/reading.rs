@@ -1,0 +1,158 @@
+//! Reading an invoice from an answer, member by member, from the JSON value tree: one small
+//! reader per kind of member instead of serde's derived visitor per type (the browser app
+//! reads answers, and the derived code was most of its merchant screen's wasm).
+//!
+//! The rules are the contract's: a member left out, or `null`, is the type's empty value (""
+//! or 0); a member the contract does not know is skipped; a member of another type is an
+//! error that names it. Text is kept as written (a number's text is text too); money is read
+//! as a request's amount is ([`Field`]): exactly, from a number or a string.
+
+use super::*;
+use serde_json::Map;
+
+type Members = Map<String, Value>;
+
+/// `name` of `members`, None when left out or null.
+fn member<'a>(members: &'a Members, name: &str) -> Option<&'a Value> {
+    members.get(name).filter(|v| !v.is_null())
+}
+
+fn wrong(name: &str, what: &str) -> String {
+    format!("{name}: not {what}")
+}
+
+/// Text as it was written (a number's text too: an order id sent as a number).
+fn as_text(name: &str, value: &Value) -> Result<String, String> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        _ => Err(wrong(name, "a string")),
+    }
+}
+
+fn text(m: &Members, name: &str) -> Result<String, String> {
+    Ok(maybe_text(m, name)?.unwrap_or_default())
+}
+
+fn maybe_text(m: &Members, name: &str) -> Result<Option<String>, String> {
+    member(m, name).map(|v| as_text(name, v)).transpose()
+}
+
+fn money(m: &Members, name: &str) -> Result<Decimal, String> {
+    Ok(maybe_money(m, name)?.unwrap_or(Decimal::ZERO))
+}
+
+fn maybe_money(m: &Members, name: &str) -> Result<Option<Decimal>, String> {
+    member(m, name).map(|v| Decimal::read(v).ok_or_else(|| wrong(name, "an amount"))).transpose()
+}
+
+fn flag(m: &Members, name: &str) -> Result<bool, String> {
+    member(m, name).map_or(Ok(false), |v| v.as_bool().ok_or_else(|| wrong(name, "true or false")))
+}
+
+fn whole<T: TryFrom<i64> + Default>(m: &Members, name: &str) -> Result<T, String> {
+    member(m, name).map_or(Ok(T::default()), |v| {
+        v.as_i64().and_then(|n| T::try_from(n).ok()).ok_or_else(|| wrong(name, "a whole number in range"))
+    })
+}
+
+fn object<T: Default>(m: &Members, name: &str, read: fn(&Members) -> Result<T, String>) -> Result<T, String> {
+    match member(m, name) {
+        None => Ok(T::default()),
+        Some(Value::Object(inner)) => read(inner).map_err(|e| format!("{name}.{e}")),
+        Some(_) => Err(wrong(name, "an object")),
+    }
+}
+
+fn list(m: &Members, name: &str) -> Result<Vec<Value>, String> {
+    match member(m, name) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => Ok(items.clone()),
+        Some(_) => Err(wrong(name, "a list")),
+    }
+}
+
+/// A status as the API spells it; one this contract does not know is [`Status::Other`].
+fn status(m: &Members, name: &str) -> Result<Status, String> {
+    match member(m, name) {
+        None => Ok(Status::default()),
+        Some(Value::String(s)) => Ok(Status::ALL.into_iter().find(|k| k.as_str() == s).unwrap_or(Status::Other)),
+        Some(_) => Err(wrong(name, "a string")),
+    }
+}
+
+fn network(m: &Members) -> Result<Network, String> {
+    Ok(Network { code: text(m, "code")?, id: whole(m, "id")?, fullname: text(m, "fullname")? })
+}
+
+fn currency(m: &Members) -> Result<Currency, String> {
+    Ok(Currency {
+        id: whole(m, "id")?,
+        code: text(m, "code")?,
+        fullcode: text(m, "fullcode")?,
+        network: object(m, "network", network)?,
+        name: text(m, "name")?,
+        is_email_required: flag(m, "is_email_required")?,
+        stablecoin: flag(m, "stablecoin")?,
+        order: whole(m, "order")?,
+    })
+}
+
+fn project(m: &Members) -> Result<Project, String> {
+    Ok(Project {
+        id: whole(m, "id")?,
+        name: text(m, "name")?,
+        fail: text(m, "fail")?,
+        success: text(m, "success")?,
+        logo: text(m, "logo")?,
+    })
+}
+
+fn invoice(m: &Members) -> Result<Invoice, String> {
+    Ok(Invoice {
+        uuid: text(m, "uuid")?,
+        created: text(m, "created")?,
+        address: text(m, "address")?,
+        currency: object(m, "currency", currency)?,
+        date_finished: maybe_text(m, "date_finished")?,
+        expiry_date: text(m, "expiry_date")?,
+        side_commission: text(m, "side_commission")?,
+        side_commission_cc: text(m, "side_commission_cc")?,
+        type_payments: text(m, "type_payments")?,
+        status: status(m, "status")?,
+        is_email_required: flag(m, "is_email_required")?,
+        project: object(m, "project", project)?,
+        tx_list: list(m, "tx_list")?,
+        test_mode: flag(m, "test_mode")?,
+        kind: text(m, "type")?,
+        user_email: text(m, "user_email")?,
+        pay_url: text(m, "pay_url")?,
+        phone: text(m, "phone")?,
+        order_id: text(m, "order_id")?,
+        amount_in_crypto: maybe_money(m, "amount_in_crypto")?,
+        amount_in_fiat: money(m, "amount_in_fiat")?,
+        fiat_currency: text(m, "fiat_currency")?,
+        amount: money(m, "amount")?,
+        amount_usd: money(m, "amount_usd")?,
+        amount_to_pay: money(m, "amount_to_pay")?,
+        amount_to_pay_usd: money(m, "amount_to_pay_usd")?,
+        amount_paid: money(m, "amount_paid")?,
+        amount_paid_usd: money(m, "amount_paid_usd")?,
+        fee: money(m, "fee")?,
+        fee_usd: money(m, "fee_usd")?,
+        service_fee: money(m, "service_fee")?,
+        service_fee_usd: money(m, "service_fee_usd")?,
+        received: money(m, "received")?,
+        received_usd: money(m, "received_usd")?,
+        to_surcharge: money(m, "to_surcharge")?,
+        to_surcharge_usd: money(m, "to_surcharge_usd")?,
+        link: maybe_text(m, "link")?,
+    })
+}
+
+impl<'de> Deserialize<'de> for Invoice {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Invoice, D::Error> {
+        let members = Members::deserialize(d)?;
+        invoice(&members).map_err(serde::de::Error::custom)
+    }
+}
