@@ -179,7 +179,7 @@ pub fn service_suites(env: &Env, native_output: &str) -> Result<String> {
             .map(|path| crate::proc::root().join(path))
             .with_context(|| format!("the native tests did not run {source}"))
     };
-    let suites = [binary("tests/api/main.rs")?, binary("tests/merchant.rs")?];
+    let suites = [binary("tests/api/main.rs")?, binary("tests/merchant/main.rs")?];
     let started = std::time::Instant::now();
     let cluster = Cluster::start("test", false)?;
     let mut pg_env = env.clone();
@@ -264,6 +264,6 @@ mod tests {
                    \x20    Running tests/api/main.rs (target/debug/deps/api-493ed14b395d6f5d)\n\
                    running 55 tests\n";
         assert_eq!(super::test_binary(out, "tests/api/main.rs"), Some("target/debug/deps/api-493ed14b395d6f5d"));
-        assert_eq!(super::test_binary(out, "tests/merchant.rs"), None);
+        assert_eq!(super::test_binary(out, "tests/merchant/main.rs"), None);
     }
 }

@@ -172,7 +172,7 @@ impl LiveServer {
             let token = text.split_whitespace().last().ok_or_else(|| anyhow!("`user add` printed no token"))?;
             tokens.push((name.to_string(), token.to_string()));
         }
-        // The seller's merchant invoices in every status (tests/merchant.rs).
+        // The seller's merchant invoices in every status (server/tests/merchant/).
         let db_arg = db.display().to_string();
         run(&Vec::new(), &bin.display().to_string(), &["merchant", "demo", "seller", "--database", &db_arg])?;
         // A throwaway key to seal webhook client keys (the invoice form's webhook tests).
