@@ -186,9 +186,11 @@ pub fn build(env: &Env) -> Result<Dist> {
     let main_wasm_path = bindgen_dir.join("schet_bg.wasm");
     let mut modules = vec![main_wasm_path.clone()];
     modules.extend(split.split_modules.iter().cloned());
+    // The toolchain's custom sections (`producers`, `target_features`) are for tools only.
     for module in &modules {
         let m = module.display().to_string();
-        proc::run(env, "wasm-opt", &["-Oz", &m, &format!("--output={m}")])?;
+        let strip = ["--strip-producers", "--strip-target-features"];
+        proc::run(env, "wasm-opt", &["-Oz", strip[0], strip[1], &m, &format!("--output={m}")])?;
     }
     // Short names for the links between the main wasm and its glue (names.rs).
     let glue = bindgen_dir.join("schet.js");
