@@ -13,6 +13,13 @@ fn field(object: &JsValue, name: &str) -> Option<JsValue> {
     Reflect::get(object, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
+/// Whether boot.js's head start `started` is for `key` (the same address, login and
+/// invoice) and younger than [`head_start::FRESH_MS`].
+fn for_now(window: &web_sys::Window, started: &JsValue, key: &str) -> Option<bool> {
+    let age = window.performance()?.now() - field(started, "at")?.as_f64()?;
+    Some(field(started, "key")?.as_string()? == key && (0.0..=head_start::FRESH_MS).contains(&age))
+}
+
 /// The reply message boot.js got for `key` (see [`head_start::key`]), once: None when there
 /// is none, when it was for another address, login or invoice, when it is older than
 /// [`head_start::FRESH_MS`], or when it is not a clean success. The caller then asks the
@@ -22,11 +29,7 @@ pub async fn take(key: &str) -> Option<Vec<u8>> {
     let started = field(&window, NAME)?;
     // Once only: a later read of the same invoice (a refresh) asks the service.
     let _ = Reflect::delete_property(&window, &JsValue::from_str(NAME));
-    if field(&started, "key")?.as_string()? != key {
-        return None;
-    }
-    let age = window.performance()?.now() - field(&started, "at")?.as_f64()?;
-    if !(0.0..=head_start::FRESH_MS).contains(&age) {
+    if !for_now(&window, &started, key)? {
         return None;
     }
     let answer: Promise = field(&started, "answer")?.dyn_into().ok()?;
@@ -42,13 +45,9 @@ pub async fn take(key: &str) -> Option<Vec<u8>> {
 pub fn provisional(key: &str) -> Option<Vec<u8>> {
     let window = web_sys::window()?;
     let started = field(&window, NAME)?;
-    if field(&started, "key")?.as_string()? != key {
-        return None;
-    }
     let carried = field(&started, "provisional")?.dyn_into::<Uint8Array>().ok()?.to_vec();
     let _ = Reflect::delete_property(started.unchecked_ref::<js_sys::Object>(), &JsValue::from_str("provisional"));
-    let age = window.performance()?.now() - field(&started, "at")?.as_f64()?;
-    if !(0.0..=head_start::FRESH_MS).contains(&age) {
+    if !for_now(&window, &started, key)? {
         return None;
     }
     head_start::unary_message(&carried, None).map(<[u8]>::to_vec)

@@ -11,10 +11,7 @@ use schet_api::rpc::{Rpc, rpcs};
 pub async fn get_by_id(settings: &Settings, id: u64) -> Result<pb::Invoice, ApiError> {
     // A shared link's first read: boot.js may have asked already, while the app loaded.
     let key = schet_model::head_start::key(&settings.base_url(), settings.token.trim(), id);
-    if let Some(body) = super::head_start::take(&key).await
-        && let Ok(response) = <rpcs::GetInvoiceById as Rpc>::Response::decode(body.as_slice())
-        && let Some(invoice) = response.invoices.into_iter().next()
-    {
+    if let Some(invoice) = super::head_start::take(&key).await.and_then(|body| carried_invoice(&body, id)) {
         return Ok(invoice);
     }
     let mut call = Call::viewer(settings);
@@ -27,8 +24,12 @@ pub async fn get_by_id(settings: &Settings, id: u64) -> Result<pb::Invoice, ApiE
 /// nothing for it (a private invoice, another service, another page).
 pub fn provisional(settings: &Settings, id: u64) -> Option<pb::Invoice> {
     let key = schet_model::head_start::key(&settings.base_url(), settings.token.trim(), id);
-    let body = super::head_start::provisional(&key)?;
-    let response = <rpcs::GetInvoiceById as Rpc>::Response::decode(body.as_slice()).ok()?;
+    carried_invoice(&super::head_start::provisional(&key)?, id)
+}
+
+/// Invoice `id` from a GetInvoiceById reply message that boot.js or the page brought.
+fn carried_invoice(message: &[u8], id: u64) -> Option<pb::Invoice> {
+    let response = <rpcs::GetInvoiceById as Rpc>::Response::decode(message).ok()?;
     response.invoices.into_iter().next().filter(|i| i.id == id)
 }
 
