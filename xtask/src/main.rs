@@ -9,6 +9,7 @@ mod bench;
 mod browser;
 mod dcb;
 mod names;
+mod order;
 mod postgres;
 mod proc;
 mod proxy;

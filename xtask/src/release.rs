@@ -13,7 +13,8 @@
 //!    (here the gRPC client, which the live stream in `screens` uses too), and a JS loader
 //!    (`split.<hash>.js`);
 //! 3. wasm-bindgen on the main module (`--keep-lld-exports`: the split modules link
-//!    against its exports), then `wasm-opt -Oz` on every module;
+//!    against its exports), then `wasm-opt -Oz` on every module, and its functions sorted by
+//!    their bodies for brotli ([`crate::order`]);
 //! 4. JS and CSS minified by esbuild; content-hashed names (served `immutable`), index.html with preload hints for the
 //!    first view's files and the lazy modules listed for boot.js to prefetch when idle;
 //! 5. brotli (-11) and gzip (-9) copies beside each file (`.br`, `.gz`), which the server
@@ -186,11 +187,19 @@ pub fn build(env: &Env) -> Result<Dist> {
     let main_wasm_path = bindgen_dir.join("schet_bg.wasm");
     let mut modules = vec![main_wasm_path.clone()];
     modules.extend(split.split_modules.iter().cloned());
-    // The toolchain's custom sections (`producers`, `target_features`) are for tools only.
+    // Then each module's functions sorted by their bodies (order.rs: renumbered by wasm-opt,
+    // which reads the features from `target_features`, so that is stripped only then, with
+    // the toolchain's other custom section, `producers`: both are for tools only).
     for module in &modules {
         let m = module.display().to_string();
-        let strip = ["--strip-producers", "--strip-target-features"];
-        proc::run(env, "wasm-opt", &["-Oz", strip[0], strip[1], &m, &format!("--output={m}")])?;
+        proc::run(env, "wasm-opt", &["-Oz", &m, &format!("--output={m}")])?;
+        write(module, &crate::order::sort_keys(&read(module)?)?)?;
+        let strip = ["--strip-debug", "--strip-producers", "--strip-target-features"];
+        proc::run(
+            env,
+            "wasm-opt",
+            &["--reorder-functions-by-name", strip[0], strip[1], strip[2], &m, &format!("--output={m}")],
+        )?;
     }
     // Short names for the links between the main wasm and its glue (names.rs).
     let glue = bindgen_dir.join("schet.js");
