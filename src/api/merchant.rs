@@ -5,8 +5,8 @@
 //! The contract is `schet_api::merchant`, shared with the reference endpoint: its request
 //! types and rules (checked here before sending, so a broken rule sends nothing and comes
 //! back as [`MerchantError::Rules`], codes the screen words in the user's language), and its
-//! answer types, read and written with serde_json. Money is a `Decimal` from the answer's
-//! exact number text, never an f64. Dates are `dd.mm.yyyy` UTC days; paging is `offset`
+//! answer types, each read from serde_json's value tree by the contract's reader. Money is
+//! a `Decimal` from the answer's exact number text, never an f64. Dates are `dd.mm.yyyy` UTC days; paging is `offset`
 //! (records skipped) and `limit` (number of the last record, inclusive), at most
 //! [`MAX_RECORDS`] records a call. This module is compiled into the lazy `screens` module
 //! only (the merchant screen is there, with every screen but the shared invoice), and
@@ -20,7 +20,7 @@ pub use schet_api::merchant::{
     ListResponse, MAX_RECORDS, Rule, Status,
 };
 use schet_api::merchant::{AnyCurrency, Detail, ErrorResponse, SUCCESS, to_json};
-use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 /// A failed merchant call, as a person can act on it.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,21 +111,37 @@ pub async fn create(settings: &MerchantSettings, req: &CreateRequest) -> Result<
     post::<CreateResponse>(settings, CREATE_PATH, to_json(req)).await.map(|answer| answer.result)
 }
 
-/// A documented answer of a 200, which says whether it succeeded.
-pub trait Answer: DeserializeOwned {
+/// A documented answer of a 200 (read by the contract's reader), which says whether it
+/// succeeded.
+pub trait Answer: Sized {
+    fn read(value: &Value) -> Result<Self, String>;
     fn status(&self) -> &str;
 }
 
 impl Answer for ListResponse {
+    fn read(value: &Value) -> Result<Self, String> {
+        ListResponse::read(value)
+    }
+
     fn status(&self) -> &str {
         &self.status
     }
 }
 
 impl Answer for CreateResponse {
+    fn read(value: &Value) -> Result<Self, String> {
+        CreateResponse::read(value)
+    }
+
     fn status(&self) -> &str {
         &self.status
     }
+}
+
+/// The JSON of an answer's body: the one parse (serde_json's value tree; each answer is read
+/// from it member by member, so no derived parser per type is in the app).
+fn json(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
 /// POSTs a JSON `body` to `path` with the key; returns the answer of a 200, or the
@@ -150,17 +166,17 @@ pub async fn post<A: Answer>(settings: &MerchantSettings, path: &str, body: Stri
     let text = response.text().await.map_err(|e| MerchantError::Unavailable(e.to_string()))?;
     let not_documented = |why: String| MerchantError::BadAnswer(format!("HTTP {status} from {url}: {why}"));
     match status {
-        200 => match serde_json::from_str::<A>(&text) {
+        200 => match json(&text).and_then(|v| A::read(&v)) {
             Ok(answer) if answer.status() == SUCCESS => Ok(answer),
-            Ok(answer) => Err(not_documented(format!("status {:?}", answer.status()))),
-            Err(e) => Err(not_documented(e.to_string())),
+            Ok(answer) => Err(not_documented(format!("status \"{}\"", answer.status()))),
+            Err(e) => Err(not_documented(e)),
         },
-        400 => match serde_json::from_str::<ErrorResponse>(&text) {
+        400 => match json(&text).and_then(|v| ErrorResponse::read(&v)) {
             Ok(ErrorResponse(fields)) if !fields.is_empty() => Err(MerchantError::Invalid(fields)),
             _ => Err(not_documented(text.chars().take(200).collect())),
         },
         401 | 403 => Err(MerchantError::Unauthorized(
-            serde_json::from_str::<Detail>(&text).map_or_else(|_| format!("HTTP {status}"), |d| d.detail),
+            json(&text).and_then(|v| Detail::read(&v)).map_or_else(|_| format!("HTTP {status}"), |d| d.detail),
         )),
         _ => Err(not_documented("not a documented status".into())),
     }

@@ -6,7 +6,8 @@ use super::*;
 // ------------------------------------------------------------------------------- errors
 
 /// A 400: `{"status":"error","result":{"<field>":"<message>", …}}`, fields in the order the
-/// rules found them (a repeated field keeps its first message).
+/// rules found them (a repeated field keeps its first message). Read by `reading.rs`: each
+/// field's message, or a list of messages (joined).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse(pub Vec<(String, String)>);
 
@@ -41,26 +42,8 @@ impl Serialize for ErrorResponse {
     }
 }
 
-impl<'de> Deserialize<'de> for ErrorResponse {
-    /// `result` as the API sends it: each field's message, or a list of messages (joined).
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(serde::Deserialize)]
-        struct Raw {
-            #[serde(default)]
-            result: serde_json::Map<String, Value>,
-        }
-        let raw = Raw::deserialize(d)?;
-        let text = |v: &Value| match v {
-            Value::String(s) => s.clone(),
-            Value::Array(items) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "),
-            other => other.to_string(),
-        };
-        Ok(ErrorResponse(raw.result.iter().map(|(k, v)| (k.clone(), text(v))).collect()))
-    }
-}
-
-/// A 401 (and 413, 500) body: `{"detail":"…"}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// A 401 (and 413, 500) body: `{"detail":"…"}` (read by `reading.rs`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Detail {
     pub detail: String,
 }

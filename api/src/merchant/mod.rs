@@ -146,14 +146,39 @@ impl<'de, T: Field> Deserialize<'de> for Input<T> {
     }
 }
 
-impl<T: Field> Serialize for Input<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl<T: Field> Input<T> {
+    /// The field as written: None when left out.
+    pub fn value(&self) -> Option<Value> {
         match self {
-            Input::Missing => s.serialize_none(),
-            Input::Given(v) => v.write().serialize(s),
-            Input::Invalid(v) => v.serialize(s),
+            Input::Missing => None,
+            Input::Given(v) => Some(v.write()),
+            Input::Invalid(v) => Some(v.clone()),
         }
     }
+}
+
+/// A request body `$t`: its members, each field that is not left out, in the struct's
+/// order ([`Input::value`]), written as a JSON object.
+macro_rules! body {
+    ($t:ty { $($f:ident),* }) => {
+        impl $t {
+            pub fn members(&self) -> Vec<(&'static str, Value)> {
+                let all = [$((stringify!($f), self.$f.value())),*];
+                all.into_iter().filter_map(|(name, value)| Some((name, value?))).collect()
+            }
+        }
+
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let members = self.members();
+                let mut map = s.serialize_map(Some(members.len()))?;
+                for (name, value) in &members {
+                    map.serialize_entry(name, value)?;
+                }
+                map.end()
+            }
+        }
+    };
 }
 
 /// A whole number ≥ 0: a JSON number or a string of digits.
@@ -224,7 +249,7 @@ macro_rules! object_field {
             }
 
             fn write(&self) -> Value {
-                serde_json::to_value(self).unwrap_or(Value::Null)
+                Value::Object(self.members().into_iter().map(|(name, value)| (name.to_string(), value)).collect())
             }
         }
     };
@@ -266,7 +291,7 @@ pub fn exact(text: &str) -> Option<Decimal> {
 /// A JSON number with `value`'s exact decimal text.
 fn number(value: Decimal) -> Value {
     let text = value.normalize().to_string();
-    serde_json::from_str::<serde_json::Number>(&text).map_or(Value::String(text), Value::Number)
+    text.parse::<serde_json::Number>().map_or(Value::String(text), Value::Number)
 }
 
 // ------------------------------------------------------------------------------- rules

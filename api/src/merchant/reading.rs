@@ -1,6 +1,7 @@
-//! Reading an invoice from an answer, member by member, from the JSON value tree: one small
-//! reader per kind of member instead of serde's derived visitor per type (the browser app
-//! reads answers, and the derived code was most of its merchant screen's wasm).
+//! Reading the answers, member by member, from the JSON value tree: one small reader per
+//! kind of member instead of serde's derived visitor per type (the browser app reads
+//! answers, and the derived code was most of its merchant screen's wasm). Each answer type
+//! has `read(&Value)`, and its serde `Deserialize` is that reader.
 //!
 //! The rules are the contract's: a member left out, or `null`, is the type's empty value (""
 //! or 0); a member the contract does not know is skipped; a member of another type is an
@@ -64,12 +65,16 @@ fn object<T: Default>(m: &Members, name: &str, read: fn(&Members) -> Result<T, S
     }
 }
 
-fn list(m: &Members, name: &str) -> Result<Vec<Value>, String> {
+fn items<'a>(m: &'a Members, name: &str) -> Result<&'a [Value], String> {
     match member(m, name) {
-        None => Ok(Vec::new()),
-        Some(Value::Array(items)) => Ok(items.clone()),
+        None => Ok(&[]),
+        Some(Value::Array(items)) => Ok(items),
         Some(_) => Err(wrong(name, "a list")),
     }
+}
+
+fn list(m: &Members, name: &str) -> Result<Vec<Value>, String> {
+    items(m, name).map(<[Value]>::to_vec)
 }
 
 /// A status as the API spells it; one this contract does not know is [`Status::Other`].
@@ -150,9 +155,75 @@ fn invoice(m: &Members) -> Result<Invoice, String> {
     })
 }
 
-impl<'de> Deserialize<'de> for Invoice {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Invoice, D::Error> {
-        let members = Members::deserialize(d)?;
-        invoice(&members).map_err(serde::de::Error::custom)
+/// The members of a whole answer.
+fn answer(value: &Value) -> Result<&Members, String> {
+    value.as_object().ok_or_else(|| "the answer is not a JSON object".to_string())
+}
+
+impl Invoice {
+    pub fn read(value: &Value) -> Result<Invoice, String> {
+        invoice(answer(value)?)
     }
 }
+
+impl ListResponse {
+    /// `status`, `result` (the invoices; each an object), `all_count`.
+    pub fn read(value: &Value) -> Result<ListResponse, String> {
+        let m = answer(value)?;
+        let each = |(i, v): (usize, &Value)| match v {
+            Value::Object(inner) => invoice(inner).map_err(|e| format!("result[{i}].{e}")),
+            _ => Err(wrong(&format!("result[{i}]"), "an object")),
+        };
+        let result = items(m, "result")?.iter().enumerate().map(each).collect::<Result<_, _>>()?;
+        Ok(ListResponse { status: text(m, "status")?, result, all_count: whole(m, "all_count")? })
+    }
+}
+
+impl CreateResponse {
+    /// `status`, and `result`, the new invoice (required: an answer without it made none).
+    pub fn read(value: &Value) -> Result<CreateResponse, String> {
+        let m = answer(value)?;
+        let result = match member(m, "result") {
+            Some(Value::Object(inner)) => invoice(inner).map_err(|e| format!("result.{e}"))?,
+            Some(_) => return Err(wrong("result", "an object")),
+            None => return Err("result: left out".to_string()),
+        };
+        Ok(CreateResponse { status: text(m, "status")?, result })
+    }
+}
+
+impl Detail {
+    pub fn read(value: &Value) -> Result<Detail, String> {
+        Ok(Detail { detail: text(answer(value)?, "detail")? })
+    }
+}
+
+impl ErrorResponse {
+    /// `result`: each field's message, or a list of messages (joined), in the answer's order.
+    pub fn read(value: &Value) -> Result<ErrorResponse, String> {
+        let words = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "),
+            other => serde_json::to_string(other).unwrap_or_default(),
+        };
+        let fields = match member(answer(value)?, "result") {
+            None => Vec::new(),
+            Some(Value::Object(result)) => result.iter().map(|(k, v)| (k.clone(), words(v))).collect(),
+            Some(_) => return Err(wrong("result", "an object")),
+        };
+        Ok(ErrorResponse(fields))
+    }
+}
+
+/// serde's way in, for those who read with serde_json: the same readers.
+macro_rules! read_with_serde {
+    ($($t:ty),*) => {$(
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<$t, D::Error> {
+                <$t>::read(&Value::deserialize(d)?).map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
+}
+
+read_with_serde!(Invoice, ListResponse, CreateResponse, Detail, ErrorResponse);

@@ -6,15 +6,15 @@ use super::*;
 // ------------------------------------------------------------------------------- list
 
 /// `POST /v2/invoice/merchant/list`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct ListRequest {
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub start: Input<Day>,
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub end: Input<Day>,
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub offset: Input<u64>,
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub limit: Input<u64>,
 }
 
@@ -95,8 +95,10 @@ impl ListRequest {
     }
 }
 
-/// The answer to a list call.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+body!(ListRequest { start, end, offset, limit });
+
+/// The answer to a list call (read by `reading.rs`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResponse {
     pub status: String,
     #[serde(default)]
@@ -117,40 +119,43 @@ pub const ERROR: &str = "error";
 // ------------------------------------------------------------------------------- create
 
 /// `POST /v2/invoice/create`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct CreateRequest {
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub shop_id: Input<String>,
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub amount: Input<Decimal>,
     /// ISO 4217; left out: [`DEFAULT_CURRENCY`].
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub currency: Input<String>,
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub order_id: Input<String>,
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub email: Input<String>,
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub add_fields: Input<AddFields>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct AddFields {
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub time_to_pay: Input<TimeToPay>,
     /// A coin's fullcode (`BTC`, `USDT_TRC20`…); left out: the service's default.
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub cryptocurrency: Input<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct TimeToPay {
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub hours: Input<u64>,
-    #[serde(default, skip_serializing_if = "Input::is_missing")]
+    #[serde(default)]
     pub minutes: Input<u64>,
 }
 
+body!(CreateRequest { shop_id, amount, currency, order_id, email, add_fields });
+body!(AddFields { time_to_pay, cryptocurrency });
+body!(TimeToPay { hours, minutes });
 object_field!(AddFields);
 object_field!(TimeToPay);
 
@@ -288,8 +293,9 @@ impl CreateRequest {
     }
 }
 
-/// The answer to a create call: the new invoice, with its payment `link`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// The answer to a create call: the new invoice, with its payment `link` (read by
+/// `reading.rs`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateResponse {
     pub status: String,
     pub result: Invoice,

@@ -190,6 +190,32 @@ fn an_answer_member_of_another_type_is_an_error_naming_it() {
 }
 
 #[test]
+fn whole_answers_are_read_member_by_member_naming_what_is_wrong() {
+    let list = |text: &str| ListResponse::read(&serde_json::from_str(text).unwrap());
+    let page = list(r#"{"status":"success","result":[{"uuid":"INV-1"},{"amount":"1.50"}],"all_count":7}"#).unwrap();
+    assert_eq!((page.status.as_str(), page.all_count, page.result.len()), ("success", 7, 2));
+    assert_eq!((page.result[0].uuid.as_str(), page.result[1].amount), ("INV-1", dec!(1.50)));
+    assert_eq!(list(r#"{"status":"success"}"#).unwrap().result, []);
+    for (text, named) in [
+        (r#"{"result":[{},3]}"#, "result[1]: not an object"),
+        (r#"{"result":[{"fee":true}]}"#, "result[0].fee: not an amount"),
+        (r#"{"result":{}}"#, "result: not a list"),
+        (r#"{"all_count":-1}"#, "all_count: not a whole number in range"),
+        (r#"[]"#, "the answer is not a JSON object"),
+    ] {
+        assert_eq!(list(text).unwrap_err(), named, "{text}");
+    }
+    let create = |text: &str| CreateResponse::read(&serde_json::from_str(text).unwrap());
+    let made = create(r#"{"status":"success","result":{"uuid":"INV-9","link":"https://pay/INV-9"}}"#).unwrap();
+    assert_eq!((made.result.uuid.as_str(), made.result.link.as_deref()), ("INV-9", Some("https://pay/INV-9")));
+    assert_eq!(create(r#"{"status":"success"}"#).unwrap_err(), "result: left out");
+    assert_eq!(create(r#"{"result":{"status":1}}"#).unwrap_err(), "result.status: not a string");
+    let detail = Detail::read(&json!({"detail": NO_CREDENTIALS})).unwrap();
+    assert_eq!(detail.detail, NO_CREDENTIALS);
+    assert_eq!(ErrorResponse::read(&json!({"result": "no"})).unwrap_err(), "result: not an object");
+}
+
+#[test]
 fn error_answers_keep_the_order_of_the_rules() {
     let e = ErrorResponse::new(&[
         Issue::new("start", Rule::Required),
