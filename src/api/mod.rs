@@ -111,12 +111,7 @@ impl Call {
 
     /// One request, one response.
     pub async fn unary<R: Rpc>(&mut self, message: R::Request) -> Result<R::Response, ApiError> {
-        let body = message.encode_to_vec();
-        let target = self.target.clone();
-        // The split release build fetches the transport's code on the first call.
-        let send = crate::lazy::lazily!(wire::unary_sender)
-            .map_err(|e| ApiError::Unavailable(format!("the app's transport could not be loaded: {e}")))?;
-        decode(&send(target, R::PATH, body).await?)
+        decode(&send(self.target.clone(), R::PATH, message.encode_to_vec()).await?)
     }
 
     /// One request, a stream of responses.
@@ -125,6 +120,17 @@ impl Call {
         let stream = wire::server_streaming(target, R::PATH, message.encode_to_vec()).await?;
         Ok(Responses { stream, call: PhantomData })
     }
+}
+
+/// Sends an encoded unary request; the answer's bytes. One future for every call (what
+/// [`Call::unary`] compiles per call is only the encoding and the decoding).
+fn send(target: wire::Target, path: &'static str, body: Vec<u8>) -> wire::Answer {
+    Box::pin(async move {
+        // The split release build fetches the transport's code on the first call.
+        let transport = crate::lazy::lazily!(wire::unary_sender)
+            .map_err(|e| ApiError::Unavailable(format!("the app's transport could not be loaded: {e}")))?;
+        transport(target, path, body).await
+    })
 }
 
 /// A response the service sent that is not the contract's message: it is not our service.
