@@ -161,3 +161,29 @@ pub fn first_line(text: &str, max: usize) -> String {
     }
     out
 }
+
+/// Names of fiat currencies in the language `lang` (`en`, `ru`), as the browser words them
+/// (`Intl.DisplayNames`): a function from an ISO 4217 code to its name, None where the
+/// browser has none (an old browser, or a code it does not know).
+pub fn currency_names(lang: &str) -> impl Fn(&str) -> Option<String> {
+    let names = display_names(lang);
+    move |code| {
+        let (names, of) = names.as_ref()?;
+        let name = of.call1(names, &code.into()).ok()?.as_string()?;
+        // A code it does not know comes back as it went.
+        (name != code).then_some(name)
+    }
+}
+
+/// An `Intl.DisplayNames` for currencies in `lang`, and its `of` method.
+fn display_names(lang: &str) -> Option<(wasm_bindgen::JsValue, js_sys::Function)> {
+    use js_sys::{Array, Function, Object, Reflect};
+    use wasm_bindgen::JsCast;
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let class = Reflect::get(&intl, &"DisplayNames".into()).ok()?.dyn_into::<Function>().ok()?;
+    let options = Object::new();
+    Reflect::set(&options, &"type".into(), &"currency".into()).ok()?;
+    let names = Reflect::construct(&class, &Array::of2(&lang.into(), &options)).ok()?;
+    let of = Reflect::get(&names, &"of".into()).ok()?.dyn_into::<Function>().ok()?;
+    Some((names, of))
+}

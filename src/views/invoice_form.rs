@@ -327,8 +327,11 @@ pub fn InvoiceFormView(invoice: Option<pb::Invoice>) -> impl IntoView {
             format!("{}: {rate} USD/BTC", form.price_variable)
         })
     };
-    let currencies = Signal::derive(|| {
-        currency::CURRENCIES.iter().map(|c| (c.code.to_string(), format!("{} — {}", c.code, c.name))).collect()
+    let lang = use_lang();
+    let currencies = Signal::derive(move || {
+        let name = crate::format::currency_names(lang.get().code());
+        let label = |code: &str| name(code).map_or_else(|| code.to_string(), |n| format!("{code} — {n}"));
+        currency::CURRENCIES.iter().map(|c| (c.code.to_string(), label(c.code))).collect()
     });
     let variable_names = Signal::derive(move || {
         let mut names: Vec<String> = variables.get().unwrap_or_default().into_iter().map(|(n, _)| n).collect();
