@@ -51,6 +51,26 @@ if (shared && BigInt(shared[1]) < 2n ** 64n) {
   }
 }
 
+// A reader of Russian (the saved language, else the browser's, as src/settings.rs decides):
+// the release build's module of the Russian texts (data-schet-ru), fetched now, alongside
+// the app, which loads it before its first paint (src/i18n/languages.rs). A reader of
+// English never downloads it.
+{
+  let saved = null;
+  try {
+    saved = localStorage.getItem("schet.lang");
+  } catch {
+    // No storage: the browser's language decides.
+  }
+  const lang = saved === "en" || saved === "ru" ? saved : (navigator.language || "").toLowerCase();
+  const paths = document.querySelector("script[data-schet-js]")?.dataset.schetRu || "";
+  if (lang.startsWith("ru")) {
+    for (const path of paths.split(" ").filter(Boolean)) {
+      fetch(path).then((r) => r.arrayBuffer()).catch(() => {});
+    }
+  }
+}
+
 // The moment for what the first view does without: the first screen shows its data (nothing
 // on the page is aria-busy) and the browser is idle. The release build's lazy module is
 // fetched then, not sooner, so that the first screen never shares the line with it: below,

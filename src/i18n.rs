@@ -12,6 +12,7 @@ use leptos::prelude::*;
 pub mod activity;
 pub mod chat;
 pub mod invoices;
+pub mod languages;
 pub mod merchant;
 pub mod payments;
 pub mod refusals;
@@ -410,9 +411,7 @@ pub const RU: Texts = Texts {
     page_not_found: "Такой страницы нет.",
 };
 
+/// `lang`'s common strings; English until `lang`'s are loaded ([`languages`]).
 pub fn texts(lang: Lang) -> &'static Texts {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-    }
+    languages::pack(lang).map_or(&EN, |p| p.texts)
 }

@@ -196,7 +196,7 @@ impl super::Strings for ActivityTexts {
     fn of(lang: super::Lang) -> &'static ActivityTexts {
         match lang {
             super::Lang::En => &EN,
-            super::Lang::Ru => &RU,
+            lang => super::languages::pack(lang).map_or(&EN, |p| p.activity),
         }
     }
 }

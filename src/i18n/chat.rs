@@ -281,7 +281,7 @@ impl super::Strings for ChatTexts {
     fn of(lang: super::Lang) -> &'static ChatTexts {
         match lang {
             super::Lang::En => &EN,
-            super::Lang::Ru => &RU,
+            lang => super::languages::pack(lang).map_or(&EN, |p| p.chat),
         }
     }
 }

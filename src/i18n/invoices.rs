@@ -337,7 +337,7 @@ impl super::Strings for InvoiceTexts {
     fn of(lang: super::Lang) -> &'static InvoiceTexts {
         match lang {
             super::Lang::En => &EN,
-            super::Lang::Ru => &RU,
+            lang => super::languages::pack(lang).map_or(&EN, |p| p.invoices),
         }
     }
 }

@@ -191,7 +191,7 @@ impl super::Strings for MerchantTexts {
     fn of(lang: super::Lang) -> &'static MerchantTexts {
         match lang {
             super::Lang::En => &EN,
-            super::Lang::Ru => &RU,
+            lang => super::languages::pack(lang).map_or(&EN, |p| p.merchant),
         }
     }
 }
@@ -209,10 +209,7 @@ pub fn tr(pick: fn(&'static MerchantTexts) -> &'static str) -> super::TextSignal
 /// A broken rule of a merchant API request in `lang`, to show next to its field (or after
 /// the field's API name).
 pub fn rule_text(rule: &Rule, lang: Lang) -> String {
-    match lang {
-        Lang::En => en(rule),
-        Lang::Ru => ru(rule),
-    }
+    super::languages::pack(lang).map_or_else(|| en(rule), |p| (p.merchant_rule)(rule))
 }
 
 fn en(rule: &Rule) -> String {
@@ -242,7 +239,7 @@ fn en(rule: &Rule) -> String {
     s.to_string()
 }
 
-fn ru(rule: &Rule) -> String {
+pub(super) fn ru(rule: &Rule) -> String {
     let s = match rule {
         Rule::Required => "Обязательное поле.",
         Rule::Date => "Введите дату как дд.мм.гггг, например 31.01.2025.",

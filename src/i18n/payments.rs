@@ -183,7 +183,7 @@ impl super::Strings for PaymentTexts {
     fn of(lang: super::Lang) -> &'static PaymentTexts {
         match lang {
             super::Lang::En => &EN,
-            super::Lang::Ru => &RU,
+            lang => super::languages::pack(lang).map_or(&EN, |p| p.payments),
         }
     }
 }

@@ -6,26 +6,36 @@ use schet_api::Refusal;
 
 /// `refusal` in `lang`, as a sentence a person can act on.
 pub fn refusal_text(refusal: &Refusal, lang: Lang) -> String {
-    match (refusal, lang) {
-        (Refusal::Text { text }, _) => text.clone(),
-        (Refusal::BalanceLow { have, need }, Lang::En) => {
+    super::languages::pack(lang).map_or_else(|| en(refusal), |p| (p.refusal)(refusal))
+}
+
+fn en(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::Text { text } => text.clone(),
+        Refusal::BalanceLow { have, need } => {
             format!("Your balance is too low: this takes {need} BTC and you have {have} BTC.")
         }
-        (Refusal::BalanceLow { have, need }, Lang::Ru) => {
-            format!("Недостаточно средств на балансе: нужно {need} BTC, а у вас {have} BTC.")
-        }
-        (Refusal::RefundsOpen, Lang::En) => {
+        Refusal::RefundsOpen => {
             "This payment has refunds, under way or done: it can no longer be cancelled. Settle the refunds instead."
                 .into()
         }
-        (Refusal::RefundsOpen, Lang::Ru) => {
+        Refusal::PriceChanged { pieces, now, agreed } => format!(
+            "The price changed since you confirmed: {pieces} piece(s) now cost {now} BTC, not {agreed} BTC. Nothing was charged."
+        ),
+    }
+}
+
+pub(super) fn ru(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::Text { text } => text.clone(),
+        Refusal::BalanceLow { have, need } => {
+            format!("Недостаточно средств на балансе: нужно {need} BTC, а у вас {have} BTC.")
+        }
+        Refusal::RefundsOpen => {
             "По этому платежу есть возвраты (в процессе или завершённые): отменить его уже нельзя. Завершите возвраты."
                 .into()
         }
-        (Refusal::PriceChanged { pieces, now, agreed }, Lang::En) => format!(
-            "The price changed since you confirmed: {pieces} piece(s) now cost {now} BTC, not {agreed} BTC. Nothing was charged."
-        ),
-        (Refusal::PriceChanged { pieces, now, agreed }, Lang::Ru) => format!(
+        Refusal::PriceChanged { pieces, now, agreed } => format!(
             "Цена изменилась после вашего подтверждения: частей — {pieces}, теперь это стоит {now} BTC, а не {agreed} BTC. Деньги не списаны."
         ),
     }

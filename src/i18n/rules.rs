@@ -8,10 +8,7 @@ use schet_api::validate::FieldError;
 
 /// `rule` in `lang`.
 pub fn rule_text(rule: &Rule, lang: Lang) -> String {
-    match lang {
-        Lang::En => rule.to_string(),
-        Lang::Ru => ru(rule),
-    }
+    super::languages::pack(lang).map_or_else(|| rule.to_string(), |p| (p.rule)(rule))
 }
 
 /// `Field: rule` in `lang` (the field keeps its proto name), or only the rule when the error
@@ -32,7 +29,7 @@ fn which(cert: u64) -> String {
     if cert > 1 { format!(" (сертификат {cert})") } else { String::new() }
 }
 
-fn ru(rule: &Rule) -> String {
+pub(super) fn ru(rule: &Rule) -> String {
     use Rule::*;
     let s = match rule {
         Text { text } => return text.clone(),

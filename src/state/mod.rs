@@ -12,6 +12,7 @@ pub use activity::Activity;
 pub use live::{Link, Live, use_live};
 pub use profile::{Profile, Who, use_profile};
 
+use crate::i18n::{Lang, languages};
 use crate::settings::{MerchantSettings, Settings};
 use crate::tasks::Signal;
 use crate::tasks::{Memo, RwSignal};
@@ -51,12 +52,29 @@ pub fn AppShell(#[prop(optional)] state: Option<AppState>, children: Children) -
     let state = state.unwrap_or_else(|| AppState::new(Settings::load()));
     provide_context(state);
     crate::nav::Nav::provide();
-    let lang = Memo::new(move |_| state.settings.with(|s| s.lang));
+    // The language shown: the chosen one once its texts are here (i18n::languages: English
+    // is always here; another is fetched when chosen), English until then.
+    let chosen = Memo::new(move |_| state.settings.with(|s| s.lang));
+    let arrived = RwSignal::new(0u32);
+    let lang = Memo::new(move |_| {
+        arrived.track();
+        Some(chosen.get()).filter(|l| languages::ready(*l)).unwrap_or(Lang::En)
+    });
+    crate::tasks::effect(move |_| {
+        let wanted = chosen.get();
+        if !languages::ready(wanted) {
+            leptos::task::spawn_local(async move {
+                if languages::load(wanted).await {
+                    arrived.update(|n| *n += 1);
+                }
+            });
+        }
+    });
     crate::i18n::provide_lang(lang.into());
     let profile = profile::provide(state);
     live::provide(state, Signal::derive(move || profile.user_id()));
     crate::tasks::effect(move |_| {
-        let (lang, theme) = state.settings.with(|s| (s.lang, s.theme));
+        let (lang, theme) = (lang.get(), state.settings.with(|s| s.theme));
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
             let _ = root.set_attribute("lang", lang.code());
             let _ = root.set_attribute("data-theme", theme.code());

@@ -55,6 +55,10 @@ pub struct Dist {
     pub chunks: BTreeMap<String, Vec<String>>,
 }
 
+/// The split module of the Russian texts, as the app names it in `src/i18n/languages.rs`
+/// (see [`Dist::is_russian`]).
+const RUSSIAN_MODULE: &str = "ru";
+
 impl Dist {
     /// Everything the browser needs before the first (non-lazy) screen can render.
     pub fn first_view(&self) -> Vec<&str> {
@@ -66,6 +70,19 @@ impl Dist {
     /// unlike the screens' code, which waits until the first view has settled.
     pub fn is_transport(&self, file: &str) -> bool {
         self.chunks.get(file).is_some_and(|splits| splits.iter().any(|s| s == TRANSPORT_MODULE))
+    }
+
+    /// Whether the lazy module `file` holds code of the Russian texts (the app's split module
+    /// `ru`): fetched alongside the first view for a reader of Russian only.
+    pub fn is_russian(&self, file: &str) -> bool {
+        self.chunks.get(file).is_some_and(|splits| splits.iter().any(|s| s == RUSSIAN_MODULE))
+    }
+
+    /// The lazy modules boot.js prefetches once the first view has settled: all but those a
+    /// reader of another language than Russian never needs.
+    pub fn prefetched(&self) -> Vec<&str> {
+        let russian_only = |splits: &Vec<String>| splits.iter().all(|s| s == RUSSIAN_MODULE);
+        self.chunks.iter().filter(|(_, splits)| !russian_only(splits)).map(|(file, _)| file.as_str()).collect()
     }
 }
 
@@ -274,25 +291,29 @@ pub fn build(env: &Env) -> Result<Dist> {
     let boot_final = hashed_name("boot", "js", &boot);
     write(&dist.join(&boot_final), &boot)?;
 
-    let index = index_html(&IndexFiles {
-        css: &css_final,
-        boot: &boot_final,
-        main_js: &main_js_final,
-        link_js: &link_final,
-        main_wasm: &main_wasm_final,
-        chunks: chunks.keys().map(String::as_str).collect(),
-    })?;
-    write(&dist.join("index.html"), index.as_bytes())?;
+    let out = Dist {
+        dir: dist.clone(),
+        index: "index.html".into(),
+        boot: boot_final,
+        css: css_final,
+        main_js: main_js_final,
+        link_js: link_final,
+        main_wasm: main_wasm_final,
+        chunks,
+    };
+    write(&dist.join("index.html"), index_html(&out)?.as_bytes())?;
 
     // 5. Precompressed copies.
     for entry in std::fs::read_dir(&dist).context("listing dist/")? {
         let path = entry.context("listing dist/")?.path();
         precompress(&path)?;
     }
-    let lazy: Vec<&str> = chunks.keys().map(String::as_str).collect();
-    for s in dcb::write_copies(&dist, &main_wasm_final, &lazy)? {
+    let lazy: Vec<&str> = out.chunks.keys().map(String::as_str).collect();
+    for s in dcb::write_copies(&dist, &out.main_wasm, &lazy)? {
         let kept = if s.dcb < s.br { "" } else { " (not kept: no smaller)" };
-        println!("{:<44} br {:>9} B  dcb {:>9} B{kept}", s.file, s.br, s.dcb);
+        // No `.br` copy where brotli made nothing smaller (a module of a few bytes).
+        let br = if s.br == u64::MAX { "-".to_string() } else { format!("{} B", s.br) };
+        println!("{:<44} br {br:>11}  dcb {:>9} B{kept}", s.file, s.dcb);
     }
     let total = started.elapsed();
     println!(
@@ -301,34 +322,17 @@ pub fn build(env: &Env) -> Result<Dist> {
         built.as_secs_f64(),
         (optimised - built).as_secs_f64(),
         (total - optimised).as_secs_f64(),
-        chunks.len()
+        out.chunks.len()
     );
-    Ok(Dist {
-        dir: dist,
-        index: "index.html".into(),
-        boot: boot_final,
-        css: css_final,
-        main_js: main_js_final,
-        link_js: link_final,
-        main_wasm: main_wasm_final,
-        chunks,
-    })
-}
-
-struct IndexFiles<'a> {
-    css: &'a str,
-    boot: &'a str,
-    main_js: &'a str,
-    link_js: &'a str,
-    main_wasm: &'a str,
-    chunks: Vec<&'a str>,
+    Ok(out)
 }
 
 /// index.html from the Trunk source (same CSP and meta tags), with Trunk's directives
 /// replaced by the built files. The first view's files are preloaded so that they download
 /// in parallel with boot.js instead of one after another; the lazy modules are listed for
-/// boot.js to prefetch once the page is idle.
-fn index_html(files: &IndexFiles) -> Result<String> {
+/// boot.js to prefetch once the page is idle, and the Russian texts' for it to fetch at once
+/// for a reader of Russian.
+fn index_html(files: &Dist) -> Result<String> {
     let source = std::fs::read_to_string(root().join("index.html")).context("reading index.html")?;
     ensure!(source.contains("</head>"), "index.html has no </head>");
     let kept: Vec<&str> = source.lines().filter(|l| !l.contains("data-trunk")).collect();
@@ -339,17 +343,19 @@ fn index_html(files: &IndexFiles) -> Result<String> {
     <link rel="modulepreload" href="/{main_js}" />
     <link rel="modulepreload" href="/{link_js}" />
     <link rel="preload" href="/{main_wasm}" as="fetch" type="application/wasm" crossorigin />
-    <script type="module" src="/{boot}" data-schet-js="/{main_js}" data-schet-wasm="/{main_wasm}" data-schet-prefetch="{prefetch}"></script>
+    <script type="module" src="/{boot}" data-schet-js="/{main_js}" data-schet-wasm="/{main_wasm}" data-schet-prefetch="{prefetch}" data-schet-ru="{russian}"></script>
   </head>"#,
         css = files.css,
         main_js = files.main_js,
         link_js = files.link_js,
         main_wasm = files.main_wasm,
         boot = files.boot,
-        prefetch = files.chunks.iter().map(|c| format!("/{c}")).collect::<Vec<_>>().join(" "),
+        prefetch = files.prefetched().iter().map(|c| format!("/{c}")).collect::<Vec<_>>().join(" "),
+        russian =
+            files.chunks.keys().filter(|c| files.is_russian(c)).map(|c| format!("/{c}")).collect::<Vec<_>>().join(" "),
     );
     html = html.replacen("  </head>", &tags, 1);
-    if !html.contains(files.boot) {
+    if !html.contains(&files.boot) {
         bail!("index.html: expected a line `  </head>` to put the app's tags before");
     }
     Ok(html)

@@ -233,6 +233,10 @@ pub fn smoke_release(chrome: &Chrome, url: &str, dist: &Dist) -> Result<(u64, u6
         "in a fresh profile the lazy modules come compressed with the main module as dictionary (dcb)".into(),
         dictionary_transport(chrome, url, dist),
     ));
+    results.push((
+        "a reader of Russian gets the Russian texts with the first view, a reader of English only on switching".into(),
+        languages(chrome, url, dist),
+    ));
 
     let mut passed = 0;
     let mut failed = 0;
@@ -250,6 +254,73 @@ pub fn smoke_release(chrome: &Chrome, url: &str, dist: &Dist) -> Result<(u64, u6
     }
     println!("release smoke: {passed} passed, {failed} failed");
     Ok((passed, failed))
+}
+
+/// Languages load on demand (src/i18n/languages.rs). A reader of Russian (the saved
+/// language) opening a shared link sees it in Russian, no English first: the module of the
+/// Russian texts came alongside the first view. A reader of English goes through every screen
+/// without it; switching to Russian in the top bar fetches it, and the page turns Russian.
+fn languages(chrome: &Chrome, url: &str, dist: &Dist) -> Result<()> {
+    // The modules of the Russian texts alone (code they share with the screens is not).
+    let russian: Vec<String> = dist
+        .chunks
+        .keys()
+        .filter(|c| dist.is_russian(c) && !dist.prefetched().contains(&c.as_str()))
+        .map(|c| format!("/{c}"))
+        .collect();
+    if russian.is_empty() {
+        bail!("the release build has no lazy module for the Russian texts (i18n::languages)");
+    }
+    let fetched = format!(
+        "performance.getEntriesByType('resource').some((e) => {}.some((f) => e.name.endsWith(f)))",
+        serde_json::to_string(&russian)?
+    );
+    // The invoice's first field label, as the page shows it.
+    let label = |text: &str| format!("document.querySelector('main dl.fields dt')?.textContent === '{text}'");
+    let first_label = "(() => { const dt = document.querySelector('main dl.fields dt'); \
+                       if (dt && window.__schetFirstLabel === undefined) window.__schetFirstLabel = dt.textContent; })()";
+
+    let session = Session::launch(chrome, "smoke-lang")?;
+    session.goto(url)?;
+    session.eval("localStorage.setItem('schet.lang', 'ru')")?;
+    session.on_new_document(&format!(
+        "new MutationObserver(() => {first_label}).observe(document, {{ subtree: true, childList: true }})"
+    ))?;
+    session.goto(&format!("{url}/invoice/1"))?;
+    session.wait_for(&label("Цена"), "the invoice in Russian", Duration::from_secs(60))?;
+    if session.eval("window.__schetFirstLabel")? != serde_json::json!("Цена") {
+        bail!("the invoice showed in English before Russian ({})", session.eval("window.__schetFirstLabel")?);
+    }
+    if session.eval(&fetched)? != serde_json::json!(true) || session.eval("document.documentElement.lang")? != "ru" {
+        bail!("the page is in Russian without the module of the Russian texts, or not marked lang=ru");
+    }
+    errors_none(&session)?;
+    drop(session);
+
+    let session = Session::launch(chrome, "smoke-lang")?;
+    session.goto(url)?;
+    session.eval("localStorage.setItem('schet.lang', 'en')")?;
+    log_in_alice(&session, url)?;
+    session.goto(&format!("{url}/invoice/1"))?;
+    session.wait_for(&label("Price"), "the invoice in English", Duration::from_secs(60))?;
+    for (path, what, condition) in LAZY_SCREENS {
+        session.eval(&click_to(path))?;
+        session.wait_for(&screen_condition(condition), what, Duration::from_secs(60))?;
+    }
+    session.eval(&click_to("/invoice/1"))?;
+    session.wait_for(&label("Price"), "the invoice in English again", Duration::from_secs(60))?;
+    session.wait_network_idle(Duration::from_secs(1), Duration::from_secs(60))?;
+    if session.eval(&fetched)? != serde_json::json!(false) {
+        bail!("a reader of English downloaded the Russian texts");
+    }
+    session.eval(
+        "[...document.querySelectorAll('header.top-bar button')].find((b) => b.textContent === 'Русский').click()",
+    )?;
+    session.wait_for(&label("Цена"), "the invoice in Russian, switched to", Duration::from_secs(60))?;
+    if session.eval(&fetched)? != serde_json::json!(true) {
+        bail!("the page turned Russian without the module of the Russian texts");
+    }
+    errors_none(&session)
 }
 
 /// The lazy module cannot be fetched (the connection dropped as it was asked for): a lazy
@@ -356,7 +427,9 @@ fn shared_link_as_guest(chrome: &Chrome, url: &str) -> Result<()> {
 /// that copy (`Content-Encoding: dcb`: Chromium sent the main module's hash and decoded the
 /// answer); the app logs in (the screens' and the transport's code) and lists the invoices.
 fn dictionary_transport(chrome: &Chrome, url: &str, dist: &Dist) -> Result<()> {
-    let copies: Vec<&String> = dist.chunks.keys().filter(|c| dist.dir.join(format!("{c}.dcb")).is_file()).collect();
+    // Those a reader of English loads (the Russian texts' come in the languages' check).
+    let copies: Vec<&str> =
+        dist.prefetched().into_iter().filter(|c| dist.dir.join(format!("{c}.dcb")).is_file()).collect();
     if !copies.iter().any(|c| !dist.is_transport(c)) {
         bail!("the release build wrote no .dcb copy of the screens' module");
     }
