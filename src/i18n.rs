@@ -48,6 +48,52 @@ impl Lang {
     }
 }
 
+/// `russian_value!(module, name: T = value)` (whole paths: the module made is a child of the
+/// file's): the Russian `value` of type `T` (an area's table of
+/// texts, or a wording function), reached only through the lazy function `name` this makes,
+/// in the module `ru` of the split release build ([`languages`]), as `module::get()` (once
+/// loaded; at once where nothing is fetched: Trunk, the browser tests) and `module::load()`
+/// (brings it).
+macro_rules! russian_value {
+    ($module:ident, $name:ident: $t:ty = $ru:expr) => {
+        /// Russian, loaded on demand (`crate::i18n::languages`).
+        pub mod $module {
+            static LOADED: std::sync::OnceLock<$t> = std::sync::OnceLock::new();
+
+            #[cfg_attr(
+                                feature = "split",
+                                leptos::wasm_split::wasm_split(ru, wasm_split_path = ::leptos::wasm_split, fallible)
+                            )]
+            fn $name() -> Result<$t, leptos::wasm_split::SplitLoaderError> {
+                Ok($ru)
+            }
+
+            /// The value, once loaded.
+            pub fn get() -> Option<$t> {
+                #[cfg(not(feature = "split"))]
+                return $name().ok();
+                #[cfg(feature = "split")]
+                LOADED.get().copied()
+            }
+
+            /// Brings the value (once): whether it is here.
+            pub async fn load() -> bool {
+                if get().is_some() {
+                    return true;
+                }
+                match crate::lazy::lazily!($name) {
+                    Ok(value) => LOADED.set(value).is_ok() || get().is_some(),
+                    Err(_) => false,
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use russian_value;
+
+russian_value!(russian, common_ru: &'static crate::i18n::Texts = &crate::i18n::RU);
+
 /// One area's strings in both languages.
 pub trait Strings: Sync + 'static {
     fn of(lang: Lang) -> &'static Self;
@@ -413,5 +459,8 @@ pub const RU: Texts = Texts {
 
 /// `lang`'s common strings; English until `lang`'s are loaded ([`languages`]).
 pub fn texts(lang: Lang) -> &'static Texts {
-    languages::pack(lang).map_or(&EN, |p| p.texts)
+    match lang {
+        Lang::En => &EN,
+        Lang::Ru => russian::get().unwrap_or(&EN),
+    }
 }

@@ -192,11 +192,13 @@ pub const RU: ActivityTexts = ActivityTexts {
     col_payments: "Платежи",
 };
 
+super::russian_value!(russian, activity_ru: &'static crate::i18n::activity::ActivityTexts = &crate::i18n::activity::RU);
+
 impl super::Strings for ActivityTexts {
     fn of(lang: super::Lang) -> &'static ActivityTexts {
         match lang {
             super::Lang::En => &EN,
-            lang => super::languages::pack(lang).map_or(&EN, |p| p.activity),
+            super::Lang::Ru => russian::get().unwrap_or(&EN),
         }
     }
 }

@@ -277,11 +277,13 @@ pub const RU: ChatTexts = ChatTexts {
     line_failed: "ошибка",
 };
 
+super::russian_value!(russian, chat_ru: &'static crate::i18n::chat::ChatTexts = &crate::i18n::chat::RU);
+
 impl super::Strings for ChatTexts {
     fn of(lang: super::Lang) -> &'static ChatTexts {
         match lang {
             super::Lang::En => &EN,
-            lang => super::languages::pack(lang).map_or(&EN, |p| p.chat),
+            super::Lang::Ru => russian::get().unwrap_or(&EN),
         }
     }
 }

@@ -333,11 +333,13 @@ pub const RU: InvoiceTexts = InvoiceTexts {
     manage_secrets: "Секреты (товар) этого счёта",
 };
 
+super::russian_value!(russian, invoices_ru: &'static crate::i18n::invoices::InvoiceTexts = &crate::i18n::invoices::RU);
+
 impl super::Strings for InvoiceTexts {
     fn of(lang: super::Lang) -> &'static InvoiceTexts {
         match lang {
             super::Lang::En => &EN,
-            lang => super::languages::pack(lang).map_or(&EN, |p| p.invoices),
+            super::Lang::Ru => russian::get().unwrap_or(&EN),
         }
     }
 }

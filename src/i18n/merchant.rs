@@ -187,11 +187,13 @@ pub const RU: MerchantTexts = MerchantTexts {
     err_invalid: "Сервис не принял запрос:",
 };
 
+super::russian_value!(russian, merchant_ru: &'static crate::i18n::merchant::MerchantTexts = &crate::i18n::merchant::RU);
+
 impl super::Strings for MerchantTexts {
     fn of(lang: super::Lang) -> &'static MerchantTexts {
         match lang {
             super::Lang::En => &EN,
-            lang => super::languages::pack(lang).map_or(&EN, |p| p.merchant),
+            super::Lang::Ru => russian::get().unwrap_or(&EN),
         }
     }
 }
@@ -209,7 +211,10 @@ pub fn tr(pick: fn(&'static MerchantTexts) -> &'static str) -> super::TextSignal
 /// A broken rule of a merchant API request in `lang`, to show next to its field (or after
 /// the field's API name).
 pub fn rule_text(rule: &Rule, lang: Lang) -> String {
-    super::languages::pack(lang).map_or_else(|| en(rule), |p| (p.merchant_rule)(rule))
+    match lang {
+        Lang::En => en(rule),
+        Lang::Ru => russian_rules::get().map_or_else(|| en(rule), |ru| ru(rule)),
+    }
 }
 
 fn en(rule: &Rule) -> String {
@@ -239,7 +244,9 @@ fn en(rule: &Rule) -> String {
     s.to_string()
 }
 
-pub(super) fn ru(rule: &Rule) -> String {
+super::russian_value!(russian_rules, merchant_rules_ru: fn(&schet_api::merchant::Rule) -> String = crate::i18n::merchant::ru);
+
+fn ru(rule: &Rule) -> String {
     let s = match rule {
         Rule::Required => "Обязательное поле.",
         Rule::Date => "Введите дату как дд.мм.гггг, например 31.01.2025.",

@@ -179,11 +179,13 @@ pub const RU: PaymentTexts = PaymentTexts {
     refund_delete_confirm: "Удалить этот счёт на возврат? Возврат {pieces} ({amount}) будет отменён.",
 };
 
+super::russian_value!(russian, payments_ru: &'static crate::i18n::payments::PaymentTexts = &crate::i18n::payments::RU);
+
 impl super::Strings for PaymentTexts {
     fn of(lang: super::Lang) -> &'static PaymentTexts {
         match lang {
             super::Lang::En => &EN,
-            lang => super::languages::pack(lang).map_or(&EN, |p| p.payments),
+            super::Lang::Ru => russian::get().unwrap_or(&EN),
         }
     }
 }

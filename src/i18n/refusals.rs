@@ -6,7 +6,10 @@ use schet_api::Refusal;
 
 /// `refusal` in `lang`, as a sentence a person can act on.
 pub fn refusal_text(refusal: &Refusal, lang: Lang) -> String {
-    super::languages::pack(lang).map_or_else(|| en(refusal), |p| (p.refusal)(refusal))
+    match lang {
+        Lang::En => en(refusal),
+        Lang::Ru => russian::get().map_or_else(|| en(refusal), |ru| ru(refusal)),
+    }
 }
 
 fn en(refusal: &Refusal) -> String {
@@ -25,7 +28,9 @@ fn en(refusal: &Refusal) -> String {
     }
 }
 
-pub(super) fn ru(refusal: &Refusal) -> String {
+super::russian_value!(russian, refusals_ru: fn(&schet_api::Refusal) -> String = crate::i18n::refusals::ru);
+
+fn ru(refusal: &Refusal) -> String {
     match refusal {
         Refusal::Text { text } => text.clone(),
         Refusal::BalanceLow { have, need } => {

@@ -8,7 +8,10 @@ use schet_api::validate::FieldError;
 
 /// `rule` in `lang`.
 pub fn rule_text(rule: &Rule, lang: Lang) -> String {
-    super::languages::pack(lang).map_or_else(|| rule.to_string(), |p| (p.rule)(rule))
+    match lang {
+        Lang::En => rule.to_string(),
+        Lang::Ru => russian::get().map_or_else(|| rule.to_string(), |ru| ru(rule)),
+    }
 }
 
 /// `Field: rule` in `lang` (the field keeps its proto name), or only the rule when the error
@@ -29,7 +32,9 @@ fn which(cert: u64) -> String {
     if cert > 1 { format!(" (сертификат {cert})") } else { String::new() }
 }
 
-pub(super) fn ru(rule: &Rule) -> String {
+super::russian_value!(russian, rules_ru: fn(&schet_api::rule::Rule) -> String = crate::i18n::rules::ru);
+
+fn ru(rule: &Rule) -> String {
     use Rule::*;
     let s = match rule {
         Text { text } => return text.clone(),
