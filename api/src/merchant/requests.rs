@@ -1,5 +1,6 @@
-//! The two requests, `list` and `create`: their bodies, read leniently field by field, and
-//! the rules that turn them into a query or a new invoice (or every broken rule).
+//! The two requests, `list` and `create`: their bodies, read leniently field by field (a
+//! field left out is `Input::Missing`, each struct's default), and the rules that turn them
+//! into a query or a new invoice (or every broken rule).
 
 use super::*;
 
@@ -7,14 +8,11 @@ use super::*;
 
 /// `POST /v2/invoice/merchant/list`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct ListRequest {
-    #[serde(default)]
     pub start: Input<Day>,
-    #[serde(default)]
     pub end: Input<Day>,
-    #[serde(default)]
     pub offset: Input<u64>,
-    #[serde(default)]
     pub limit: Input<u64>,
 }
 
@@ -101,9 +99,7 @@ body!(ListRequest { start, end, offset, limit });
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListResponse {
     pub status: String,
-    #[serde(default)]
     pub result: Vec<Invoice>,
-    #[serde(default)]
     pub all_count: u64,
 }
 
@@ -120,36 +116,29 @@ pub const ERROR: &str = "error";
 
 /// `POST /v2/invoice/create`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct CreateRequest {
-    #[serde(default)]
     pub shop_id: Input<String>,
-    #[serde(default)]
     pub amount: Input<Decimal>,
     /// ISO 4217; left out: [`DEFAULT_CURRENCY`].
-    #[serde(default)]
     pub currency: Input<String>,
-    #[serde(default)]
     pub order_id: Input<String>,
-    #[serde(default)]
     pub email: Input<String>,
-    #[serde(default)]
     pub add_fields: Input<AddFields>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct AddFields {
-    #[serde(default)]
     pub time_to_pay: Input<TimeToPay>,
     /// A coin's fullcode (`BTC`, `USDT_TRC20`…); left out: the service's default.
-    #[serde(default)]
     pub cryptocurrency: Input<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct TimeToPay {
-    #[serde(default)]
     pub hours: Input<u64>,
-    #[serde(default)]
     pub minutes: Input<u64>,
 }
 
