@@ -11,19 +11,15 @@
 //! provides ([`super::provide_lang`]) stays English, so nothing shows half translated.
 
 use super::{Lang, activity, chat, invoices, merchant, payments, refusals, rules};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Every file's Russian is here: once [`load`] has brought them all (at once where nothing
+/// is fetched: Trunk, the browser tests).
+static RUSSIAN: AtomicBool = AtomicBool::new(cfg!(not(feature = "split")));
 
 /// Whether `lang`'s texts are here.
 pub fn ready(lang: Lang) -> bool {
-    lang == Lang::En
-        || (super::russian::get().is_some()
-            && activity::russian::get().is_some()
-            && chat::russian::get().is_some()
-            && invoices::russian::get().is_some()
-            && merchant::russian::get().is_some()
-            && merchant::russian_rules::get().is_some()
-            && payments::russian::get().is_some()
-            && refusals::russian::get().is_some()
-            && rules::russian::get().is_some())
+    lang == Lang::En || RUSSIAN.load(Ordering::Relaxed)
 }
 
 /// Brings `lang`'s texts (once): whether they are here now. (One module holds them all: the
@@ -32,7 +28,7 @@ pub async fn load(lang: Lang) -> bool {
     if ready(lang) {
         return true;
     }
-    super::russian::load().await
+    let all = super::russian::load().await
         && activity::russian::load().await
         && chat::russian::load().await
         && invoices::russian::load().await
@@ -40,5 +36,7 @@ pub async fn load(lang: Lang) -> bool {
         && merchant::russian_rules::load().await
         && payments::russian::load().await
         && refusals::russian::load().await
-        && rules::russian::load().await
+        && rules::russian::load().await;
+    RUSSIAN.store(all, Ordering::Relaxed);
+    all
 }
