@@ -48,12 +48,12 @@ impl Lang {
     }
 }
 
-/// `russian_value!(module, name: T = value)` (whole paths: the module made is a child of the
-/// file's): the Russian `value` of type `T` (an area's table of
-/// texts, or a wording function), reached only through the lazy function `name` this makes,
-/// in the module `ru` of the split release build ([`languages`]), as `module::get()` (once
-/// loaded; at once where nothing is fetched: Trunk, the browser tests) and `module::load()`
-/// (brings it).
+/// `russian_value!(module, name: T = value)`: the Russian `value` of type `T` (an area's
+/// table of texts, or a wording function), reached only through the lazy function `name`
+/// this makes, in the module `ru` of the split release build ([`languages`]), as
+/// `module::get()` (once loaded; at once where nothing is fetched: Trunk, the browser tests)
+/// and `module::load()` (brings it). Paths are whole: the module made is a child of the
+/// file's.
 macro_rules! russian_value {
     ($module:ident, $name:ident: $t:ty = $ru:expr) => {
         /// Russian, loaded on demand (`crate::i18n::languages`).

@@ -6,11 +6,11 @@
 //! types and rules (checked here before sending, so a broken rule sends nothing and comes
 //! back as [`MerchantError::Rules`], codes the screen words in the user's language), and its
 //! answer types, each read from serde_json's value tree by the contract's reader. Money is
-//! a `Decimal` from the answer's exact number text, never an f64. Dates are `dd.mm.yyyy` UTC days; paging is `offset`
-//! (records skipped) and `limit` (number of the last record, inclusive), at most
-//! [`MAX_RECORDS`] records a call. This module is compiled into the lazy `screens` module
-//! only (the merchant screen is there, with every screen but the shared invoice), and
-//! serde_json with it.
+//! a `Decimal` from the answer's exact number text, never an f64. Dates are `dd.mm.yyyy`
+//! UTC days; paging is `offset` (records skipped) and `limit` (number of the last record,
+//! inclusive), at most [`MAX_RECORDS`] records a call. This module is compiled into the lazy
+//! `screens` module only (the merchant screen is there, with every screen but the shared
+//! invoice), and serde_json with it.
 
 use crate::settings::MerchantSettings;
 use rust_decimal::Decimal;

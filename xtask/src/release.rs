@@ -14,7 +14,7 @@
 //!    (`split.<hash>.js`);
 //! 3. wasm-bindgen on the main module (`--keep-lld-exports`: the split modules link
 //!    against its exports), then `wasm-opt -Oz` on every module, and its functions sorted by
-//!    their bodies for brotli ([`crate::order`]);
+//!    type and body for brotli ([`crate::order`]);
 //! 4. JS and CSS minified by esbuild; content-hashed names (served `immutable`), index.html with preload hints for the
 //!    first view's files and the lazy modules listed for boot.js to prefetch when idle;
 //! 5. brotli (-11) and gzip (-9) copies beside each file (`.br`, `.gz`), which the server
@@ -78,8 +78,8 @@ impl Dist {
         self.chunks.get(file).is_some_and(|splits| splits.iter().any(|s| s == RUSSIAN_MODULE))
     }
 
-    /// The lazy modules boot.js prefetches once the first view has settled: all but those a
-    /// reader of another language than Russian never needs.
+    /// The lazy modules boot.js prefetches once the first view has settled: all but those of
+    /// the Russian texts alone (a reader of Russian gets them at once, from boot.js).
     pub fn prefetched(&self) -> Vec<&str> {
         let russian_only = |splits: &Vec<String>| splits.iter().all(|s| s == RUSSIAN_MODULE);
         self.chunks.iter().filter(|(_, splits)| !russian_only(splits)).map(|(file, _)| file.as_str()).collect()
@@ -204,7 +204,7 @@ pub fn build(env: &Env) -> Result<Dist> {
     let main_wasm_path = bindgen_dir.join("schet_bg.wasm");
     let mut modules = vec![main_wasm_path.clone()];
     modules.extend(split.split_modules.iter().cloned());
-    // Then each module's functions sorted by their bodies (order.rs: renumbered by wasm-opt,
+    // Then each module's functions sorted by type and body (order.rs: renumbered by wasm-opt,
     // which reads the features from `target_features`, so that is stripped only then, with
     // the toolchain's other custom section, `producers`: both are for tools only).
     for module in &modules {
