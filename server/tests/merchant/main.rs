@@ -44,15 +44,7 @@ impl Server {
     }
 
     async fn start_with(configure: impl FnOnce(&mut ServeOptions)) -> Server {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "schet-merchant-test-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = db::test_dir("merchant");
         let db = db::fresh_database(&dir).await;
         let store = Store::open(&db).await.unwrap();
         let service = Service::new(store.clone(), Rates::default());

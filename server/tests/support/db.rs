@@ -5,6 +5,17 @@
 
 use schet_server::db::Database;
 
+/// A new, empty directory of one test's own: `<temp>/schet-<suite>-test-<pid>-<n>`.
+pub fn test_dir(suite: &str) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("schet-{suite}-test-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// The PostgreSQL server the suites run against, if any.
 pub fn postgres() -> Option<String> {
     std::env::var("SCHET_TEST_POSTGRES").ok().filter(|u| !u.trim().is_empty())
