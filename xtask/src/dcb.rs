@@ -11,7 +11,6 @@
 
 use anyhow::{Context, Result, ensure};
 use sha2::{Digest, Sha256};
-use std::io::Read;
 use std::path::Path;
 
 /// Every lazy module's file name starts with this, and no other file's does: the server's
@@ -41,8 +40,8 @@ pub fn write_copies(dir: &Path, dictionary: &str, lazy: &[&str]) -> Result<Vec<S
         let mut dcb = Vec::with_capacity(bytes.len() / 3);
         dcb.extend_from_slice(&MAGIC);
         dcb.extend_from_slice(&hash);
-        dcb.extend_from_slice(&compress(&bytes, &dict));
-        ensure!(decompress(&dcb[36..], &dict)? == bytes, "{file}.dcb does not decompress to {file}");
+        // Decoded and compared with the module inside.
+        dcb.extend_from_slice(&crate::compress::brotli(&bytes, &dict).with_context(|| format!("{file}.dcb"))?);
         if (dcb.len() as u64) < br {
             let path = dir.join(format!("{file}.dcb"));
             std::fs::write(&path, &dcb).with_context(|| format!("writing {}", path.display()))?;
@@ -50,38 +49,4 @@ pub fn write_copies(dir: &Path, dictionary: &str, lazy: &[&str]) -> Result<Vec<S
         sizes.push(Sizes { file: file.to_string(), br, dcb: dcb.len() as u64 });
     }
     Ok(sizes)
-}
-
-/// Brotli, quality 11, window 16 MiB (the most `dcb` allows; the dictionary and the module
-/// both fit in it), with `dict` as a raw dictionary: the stream may refer to its bytes as if
-/// they came just before the module's.
-fn compress(bytes: &[u8], dict: &[u8]) -> Vec<u8> {
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 24, ..Default::default() };
-    let (mut input_buffer, mut output_buffer) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
-    let mut out = Vec::new();
-    let mut no_callback = |_: &mut brotli::interface::PredictionModeContextMap<brotli::InputReferenceMut>,
-                           _: &mut [brotli::interface::StaticCommand],
-                           _: brotli::InputPair,
-                           _: &mut brotli::enc::StandardAlloc| ();
-    brotli::enc::BrotliCompressCustomIoCustomDict(
-        &mut brotli::IoReaderWrapper(&mut &bytes[..]),
-        &mut brotli::IoWriterWrapper(&mut out),
-        &mut input_buffer,
-        &mut output_buffer,
-        &params,
-        brotli::enc::StandardAlloc::default(),
-        &mut no_callback,
-        dict,
-        std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "end of input"),
-    )
-    .expect("in-memory brotli");
-    out
-}
-
-fn decompress(stream: &[u8], dict: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    brotli::Decompressor::new_with_custom_dict(stream, 1 << 16, dict.to_vec().into())
-        .read_to_end(&mut out)
-        .context("decompressing a dcb copy")?;
-    Ok(out)
 }

@@ -7,6 +7,7 @@
 
 mod bench;
 mod browser;
+mod compress;
 mod dcb;
 mod names;
 mod order;

@@ -22,9 +22,9 @@
 //!    brotli with the main wasm module as its dictionary ([`crate::dcb`]), which the server
 //!    sends to a browser that has kept the main module as a dictionary.
 
-use crate::dcb;
 use crate::proc::{self, Env};
 use crate::proc::{root, step};
+use crate::{compress, dcb};
 use anyhow::{Context, Result, bail, ensure};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -397,26 +397,13 @@ fn precompress(path: &Path) -> Result<()> {
         return Ok(());
     }
     let bytes = read(path)?;
-    let br = brotli(&bytes);
+    let br = compress::brotli(&bytes, &[]).with_context(|| format!("{}.br", path.display()))?;
     if br.len() < bytes.len() {
         write(&PathBuf::from(format!("{}.br", path.display())), &br)?;
     }
-    let gz = gzip(&bytes);
+    let gz = compress::gzip(&bytes);
     if gz.len() < bytes.len() {
         write(&PathBuf::from(format!("{}.gz", path.display())), &gz)?;
     }
     Ok(())
-}
-
-pub fn brotli(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 24, ..Default::default() };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("in-memory brotli");
-    out
-}
-
-pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(bytes).expect("in-memory gzip");
-    enc.finish().expect("in-memory gzip")
 }

@@ -14,7 +14,7 @@ mod transport;
 
 use crate::proc::step;
 use crate::release::{self, Dist};
-use crate::{proc, tools};
+use crate::{compress, proc, tools};
 use anyhow::{Context, Result, bail};
 
 #[derive(clap::Args)]
@@ -119,7 +119,7 @@ fn size(dist: &Dist) -> Result<bool> {
     step("size of the release app: every file raw, gzip -9, brotli -11 (what the server sends)");
     let measure = |name: &str| -> Result<(u64, u64, u64)> {
         let bytes = std::fs::read(dist.dir.join(name)).with_context(|| format!("reading {name}"))?;
-        Ok((bytes.len() as u64, release::gzip(&bytes).len() as u64, release::brotli(&bytes).len() as u64))
+        Ok((bytes.len() as u64, compress::gzip(&bytes).len() as u64, compress::brotli(&bytes, &[])?.len() as u64))
     };
     let row = |what: &str, name: &str, (raw, gz, br): (u64, u64, u64)| {
         println!("{what:<14} {name:<44} raw {:>10}  gzip {:>10}  br {:>10}", kb(raw), kb(gz), kb(br));
