@@ -12,6 +12,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceBuilder;
+use tower_http::CompressionLevel;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -63,7 +66,21 @@ pub fn router(service: Arc<Service>, static_dir: Option<&Path>) -> Router {
 /// Whether a response is a page (where a Content Security Policy and a referrer policy
 /// apply; on a script, stylesheet or wasm they would be bytes for nothing).
 fn is_page(response: &axum::response::Response) -> bool {
-    response.headers().get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"))
+    is_html(response.headers())
+}
+
+fn is_html(headers: &http::HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"))
+}
+
+/// Brotli or gzip, as the browser accepts, for a page made per request: a shared link's
+/// (`shared_link.rs`), 1.9 KB of HTML and base64, is sent in 0.9 KB. A file has its copies
+/// made beforehand, and any response that already has an encoding is left as it is.
+/// Quality 5: measured on that page, 0.07 ms against 3 ms at quality 11, for 116 bytes more.
+/// Not below 256 bytes, where an encoding saves less than its headers cost.
+fn compress_pages() -> CompressionLayer<impl tower_http::compression::Predicate> {
+    let pages = |_, _, headers: &http::HeaderMap, _: &http::Extensions| is_html(headers);
+    CompressionLayer::new().quality(CompressionLevel::Precise(5)).compress_when(SizeAbove::new(256).and(pages))
 }
 
 /// The web app's files. A `.br` or `.gz` copy beside a file is sent instead when the
@@ -77,6 +94,7 @@ fn static_files(dir: &Path, service: Option<Arc<Service>>) -> axum::routing::Met
     let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
     let files = ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index);
     let files = ServiceBuilder::new()
+        .layer(compress_pages())
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, |r: &axum::response::Response| {
             is_page(r).then(|| HeaderValue::from_static(CSP))
         }))

@@ -61,6 +61,15 @@ async fn a_public_invoices_page_carries_what_a_guest_sees_and_nothing_else_does(
         "where the goods are collected is not a guest's to see"
     );
 
+    // Compressed for a browser that accepts it: the same page, in fewer bytes.
+    let packed = http(&s, "GET", &format!("/invoice/{}", shared.id), &[("accept-encoding", "gzip, br")], b"").await;
+    assert_eq!(packed.header("content-encoding"), Some("br"));
+    assert!(packed.header("vary").is_some_and(|v| v.contains("accept-encoding")));
+    let mut html = Vec::new();
+    std::io::Read::read_to_end(&mut brotli::Decompressor::new(&packed.body[..], 4096), &mut html).unwrap();
+    assert_eq!(std::str::from_utf8(&html).unwrap(), body_text(&page));
+    assert!(packed.body.len() < page.body.len(), "{} bytes, against {}", packed.body.len(), page.body.len());
+
     // A private invoice's page is the plain page, byte for byte that of an invoice that does
     // not exist: nobody learns it is there.
     let missing = http(&s, "GET", "/invoice/999999", &[], b"").await;
