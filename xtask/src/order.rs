@@ -6,7 +6,9 @@
 //! and its context model learns better from neighbours that look alike. The release build
 //! therefore sorts each module's functions by their type, then their bodies' bytes, which
 //! puts such copies side by side: 10 KB (2.3%) of brotli off the whole app, measured; the
-//! code is the same.
+//! code is the same. Within a type, functions go by size class first (the length's power of
+//! two), so that small functions are not scattered among large ones that begin alike: 1.2 KB
+//! more, measured (classes of a fixed 32, 64 or 128 bytes gave 0 to 0.5 KB).
 //!
 //! wasm-opt does the renumbering (every call, table entry and export follows its function):
 //! [`sort_keys`] names each function after its body's rank, and
@@ -23,8 +25,7 @@ fn at(range: std::ops::Range<u64>) -> std::ops::Range<usize> {
 
 /// `wasm` with a name section that names every function (imported ones first, as `i…`)
 /// so that sorting by name sorts the defined functions by their signature, then their
-/// bodies' bytes. Any name
-/// section it had is replaced.
+/// bodies' size class, then their bytes. Any name section it had is replaced.
 pub fn sort_keys(wasm: &[u8]) -> Result<Vec<u8>> {
     let mut imported = 0u32;
     let mut types: Vec<u32> = Vec::new();
@@ -55,9 +56,13 @@ pub fn sort_keys(wasm: &[u8]) -> Result<Vec<u8>> {
         }
     }
     let mut ranked: Vec<u32> = (0..bodies.len() as u32).collect();
-    // By signature first (functions of one type are alike more often), then by body. Ties
-    // keep the linker's order, so the same input always gives the same output.
-    let key = |k: u32| (types.get(k as usize), bodies[k as usize]);
+    // By signature first (functions of one type are alike more often), then by size class,
+    // then by body. Ties keep the linker's order, so the same input always gives the same
+    // output. (A body holds at least its locals' count and `end`: its length is never 0.)
+    let key = |k: u32| {
+        let body = bodies[k as usize];
+        (types.get(k as usize), body.len().max(1).ilog2(), body)
+    };
     ranked.sort_by(|&a, &b| key(a).cmp(&key(b)).then(a.cmp(&b)));
     let mut names = NameMap::new();
     for i in 0..imported {
@@ -81,8 +86,8 @@ mod tests {
     use super::*;
 
     /// A module of functions `() -> i64` (type 0) and `() -> i32` (type 1), each returning
-    /// its constant, with an import first.
-    fn module(funcs: &[(u32, i64)]) -> Vec<u8> {
+    /// its constant after as many `nop`s as given, with an import first.
+    fn module(funcs: &[(u32, i64, usize)]) -> Vec<u8> {
         use wasm_encoder::*;
         let mut m = Module::new();
         let mut types = TypeSection::new();
@@ -93,16 +98,20 @@ mod tests {
         imports.import("env", "f", EntityType::Function(0));
         m.section(&imports);
         let mut section = FunctionSection::new();
-        for (ty, _) in funcs {
+        for (ty, _, _) in funcs {
             section.function(*ty);
         }
         m.section(&section);
         let mut code = CodeSection::new();
-        for (ty, c) in funcs {
+        for (ty, c, nops) in funcs {
             let mut f = Function::new([]);
+            let mut body = f.instructions();
+            for _ in 0..*nops {
+                body.nop();
+            }
             match ty {
-                0 => f.instructions().i64_const(*c).end(),
-                _ => f.instructions().i32_const(*c as i32).end(),
+                0 => body.i64_const(*c).end(),
+                _ => body.i32_const(*c as i32).end(),
             };
             code.function(&f);
         }
@@ -127,21 +136,29 @@ mod tests {
     }
 
     #[test]
-    fn functions_are_named_in_the_order_of_their_types_then_bodies() {
+    fn functions_are_named_in_the_order_of_their_types_then_sizes_then_bodies() {
         // The i64 function (type 0) comes first, though its body's opcode (0x42) sorts after
-        // i32.const's (0x41); then the i32.const 5, 1, 3, 1 by bytes: the two 1s (indices 3
-        // and 5, in that order), then 3, then 5.
-        let keyed = sort_keys(&module(&[(1, 5), (0, 0), (1, 1), (1, 3), (1, 1)])).unwrap();
+        // i32.const's (0x41); then the short i32.const 5, 1, 3, 1 by bytes: the two 1s
+        // (indices 3 and 5, in that order), then 3, then 5; the long one (index 6, 12 bytes
+        // against 4) comes last, though its first instruction, a nop (0x01), sorts first.
+        let keyed = sort_keys(&module(&[(1, 5, 0), (0, 0, 0), (1, 1, 0), (1, 3, 0), (1, 1, 0), (1, 9, 8)])).unwrap();
         wasmparser::Validator::new().validate_all(&keyed).unwrap();
-        let expected =
-            [(0, "i0000000"), (1, "0000004"), (2, "0000000"), (3, "0000001"), (4, "0000003"), (5, "0000002")];
+        let expected = [
+            (0, "i0000000"),
+            (1, "0000004"),
+            (2, "0000000"),
+            (3, "0000001"),
+            (4, "0000003"),
+            (5, "0000002"),
+            (6, "0000005"),
+        ];
         let expected: Vec<(u32, String)> = expected.iter().map(|(i, n)| (*i, n.to_string())).collect();
         assert_eq!(names(&keyed), expected);
     }
 
     #[test]
     fn an_old_name_section_is_replaced_and_the_rest_kept() {
-        let keyed = sort_keys(&module(&[(1, 2), (1, 1)])).unwrap();
+        let keyed = sort_keys(&module(&[(1, 2, 0), (1, 1, 0)])).unwrap();
         let again = sort_keys(&keyed).unwrap();
         assert_eq!(names(&again), names(&keyed));
         assert_eq!(again, keyed);
