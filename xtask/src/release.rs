@@ -208,7 +208,7 @@ pub fn build(env: &Env) -> Result<Dist> {
     let main_wasm_path = bindgen_dir.join("schet_bg.wasm");
     let mut modules = vec![main_wasm_path.clone()];
     modules.extend(split.split_modules.iter().cloned());
-    // Then each module's functions sorted by type and body (order.rs: renumbered by wasm-opt,
+    // Then each module's functions sorted by type, size class and body (order.rs: renumbered by wasm-opt,
     // which reads the features from `target_features`, so that is stripped only then, with
     // the toolchain's other custom section, `producers`: both are for tools only).
     for module in &modules {
