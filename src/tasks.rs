@@ -1,5 +1,6 @@
 //! Loads, changes, effects, memos and signals: Leptos's `LocalResource`, `Action`, `Effect`,
-//! `Memo`, `RwSignal` and `Signal` (in [`signal`]), each compiled once for the whole app.
+//! `Memo`, `RwSignal`, `Signal` (in [`signal`]) and `StoredValue` (in [`stored`]), each
+//! compiled once for the whole app.
 //!
 //! The primitives are generic over what they hold and the closure or future they run, so
 //! every use compiles its own copy of the machinery around it: measured, about 3 KB of wasm
@@ -13,26 +14,32 @@
 //! changed; a signal notifies its readers on every write.
 
 use leptos::prelude::*;
-use std::any::Any;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 
+mod opaque;
 mod signal;
+mod stored;
+use opaque::Opaque;
 pub use signal::Signal;
+pub use stored::StoredValue;
 
 /// A value of any type (the one type the primitives hold).
-type Erased = Rc<dyn Any>;
+type Erased = Rc<dyn Opaque>;
 type Task = Pin<Box<dyn Future<Output = Erased>>>;
 
 fn erase<T: 'static>(value: T) -> Erased {
     Rc::new(value)
 }
 
-fn view<T: 'static>(value: &Option<Erased>) -> Option<&T> {
-    value.as_ref().and_then(|v| (**v).downcast_ref::<T>())
+/// # Safety
+/// `value` holds a `T` (see [`opaque`]): only `Resource<T>` and `Act<_, T>` read theirs.
+unsafe fn view<T: 'static>(value: &Option<Erased>) -> Option<&T> {
+    // SAFETY: the caller's.
+    value.as_ref().map(|v| unsafe { opaque::read::<T, _>(&**v) })
 }
 
 /// A load of a `T`: a `LocalResource` underneath.
@@ -68,7 +75,8 @@ impl<T: 'static> Resource<T> {
     /// Reads the value, None while the first load runs (tracked; in a `<Transition>` it also
     /// holds the fallback until loaded).
     pub fn with<R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
-        self.inner.with(|v| f(view(v)))
+        // SAFETY: only `resource` and `set` store values here, each a `T`.
+        self.inner.with(|v| f(unsafe { view(v) }))
     }
 
     /// Loads again.
@@ -106,14 +114,9 @@ impl<I, O> Copy for Act<I, O> {}
 /// An action running `run` for each dispatched input.
 pub fn action<I: 'static, O: 'static, F: Future<Output = O> + 'static>(run: impl Fn(&I) -> F + 'static) -> Act<I, O> {
     let run = move |input: &Erased| {
-        // Only `Act::dispatch` makes inputs, always an `I`.
-        let fut = (**input).downcast_ref::<I>().map(&run);
-        Box::pin(async move {
-            match fut {
-                Some(fut) => erase(fut.await),
-                None => erase(()),
-            }
-        }) as Task
+        // SAFETY: only `Act::dispatch` makes inputs, always an `I`.
+        let fut = run(unsafe { opaque::read::<I, _>(&**input) });
+        Box::pin(async move { erase(fut.await) }) as Task
     };
     Act { inner: erased_action(Box::new(run)), ty: PhantomData }
 }
@@ -140,7 +143,8 @@ impl<I: 'static, O: 'static> Act<I, O> {
 
     /// Reads the latest answer, None before the first (tracked).
     pub fn with<R>(&self, f: impl FnOnce(Option<&O>) -> R) -> R {
-        self.inner.value().with(|v| f(view(v)))
+        // SAFETY: only `action`'s runs answer here, each with an `O`.
+        self.inner.value().with(|v| f(unsafe { view(v) }))
     }
 
     /// Forgets the latest answer.
@@ -161,41 +165,39 @@ impl<I: 'static, O: Clone + 'static> Act<I, O> {
 /// compiled its own copy of the effect's scheduling (about 0.8 KB of wasm each, measured);
 /// here there is one, over a boxed function.
 pub fn effect<T: 'static>(mut f: impl FnMut(Option<T>) -> T + 'static) {
-    erased_effect(Box::new(move |before: Option<Box<dyn Any>>| {
-        // Only this closure makes the values it gets back, always a `T`.
-        let before = before.and_then(|b| b.downcast::<T>().ok()).map(|b| *b);
-        Box::new(f(before)) as Box<dyn Any>
+    erased_effect(Box::new(move |before: Option<Box<dyn Opaque>>| {
+        // SAFETY: only this closure makes the values it gets back, always a `T`.
+        let before = before.map(|b| unsafe { opaque::unbox::<T>(b) });
+        Box::new(f(before)) as Box<dyn Opaque>
     }));
 }
 
-type EffectFn = Box<dyn FnMut(Option<Box<dyn Any>>) -> Box<dyn Any>>;
+type EffectFn = Box<dyn FnMut(Option<Box<dyn Opaque>>) -> Box<dyn Opaque>>;
 
 #[inline(never)]
 fn erased_effect(mut f: EffectFn) {
-    Effect::new(move |before: Option<Box<dyn Any>>| f(before));
+    Effect::new(move |before: Option<Box<dyn Opaque>>| f(before));
 }
 
 /// What the one memo type holds: a value of any type that compares with its own kind.
 type Held = Arc<dyn Compare + Send + Sync>;
 
-trait Compare: Any {
-    fn as_any(&self) -> &dyn Any;
-    fn same(&self, other: &dyn Compare) -> bool;
+trait Compare: Opaque {
+    /// # Safety
+    /// `other` is of this value's type (two values of one memo).
+    unsafe fn same(&self, other: &dyn Compare) -> bool;
 }
 
 impl<T: PartialEq + 'static> Compare for T {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn same(&self, other: &dyn Compare) -> bool {
-        other.as_any().downcast_ref::<T>() == Some(self)
+    unsafe fn same(&self, other: &dyn Compare) -> bool {
+        // SAFETY: the caller's.
+        unsafe { opaque::read::<T, _>(other) == self }
     }
 }
 
 fn held<T: 'static>(value: &Held) -> &T {
-    // Only `Memo::new`'s closure makes the values a `Memo<T>` holds, always a `T`.
-    (**value).as_any().downcast_ref::<T>().expect("a memo holds the type it was made with")
+    // SAFETY: only `Memo::new`'s closure makes the values a `Memo<T>` holds, always a `T`.
+    unsafe { opaque::read::<T, _>(&**value) }
 }
 
 /// Leptos's `Memo`, compiled once: a value derived from signals, recomputed when they change,
@@ -231,7 +233,8 @@ fn erased_memo(fun: MemoFn) -> leptos::prelude::Memo<Held> {
     leptos::prelude::Memo::new_with_compare(
         move |before: Option<&Held>| fun(before),
         |before, now| match (before, now) {
-            (Some(before), Some(now)) => !before.same(&**now),
+            // SAFETY: both are values of this memo, of its one type.
+            (Some(before), Some(now)) => !unsafe { before.same(&**now) },
             _ => true,
         },
     )
@@ -272,11 +275,12 @@ impl<T: 'static> std::ops::Deref for MemoGuard<T> {
 }
 
 /// What the one signal type holds: a value of any type.
-type Boxed = Box<dyn Any + Send + Sync>;
+type Boxed = Box<dyn Opaque + Send + Sync>;
 
 fn boxed<T: 'static>(value: &Boxed) -> &T {
-    // Only `RwSignal::new` and `Set` put values in a `RwSignal<T>`, always a `T`.
-    value.downcast_ref::<T>().expect("a signal holds the type it was made with")
+    // SAFETY: only `RwSignal::new` puts values in a `RwSignal<T>`, always a `T` (a write
+    // changes that `T` in place).
+    unsafe { opaque::read::<T, _>(&**value) }
 }
 
 /// Leptos's `RwSignal`, compiled once: every `RwSignal<T>` is a typed view of one `RwSignal`
@@ -382,8 +386,8 @@ impl<G: std::ops::Deref<Target = Boxed>, T: 'static> std::ops::Deref for WriteGu
 
 impl<G: std::ops::DerefMut<Target = Boxed>, T: 'static> std::ops::DerefMut for WriteGuard<G, T> {
     fn deref_mut(&mut self) -> &mut T {
-        // As in `boxed`: the value is always a `T`.
-        self.inner.downcast_mut::<T>().expect("a signal holds the type it was made with")
+        // SAFETY: as in `boxed`, the value is always a `T`.
+        unsafe { opaque::write::<T, _>(&mut **self.inner) }
     }
 }
 

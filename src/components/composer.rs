@@ -7,6 +7,7 @@ use crate::i18n::chat::tr as tr_chat;
 use crate::i18n::{chat::use_texts as use_chat_texts, use_lang};
 use crate::storage::Stored;
 use crate::tasks::RwSignal;
+use crate::tasks::StoredValue;
 use leptos::prelude::*;
 use schet_api::{limits, validate};
 use schet_model::codec::Text;

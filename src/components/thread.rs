@@ -11,6 +11,7 @@ use crate::i18n::tr;
 use crate::i18n::{chat::use_texts as use_chat_texts, use_texts};
 use crate::state::{use_app, use_live};
 use crate::tasks;
+use crate::tasks::StoredValue;
 use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 use schet_api::pb;

@@ -9,17 +9,17 @@
 //! Texts (`Signal<&'static str>`, rendered directly in views) stay Leptos's: one type, so one
 //! copy, and it renders without a closure around it.
 
+use super::opaque::{self, Opaque};
 use leptos::prelude::{DefinedAt, ReadUntracked, Track};
-use std::any::Any;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
 /// What the one signal type holds: a shared value of any type.
-type Shared = Arc<dyn Any + Send + Sync>;
+type Shared = Arc<dyn Opaque + Send + Sync>;
 
 fn shared<T: 'static>(value: &Shared) -> &T {
-    // Only `derive` and `stored` put values in a `Signal<T>`, always a `T`.
-    value.downcast_ref::<T>().expect("a signal holds the type it was made with")
+    // SAFETY: only `derive` and `stored` put values in a `Signal<T>`, always a `T`.
+    unsafe { opaque::read::<T, _>(&**value) }
 }
 
 /// A value that may change, read as a signal: `get`, `with`, `read`, `get_untracked`…

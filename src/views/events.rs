@@ -11,6 +11,7 @@ use crate::i18n::activity::{ActivityTexts, tr as tr_act, use_texts as use_act_te
 use crate::i18n::{Texts, use_texts};
 use crate::state::notify::{self, Permission};
 use crate::state::{Live, use_live};
+use crate::tasks::StoredValue;
 use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 use schet_model::events::{Kind, Note};

@@ -18,6 +18,7 @@ use crate::state::use_app;
 use crate::storage::Stored;
 use crate::tasks;
 use crate::tasks::Signal;
+use crate::tasks::StoredValue;
 use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 use rust_decimal::Decimal;

@@ -11,6 +11,7 @@ use crate::i18n::{use_lang, use_texts};
 use crate::state::use_app;
 use crate::tasks;
 use crate::tasks::RwSignal;
+use crate::tasks::StoredValue;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use schet_model::dates::QuickRange;

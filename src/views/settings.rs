@@ -12,6 +12,7 @@ use crate::settings::{Settings, Theme};
 use crate::state::{AppState, use_app, use_profile};
 use crate::tasks;
 use crate::tasks::RwSignal;
+use crate::tasks::StoredValue;
 use leptos::prelude::*;
 use schet_api::pb;
 use schet_model::login::{query_without, safe_next};

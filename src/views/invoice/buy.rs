@@ -16,6 +16,7 @@ use crate::i18n::use_texts;
 use crate::nav::use_nav;
 use crate::state::{use_app, use_live, use_profile};
 use crate::tasks;
+use crate::tasks::StoredValue;
 use crate::tasks::{Memo, RwSignal};
 use leptos::prelude::*;
 use rust_decimal::Decimal;

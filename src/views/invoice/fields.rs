@@ -8,6 +8,7 @@ use crate::format;
 use crate::i18n::{Texts, tr, use_texts};
 use crate::tasks::RwSignal;
 use crate::tasks::Signal;
+use crate::tasks::StoredValue;
 use leptos::prelude::*;
 use schet_api::pb::{self, invoice};
 use std::time::Duration;

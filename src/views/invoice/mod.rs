@@ -18,6 +18,7 @@ use crate::lazy::{after_first_view, lazily};
 use crate::state::{use_app, use_live};
 use crate::tasks;
 use crate::tasks::Signal;
+use crate::tasks::StoredValue;
 use crate::tasks::{Memo, RwSignal};
 use actions::InvoiceActions;
 use fields::{InvoiceDetails, InvoiceSummary};

@@ -18,6 +18,7 @@ use crate::i18n::{Texts, tr, use_texts};
 use crate::nav;
 use crate::state::{use_app, use_live, use_profile};
 use crate::tasks;
+use crate::tasks::StoredValue;
 use crate::tasks::{Memo, RwSignal};
 use actions::{Actions, Refunds};
 use goods::Goods;

@@ -14,6 +14,7 @@ use crate::state::use_app;
 use crate::storage::Stored;
 use crate::tasks;
 use crate::tasks::RwSignal;
+use crate::tasks::StoredValue;
 use leptos::prelude::*;
 use schet_model::bulk::{BulkDraft, BulkImport, LineState};
 use schet_model::codec::Proto;

@@ -11,6 +11,7 @@ use crate::state::use_app;
 use crate::storage::Stored;
 use crate::tasks::RwSignal;
 use crate::tasks::Signal;
+use crate::tasks::StoredValue;
 use leptos::prelude::*;
 use schet_api::{Rule, pb};
 use schet_model::codec::Proto;

@@ -7,6 +7,7 @@ use crate::components::Rows;
 use crate::components::thumbs::Thumbs;
 use crate::i18n::chat::tr as tr_chat;
 use crate::i18n::chat::{ChatTexts, use_texts as use_chat_texts};
+use crate::tasks::StoredValue;
 use leptos::prelude::*;
 use schet_api::pb;
 use schet_model::queue::payment_of;
