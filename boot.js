@@ -89,8 +89,10 @@ window.__schetSettled = new Promise((resolve) => {
   observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["aria-busy"] });
 });
 
+// The release build bundles the app's glue with this module and leaves its start here;
+// Trunk's dev build names the glue on the tag.
 const tag = document.querySelector("script[data-schet-js]");
-const { default: init } = await import(tag.dataset.schetJs);
+const init = globalThis.__schetInit ?? (await import(tag.dataset.schetJs)).default;
 await init({ module_or_path: tag.dataset.schetWasm });
 
 // The release build splits the app: every screen but the shared invoice loads on first use.

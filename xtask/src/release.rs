@@ -11,11 +11,12 @@
 //!    modules were measured at 542 KB brotli for the whole app against 446 KB, as every
 //!    module repeats what it needs and compresses alone), chunks shared between modules
 //!    (here the gRPC client, which the live stream in `screens` uses too), and a JS loader
-//!    (`split.<hash>.js`);
+//!    (bundled into the page's script in step 4);
 //! 3. wasm-bindgen on the main module (`--keep-lld-exports`: the split modules link
 //!    against its exports), then `wasm-opt -Oz` on every module, and its functions sorted by
 //!    type and body for brotli ([`crate::order`]);
-//! 4. JS and CSS minified by esbuild; content-hashed names (served `immutable`), index.html with preload hints for the
+//! 4. boot.js, wasm-bindgen's glue and the split loader bundled into one script and the CSS
+//!    minified, by esbuild; content-hashed names (served `immutable`), index.html with preload hints for the
 //!    first view's files and the lazy modules listed for boot.js to prefetch when idle;
 //! 5. brotli (-11) and gzip (-9) copies beside each file (`.br`, `.gz`), which the server
 //!    sends when the browser accepts them; and beside each lazy module a `.dcb` copy,
@@ -32,8 +33,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The loader module's name before hashing: the main wasm imports from it by this name,
-/// so the hash that replaces the underscores must have the same length.
+/// The loader module's name: the main wasm imports from it by this name, and wasm-bindgen's
+/// glue imports it as this file, bundled with it (the page's one script).
 const LINK_PLACEHOLDER: &str = "split.________________.js";
 const HASH_LEN: usize = 16;
 
@@ -45,10 +46,9 @@ const TRANSPORT_MODULE: &str = "transport";
 pub struct Dist {
     pub dir: PathBuf,
     pub index: String,
-    pub boot: String,
+    /// The page's one script: boot.js, wasm-bindgen's glue and the split loader.
+    pub js: String,
     pub css: String,
-    pub main_js: String,
-    pub link_js: String,
     pub main_wasm: String,
     /// The lazily loaded modules: file name → the split modules (`wasm_split` names: `screens`,
     /// `transport`) whose code it holds.
@@ -62,7 +62,7 @@ const RUSSIAN_MODULE: &str = "ru";
 impl Dist {
     /// Everything the browser needs before the first (non-lazy) screen can render.
     pub fn first_view(&self) -> Vec<&str> {
-        vec![&self.index, &self.css, &self.boot, &self.main_js, &self.link_js, &self.main_wasm]
+        vec![&self.index, &self.css, &self.js, &self.main_wasm]
     }
 
     /// Whether the lazy module `file` holds code of the gRPC transport (the app's split
@@ -102,22 +102,6 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
-}
-
-fn replace_bytes(haystack: &mut [u8], from: &[u8], to: &[u8]) -> usize {
-    assert_eq!(from.len(), to.len(), "in-place replacement keeps the length");
-    let mut count = 0;
-    let mut i = 0;
-    while i + from.len() <= haystack.len() {
-        if &haystack[i..i + from.len()] == from {
-            haystack[i..i + from.len()].copy_from_slice(to);
-            count += 1;
-            i += from.len();
-        } else {
-            i += 1;
-        }
-    }
-    count
 }
 
 /// Builds the split release app into `dist/` and returns what it holds.
@@ -230,9 +214,8 @@ pub fn build(env: &Env) -> Result<Dist> {
     write(&main_wasm_path, &wasm)?;
     let optimised = started.elapsed();
 
-    // 4. Content-hashed names. Chunks first (the loader names them), then one hash over the
-    // main JS and the loader names both (they import each other), then the main wasm
-    // (whose imports name the loader).
+    // 4. Content-hashed names. Chunks first (the loader names them), then the page's one
+    // script (the loader is in it), the main wasm and the CSS.
     let dist = root().join("dist");
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist).context("creating dist/")?;
@@ -267,41 +250,40 @@ pub fn build(env: &Env) -> Result<Dist> {
     for fns in chunks.values_mut() {
         fns.sort();
     }
-    let mut link_js = minify(env, &link_js, "js")?;
+    // One JS file for the page (`schet.<hash>.js`): boot.js, wasm-bindgen's glue and the
+    // split loader, bundled by esbuild. Three files were three responses: bundled, 0.75 KB
+    // less of the whole app (measured). The glue and the loader import each other by the
+    // names they were made with, which the main wasm's imports keep too.
     let main_js = String::from_utf8(read(&bindgen_dir.join("schet.js"))?).context("schet.js is not UTF-8")?;
-    let mut main_js = minify(env, &main_js, "js")?;
     ensure!(main_js.contains(LINK_PLACEHOLDER), "wasm-bindgen's JS does not import the split loader");
     ensure!(link_js.contains("\"./schet.js\""), "the split loader does not import ./schet.js");
-    let pair_hash = hash_of(format!("{main_js}\0{link_js}").as_bytes());
-    let link_final = format!("split.{pair_hash}.js");
-    let main_js_final = format!("schet.{pair_hash}.js");
-    main_js = main_js.replace(LINK_PLACEHOLDER, &link_final);
-    link_js = link_js.replace("\"./schet.js\"", &format!("\"./{main_js_final}\""));
-    let mut main_wasm = read(&main_wasm_path)?;
-    ensure!(
-        replace_bytes(&mut main_wasm, LINK_PLACEHOLDER.as_bytes(), link_final.as_bytes()) > 0,
-        "the main wasm does not import the split loader"
-    );
+    let work = root().join("target/xtask-release/bundle");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).context("creating the bundle's folder")?;
+    write(&work.join("schet.js"), main_js.as_bytes())?;
+    write(&work.join(LINK_PLACEHOLDER), link_js.as_bytes())?;
+    std::fs::copy(root().join("boot.js"), work.join("boot.js")).context("copying boot.js")?;
+    // boot.js starts the app through `globalThis.__schetInit` when the page's JS has it
+    // (here), else by importing the glue its tag names (Trunk's dev build). Imports run in
+    // order: the glue is evaluated before boot.js.
+    write(&work.join("register.js"), b"import init from \"./schet.js\";\nglobalThis.__schetInit = init;\n")?;
+    write(&work.join("entry.js"), b"import \"./register.js\";\nimport \"./boot.js\";\n")?;
+    let js = bundle(env, &work.join("entry.js"))?.into_bytes();
+    let js_final = hashed_name("schet", "js", &js);
+    let main_wasm = read(&main_wasm_path)?;
     let main_wasm_final = hashed_name("schet_bg", "wasm", &main_wasm);
-    write(&dist.join(&main_js_final), main_js.as_bytes())?;
-    write(&dist.join(&link_final), link_js.as_bytes())?;
+    write(&dist.join(&js_final), &js)?;
     write(&dist.join(&main_wasm_final), &main_wasm)?;
     let css = std::fs::read_to_string(root().join("style/main.css")).context("reading style/main.css")?;
     let css = minify(env, &css, "css")?.into_bytes();
     let css_final = hashed_name("main", "css", &css);
     write(&dist.join(&css_final), &css)?;
-    let boot = std::fs::read_to_string(root().join("boot.js")).context("reading boot.js")?;
-    let boot = minify(env, &boot, "js")?.into_bytes();
-    let boot_final = hashed_name("boot", "js", &boot);
-    write(&dist.join(&boot_final), &boot)?;
 
     let out = Dist {
         dir: dist.clone(),
         index: "index.html".into(),
-        boot: boot_final,
+        js: js_final,
         css: css_final,
-        main_js: main_js_final,
-        link_js: link_final,
         main_wasm: main_wasm_final,
         chunks,
     };
@@ -344,22 +326,18 @@ fn index_html(files: &Dist) -> Result<String> {
     html.push('\n');
     let tags = format!(
         r#"    <link rel="stylesheet" href="/{css}" />
-    <link rel="modulepreload" href="/{main_js}" />
-    <link rel="modulepreload" href="/{link_js}" />
     <link rel="preload" href="/{main_wasm}" as="fetch" type="application/wasm" crossorigin />
-    <script type="module" src="/{boot}" data-schet-js="/{main_js}" data-schet-wasm="/{main_wasm}" data-schet-prefetch="{prefetch}" data-schet-ru="{russian}"></script>
+    <script type="module" src="/{js}" data-schet-js="/{js}" data-schet-wasm="/{main_wasm}" data-schet-prefetch="{prefetch}" data-schet-ru="{russian}"></script>
   </head>"#,
         css = files.css,
-        main_js = files.main_js,
-        link_js = files.link_js,
+        js = files.js,
         main_wasm = files.main_wasm,
-        boot = files.boot,
         prefetch = files.prefetched().iter().map(|c| format!("/{c}")).collect::<Vec<_>>().join(" "),
         russian =
             files.chunks.keys().filter(|c| files.is_russian(c)).map(|c| format!("/{c}")).collect::<Vec<_>>().join(" "),
     );
     html = html.replacen("  </head>", &tags, 1);
-    if !html.contains(&files.boot) {
+    if !html.contains(&files.js) {
         bail!("index.html: expected a line `  </head>` to put the app's tags before");
     }
     Ok(html)
@@ -369,16 +347,10 @@ fn index_html(files: &Dist) -> Result<String> {
 /// whitespace and comments dropped; exports, imports and property names kept. wasm-bindgen's
 /// glue went from 71.7 to 32.9 KB (9.5 → 7.4 KB brotli).
 fn minify(env: &Env, source: &str, loader: &str) -> Result<String> {
-    let mut command = std::process::Command::new("esbuild");
-    command.args(["--minify", "--log-level=warning", &format!("--loader={loader}")]);
+    let mut command = esbuild(env);
+    command.arg(format!("--loader={loader}"));
     if loader == "js" {
-        // wasm-bindgen imports the split loader twice (`import * as` two names) and lists
-        // both under one key of the imports object: the same module namespace, so which one
-        // wins does not matter, and esbuild's warning about it is noise.
-        command.args(["--format=esm", "--log-override:duplicate-object-key=silent"]);
-    }
-    for (k, v) in env {
-        command.env(k, v);
+        command.args(ES_MODULE);
     }
     let mut child = command
         .stdin(std::process::Stdio::piped())
@@ -391,6 +363,38 @@ fn minify(env: &Env, source: &str, loader: &str) -> Result<String> {
     let out = child.wait_with_output().context("waiting for esbuild")?;
     writer.join().map_err(|_| anyhow::anyhow!("writing to esbuild"))?.context("writing to esbuild")?;
     ensure!(out.status.success(), "esbuild failed to minify a {loader} file ({})", out.status);
+    String::from_utf8(out.stdout).context("esbuild's output is not UTF-8")
+}
+
+/// esbuild, minifying, quiet unless something is wrong.
+fn esbuild(env: &Env) -> std::process::Command {
+    let mut command = std::process::Command::new("esbuild");
+    command.args(["--minify", "--log-level=warning"]);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command
+}
+
+/// An ES module. wasm-bindgen imports the split loader twice (`import * as` two names) and
+/// lists both under one key of the imports object: the same module namespace, so which one
+/// wins does not matter, and esbuild's warning about it is noise.
+const ES_MODULE: [&str; 2] = ["--format=esm", "--log-override:duplicate-object-key=silent"];
+
+/// The ES module `entry` and all it imports, as one minified module.
+fn bundle(env: &Env, entry: &Path) -> Result<String> {
+    let out = esbuild(env)
+        .arg("--bundle")
+        .args(ES_MODULE)
+        .arg(entry)
+        .output()
+        .context("cannot run esbuild (installed by `cargo xtask` under ~/.cache/schet-tools)")?;
+    ensure!(
+        out.status.success(),
+        "esbuild failed to bundle {}: {}",
+        entry.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).context("esbuild's output is not UTF-8")
 }
 
