@@ -156,8 +156,17 @@ fn size(dist: &Dist) -> Result<bool> {
     let all = (first.0 + lazy.0, first.1 + lazy.1, first.2 + lazy.2);
     row("whole app", "(total, English)", all);
     println!("{:<14} {:<44} brotli, lazy modules as dcb: {}", "whole app", "(total, English)", kb(first.2 + lazy_dcb));
+    // The budget is what Chromium transfers (measured with headers in the phone section):
+    // there the lazy modules come as dcb. A browser without dictionary transport is sent
+    // the brotli total above, shown but not held to the budget.
+    let whole = first.2 + lazy_dcb;
     let ok =
         against("files of the first view (brotli)", first.2 as f64 / 1000.0, FIRST_VIEW_BUDGET as f64 / 1000.0, "KB")
-            & against("files of the whole app (brotli)", all.2 as f64 / 1000.0, WHOLE_APP_BUDGET as f64 / 1000.0, "KB");
+            & against(
+                "files of the whole app (brotli, dcb)",
+                whole as f64 / 1000.0,
+                WHOLE_APP_BUDGET as f64 / 1000.0,
+                "KB",
+            );
     Ok(ok)
 }
