@@ -215,19 +215,29 @@ impl Service {
             }));
         }
         // Secrets: one per piece, the front of the queue; if the invoice sells secrets,
-        // there must be enough of them.
-        let unsold = i64::from(invoice.secrets_count);
-        let first_secret: Option<i64> = if unsold > 0 {
-            q(sql!("SELECT MIN(position) FROM invoice_secrets WHERE invoice_id = $1 AND payment_id IS NULL"))
-                .bind(key)
-                .scalar(tx)
-                .await?
-        } else {
-            let any = q(sql!("SELECT id FROM invoice_secrets WHERE invoice_id = $1 LIMIT 1"))
-                .bind(key)
-                .scalar_opt::<i64>(tx)
-                .await?;
-            any.map(|_| 0)
+        // there must be enough of them. Counted here, in a statement of its own, after the
+        // lock is held: not from `secrets_unsold` in the locked row, whose subquery keeps
+        // the snapshot of a statement that may have waited for the lock (PostgreSQL, READ
+        // COMMITTED: only the locked row is read again), and so may still count secrets a
+        // purchase that held the lock before us has sold. Every change to an invoice's
+        // secrets holds its lock, so this count stays true until we commit.
+        let queue = q(sql!(
+            "SELECT MIN(position) AS first, MAX(position) AS last FROM invoice_secrets
+             WHERE invoice_id = $1 AND payment_id IS NULL"
+        ))
+        .bind(key)
+        .fetch_one(tx)
+        .await?;
+        let (first, last): (Option<i64>, Option<i64>) = (queue.get("first")?, queue.get("last")?);
+        let (first_secret, unsold) = match (first, last) {
+            (Some(first), Some(last)) => (Some(first), last - first + 1),
+            _ => {
+                let any = q(sql!("SELECT id FROM invoice_secrets WHERE invoice_id = $1 LIMIT 1"))
+                    .bind(key)
+                    .scalar_opt::<i64>(tx)
+                    .await?;
+                (any.map(|_| 0), 0)
+            }
         };
         if first_secret.is_some() && unsold < i64::from(pieces) {
             return Err(ServiceError::FailedPrecondition(format!(
@@ -298,7 +308,7 @@ impl Service {
         .await?;
         if let Some(first) = plan.first_secret {
             // The front of the queue is sold, keeping the Order it was sold at (1..pieces).
-            q(sql!(
+            let sold = q(sql!(
                 "UPDATE invoice_secrets SET payment_id = $1, position = position - $2
                  WHERE invoice_id = $3 AND payment_id IS NULL AND position < $4"
             ))
@@ -308,6 +318,13 @@ impl Service {
             .bind(first + i64::from(plan.pieces))
             .execute(tx)
             .await?;
+            // Never a purchase that pays for secrets it does not get (rolled back).
+            if sold != u64::from(plan.pieces) {
+                return Err(ServiceError::Internal(format!(
+                    "invoice {}: {sold} secret(s) left for {} piece(s) bought",
+                    plan.invoice_id, plan.pieces
+                )));
+            }
         }
         let stock = if plan.limit_liquidity { plan.stock - i64::from(plan.pieces) } else { plan.stock };
         let status = if plan.is_private {

@@ -164,3 +164,78 @@ async fn creates_race_for_the_last_places_of_the_quota() {
     let live = listed.iter().filter(|i| i.status == InvoiceStatus::Active as i32).count();
     assert_eq!(live, 5, "five live invoices, as the quota allows");
 }
+
+/// Issue 13 again, where the secrets alone limit a sale: the count of unsold secrets a
+/// purchase checks is the one after it holds the invoice's lock, not one read before it
+/// waited for that lock (PostgreSQL, READ COMMITTED: a statement's subqueries keep the
+/// snapshot it started with). Rounds of buyers race for an invoice's N secrets, with
+/// unlimited stock (only the secrets stop the sale) and with N pieces of stock; each buyer
+/// asks for the same number of pieces (1, 2 or 4), so exactly N / pieces purchases go
+/// through and N % pieces secrets are left. Every purchase gets one secret per piece, no
+/// secret is sold twice, a refused buyer pays nothing, and the books balance.
+#[tokio::test]
+async fn buyers_race_for_the_last_secrets() {
+    const N: usize = 6;
+    const BUYERS: usize = 12;
+    let s = Server::start().await;
+    let buyers = s.add_users("secret-racer", BUYERS, "1").await;
+    let mut c = s.client().await;
+    let mut clients = Vec::new();
+    for _ in 0..BUYERS {
+        clients.push(s.client().await);
+    }
+    let before = s.total_balance().await;
+    let mut spent = [Decimal::ZERO; BUYERS];
+    let mut seller_got = Decimal::ZERO;
+    let mut delivered = HashSet::new();
+    for round in 0..12u32 {
+        let limited = round % 2 == 1;
+        let pieces = [1, 2, 4][round as usize / 2 % 3];
+        let mut create = public(&format!("secrets round {round}"));
+        if limited {
+            create.limit_liquidity = true;
+            create.pieces_max = N as u32;
+        }
+        create.secrets = (1..=N as u32).map(|n| secret(&format!("r{round}-code-{n}"), n)).collect();
+        let inv = c.create_invoice(req(create, SELLER)).await.unwrap().into_inner();
+        let mut tasks = Vec::new();
+        for (k, (_, token)) in buyers.iter().enumerate() {
+            let (mut c, token) = (clients[k].clone(), token.clone());
+            tasks.push(tokio::spawn(async move { c.pay_invoice_from_balance(req(pay(inv.id, pieces), &token)).await }));
+        }
+        let mut sold = 0;
+        for (k, t) in tasks.into_iter().enumerate() {
+            match t.await.unwrap() {
+                Ok(p) => {
+                    let p = p.into_inner();
+                    let codes: Vec<String> = p.secrets.iter().map(|s| s.text.clone()).collect();
+                    assert_eq!(codes.len(), pieces as usize, "round {round}: one secret per piece bought: {codes:?}");
+                    for code in codes {
+                        assert!(code.starts_with(&format!("r{round}-")), "round {round}: another invoice's {code}");
+                        assert!(delivered.insert(code.clone()), "round {round}: {code} sold twice");
+                    }
+                    let amount = btc("0.01") * Decimal::from(pieces);
+                    spent[k] += amount;
+                    seller_got += amount;
+                    sold += pieces as usize;
+                }
+                Err(e) => assert!(
+                    matches!(e.code(), Code::FailedPrecondition | Code::InvalidArgument),
+                    "round {round}: refused (sold out), not broken: {e:?}"
+                ),
+            }
+        }
+        let left = N % pieces as usize;
+        assert_eq!(sold, N - left, "round {round} ({pieces} a purchase, limited stock {limited}): all that fit sold");
+        let after = c.get_invoice_by_id(req(pb::GetInvoiceByIdRequest { invoice_id: inv.id }, SELLER)).await.unwrap();
+        assert_eq!(after.into_inner().invoices[0].secrets_count, left as u32, "round {round}: the rest left");
+        let list = pb::GetInvoiceSecretsRequest { invoice_id: inv.id, is_sold: true };
+        let listed = c.get_invoice_secrets(req(list, SELLER)).await.unwrap().into_inner().secrets;
+        assert_eq!(listed.len(), N - left, "round {round}: the seller's list has each sold once");
+    }
+    assert_eq!(s.total_balance().await, before, "no money made or lost");
+    assert_eq!(s.balance(&s.ids.seller).await, btc("1") + seller_got);
+    for (k, (id, _)) in buyers.iter().enumerate() {
+        assert_eq!(s.balance(id).await, btc("1") - spent[k], "buyer {k} paid for exactly what they got");
+    }
+}
