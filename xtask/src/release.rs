@@ -35,7 +35,7 @@ use std::time::Instant;
 
 /// The loader module's name: the main wasm imports from it by this name, and wasm-bindgen's
 /// glue imports it as this file, bundled with it (the page's one script).
-const LINK_PLACEHOLDER: &str = "split.________________.js";
+const LOADER_NAME: &str = "split.________________.js";
 const HASH_LEN: usize = 16;
 
 /// The split module of the gRPC transport, as the app names it in `api::wire` (see
@@ -163,7 +163,7 @@ pub fn build(env: &Env) -> Result<Dist> {
 
     // 2. Split at the #[lazy] functions.
     let main_split = split_dir.join("schet_split.wasm");
-    let link_name = format!("./{LINK_PLACEHOLDER}");
+    let link_name = format!("./{LOADER_NAME}");
     let split = {
         let mut opts = wasm_split_cli_support::Options::new(&input);
         opts.output_dir = &split_dir;
@@ -220,14 +220,14 @@ pub fn build(env: &Env) -> Result<Dist> {
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist).context("creating dist/")?;
     let mut link_js =
-        String::from_utf8(read(&split_dir.join(LINK_PLACEHOLDER))?).context("the split loader is not UTF-8")?;
+        String::from_utf8(read(&split_dir.join(LOADER_NAME))?).context("the split loader is not UTF-8")?;
     let mut chunks = BTreeMap::new();
     let mut chunk_names = BTreeMap::new();
     for module in &split.split_modules {
         let stem = module.file_stem().and_then(|s| s.to_str()).context("chunk name")?.to_string();
         let bytes = read(module)?;
         ensure!(
-            !bytes.windows(LINK_PLACEHOLDER.len()).any(|w| w == LINK_PLACEHOLDER.as_bytes()),
+            !bytes.windows(LOADER_NAME.len()).any(|w| w == LOADER_NAME.as_bytes()),
             "{stem}.wasm names the split loader (only the main module may)"
         );
         // Every lazy module is named `split_*` (the splitter's shared chunks `chunk_N` too):
@@ -255,13 +255,13 @@ pub fn build(env: &Env) -> Result<Dist> {
     // less of the whole app (measured). The glue and the loader import each other by the
     // names they were made with, which the main wasm's imports keep too.
     let main_js = String::from_utf8(read(&bindgen_dir.join("schet.js"))?).context("schet.js is not UTF-8")?;
-    ensure!(main_js.contains(LINK_PLACEHOLDER), "wasm-bindgen's JS does not import the split loader");
+    ensure!(main_js.contains(LOADER_NAME), "wasm-bindgen's JS does not import the split loader");
     ensure!(link_js.contains("\"./schet.js\""), "the split loader does not import ./schet.js");
     let work = root().join("target/xtask-release/bundle");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).context("creating the bundle's folder")?;
     write(&work.join("schet.js"), main_js.as_bytes())?;
-    write(&work.join(LINK_PLACEHOLDER), link_js.as_bytes())?;
+    write(&work.join(LOADER_NAME), link_js.as_bytes())?;
     std::fs::copy(root().join("boot.js"), work.join("boot.js")).context("copying boot.js")?;
     // boot.js starts the app through `globalThis.__schetInit` when the page's JS has it
     // (here), else by importing the glue its tag names (Trunk's dev build). Imports run in
@@ -275,7 +275,7 @@ pub fn build(env: &Env) -> Result<Dist> {
     write(&dist.join(&js_final), &js)?;
     write(&dist.join(&main_wasm_final), &main_wasm)?;
     let css = std::fs::read_to_string(root().join("style/main.css")).context("reading style/main.css")?;
-    let css = minify(env, &css, "css")?.into_bytes();
+    let css = minify_css(env, &css)?.into_bytes();
     let css_final = hashed_name("main", "css", &css);
     write(&dist.join(&css_final), &css)?;
 
@@ -343,15 +343,11 @@ fn index_html(files: &Dist) -> Result<String> {
     Ok(html)
 }
 
-/// JS (an ES module) or CSS, minified by esbuild: names local to a module shortened,
-/// whitespace and comments dropped; exports, imports and property names kept. wasm-bindgen's
-/// glue went from 71.7 to 32.9 KB (9.5 → 7.4 KB brotli).
-fn minify(env: &Env, source: &str, loader: &str) -> Result<String> {
+/// CSS minified by esbuild: whitespace and comments dropped. (The JS is minified as it is
+/// bundled, [`bundle`].)
+fn minify_css(env: &Env, source: &str) -> Result<String> {
     let mut command = esbuild(env);
-    command.arg(format!("--loader={loader}"));
-    if loader == "js" {
-        command.args(ES_MODULE);
-    }
+    command.arg("--loader=css");
     let mut child = command
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -362,7 +358,7 @@ fn minify(env: &Env, source: &str, loader: &str) -> Result<String> {
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let out = child.wait_with_output().context("waiting for esbuild")?;
     writer.join().map_err(|_| anyhow::anyhow!("writing to esbuild"))?.context("writing to esbuild")?;
-    ensure!(out.status.success(), "esbuild failed to minify a {loader} file ({})", out.status);
+    ensure!(out.status.success(), "esbuild failed to minify the CSS ({})", out.status);
     String::from_utf8(out.stdout).context("esbuild's output is not UTF-8")
 }
 
@@ -381,7 +377,9 @@ fn esbuild(env: &Env) -> std::process::Command {
 /// wins does not matter, and esbuild's warning about it is noise.
 const ES_MODULE: [&str; 2] = ["--format=esm", "--log-override:duplicate-object-key=silent"];
 
-/// The ES module `entry` and all it imports, as one minified module.
+/// The ES module `entry` and all it imports, as one minified module: names local to a
+/// module shortened, whitespace and comments dropped (wasm-bindgen's glue alone went from
+/// 71.7 to 32.9 KB, 9.5 → 7.4 KB brotli).
 fn bundle(env: &Env, entry: &Path) -> Result<String> {
     let out = esbuild(env)
         .arg("--bundle")
